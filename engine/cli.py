@@ -1,0 +1,138 @@
+"""The `estiba` command line: podman's verbs and flags. No Qt here, and imports stay lazy so that
+`estiba --help` and `estiba images` start fast."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+EXIT_ERROR = 125
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="estiba", description="Move container images between archives, layouts, "
+                                "directories and registries. With no command, opens the desktop app.")
+    p.add_argument("--store", metavar="DIR", help="image store directory (default: $ESTIBA_STORE or the user "
+                   "data dir)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("images", help="list images in the store")
+    s.add_argument("--format", choices=["table", "json"], default="table")
+    s.add_argument("-q", "--quiet", action="store_true", help="print only image IDs")
+    s.add_argument("--no-trunc", action="store_true", help="print full image IDs")
+
+    s = sub.add_parser("load", help="load images from an archive or directory (format detected)")
+    s.add_argument("-i", "--input", required=True, metavar="PATH", help="archive file, directory or /dev/stdin")
+    s.add_argument("-q", "--quiet", action="store_true")
+    _transfer_flags(s)
+
+    s = sub.add_parser("save", help="save images to an archive or directory")
+    s.add_argument("--format", default="docker-archive",
+                   choices=["docker-archive", "oci-archive", "docker-dir", "oci-dir"])
+    s.add_argument("-o", "--output", required=True, metavar="PATH")
+    s.add_argument("-m", "--multi-image-archive", action="store_true",
+                   help="several images in one docker-archive (the default for several images here)")
+    s.add_argument("--compress", choices=["gzip", "zstd", "none"],
+                   help="layer compression (oci-archive, oci-dir, docker-dir)")
+    s.add_argument("--uncompressed", action="store_true", help="same as --compress none")
+    s.add_argument("--tag-only-ref", action="store_true",
+                   help="oci formats: write only the tag in org.opencontainers.image.ref.name")
+    s.add_argument("-q", "--quiet", action="store_true")
+    s.add_argument("images", nargs="+", metavar="IMAGE")
+    _transfer_flags(s)
+
+    s = sub.add_parser("pull", help="copy an image into the store (oci-archive:X, oci:DIR, dir:DIR, "
+                       "docker-archive:X)")
+    s.add_argument("source", metavar="SOURCE")
+    s.add_argument("-q", "--quiet", action="store_true")
+    _transfer_flags(s)
+
+    s = sub.add_parser("push", help="copy an image from the store to a destination")
+    s.add_argument("image", metavar="IMAGE")
+    s.add_argument("destination", metavar="DESTINATION")
+    s.add_argument("--compress", choices=["gzip", "zstd", "none"])
+    s.add_argument("-q", "--quiet", action="store_true")
+    _transfer_flags(s)
+
+    s = sub.add_parser("copy", help="copy an image between any two locations (a bare name is the store)")
+    s.add_argument("source", metavar="SOURCE")
+    s.add_argument("destination", metavar="DESTINATION")
+    s.add_argument("--compress", choices=["gzip", "zstd", "none"])
+    s.add_argument("-q", "--quiet", action="store_true")
+    _transfer_flags(s)
+
+    s = sub.add_parser("tag", help="add names to an image")
+    s.add_argument("image", metavar="IMAGE")
+    s.add_argument("names", nargs="+", metavar="NAME")
+
+    s = sub.add_parser("untag", help="remove names from an image (all when none given)")
+    s.add_argument("image", metavar="IMAGE")
+    s.add_argument("names", nargs="*", metavar="NAME")
+
+    s = sub.add_parser("rmi", help="remove images")
+    s.add_argument("-f", "--force", action="store_true")
+    s.add_argument("images", nargs="+", metavar="IMAGE")
+
+    s = sub.add_parser("inspect", help="show an image's details as JSON")
+    s.add_argument("image", metavar="IMAGE")
+
+    s = sub.add_parser("history", help="show an image's layer history")
+    s.add_argument("image", metavar="IMAGE")
+    s.add_argument("--no-trunc", action="store_true")
+
+    sub.add_parser("check", help="verify every blob and image record in the store")
+    sub.add_parser("prune", help="remove blobs that no image uses")
+    return p
+
+
+def _transfer_flags(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--platform", metavar="OS/ARCH[/VARIANT]", help="platform to take from a multi-arch image")
+    s.add_argument("--all-platforms", action="store_true", help="keep every platform of a multi-arch image")
+    s.add_argument("--jobs", type=int, default=4, metavar="N", help="layers transferred in parallel (default 4)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args_list = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    if not args_list:
+        return _open_gui(parser)
+    args = parser.parse_args(args_list)
+    if args.command is None:
+        return _open_gui(parser, args.store)
+    from engine.errors import EstibaError
+
+    try:
+        from engine import commands
+
+        return getattr(commands, "cmd_" + args.command)(args) or 0
+    except EstibaError as exc:
+        _error(str(exc))
+    except KeyboardInterrupt:
+        _error("interrupted; nothing was changed")
+    except BrokenPipeError:
+        sys.stderr.close()
+    except OSError as exc:
+        _error(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
+    except Exception as exc:  # a bug: still one line, with a way to see more
+        if os.environ.get("ESTIBA_DEBUG"):
+            raise
+        _error(f"internal error: {exc.__class__.__name__}: {exc} (set ESTIBA_DEBUG=1 for details)")
+    return EXIT_ERROR
+
+
+def _error(message: str) -> None:
+    print(f"Error: {' '.join(message.split())}", file=sys.stderr)
+
+
+def _open_gui(parser: argparse.ArgumentParser, store: str | None = None) -> int:
+    try:
+        from gui.app import run  # type: ignore[import-not-found]
+    except ImportError:
+        parser.print_help()
+        return 0
+    return run(store)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,385 @@
+"""The one copy pipeline: read an image from a Source, convert it, verify every byte, write it to a
+Destination. It is the only place that decides conversions (manifest family, layer compression,
+platform selection). Layers are transferred in parallel; each is read exactly once.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from engine import compression, media
+from engine import platform as platforms
+from engine.digest import Digest, HashingReader, HashingWriter, check, sha256_digest
+from engine.errors import Cancelled, DigestMismatch, EstibaError, InvalidInput, Unsupported
+from engine.formats.base import CopiedImage, Destination, Source, SourceImage
+from engine.manifest import (
+    MAX_CONFIG_BYTES,
+    MAX_MANIFEST_BYTES,
+    Descriptor,
+    ImageConfig,
+    ImageManifest,
+    Index,
+    build_index,
+    build_manifest,
+    converted_config,
+    parse,
+)
+from engine.platform import Platform
+from engine.progress import Progress
+
+CHUNK = 1 << 20
+DEFAULT_PARALLEL = 4
+
+
+@dataclass
+class CopyOptions:
+    platform: Platform | None = None  # None: the host's
+    all_platforms: bool = False
+    parallel: int = DEFAULT_PARALLEL
+    names: list[str] | None = None  # replace the names the source gives
+    progress: Progress = field(default_factory=Progress)
+
+
+def copy(source: Source, dest: Destination, options: CopyOptions | None = None) -> list[CopiedImage]:
+    """Copy every image `source` offers into `dest` and commit; on any failure nothing is left behind."""
+    opts = options or CopyOptions()
+    try:
+        images = source.images()
+        if not images:
+            raise InvalidInput(f"{source.description} holds no image")
+        if len(images) > 1 and not dest.multi_image:
+            raise Unsupported(
+                f"{source.description} holds {len(images)} images but {dest.description} takes one; "
+                "name the image to copy (PATH:NAME, or PATH:@N for the N-th)"
+            )
+        results = [_Copier(source, dest, opts).copy_image(img) for img in images]
+        opts.progress.cancel.check()
+        dest.commit()
+        return results
+    except BaseException:
+        dest.abort()
+        raise
+
+
+def read_verified(source: Source, desc: Descriptor, what: str, limit: int) -> bytes:
+    if desc.size > limit:
+        raise InvalidInput(f"{what} {desc.digest[:19]}… is {desc.size} bytes, over the {limit >> 20} MiB limit")
+    with source.open_blob(desc) as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise InvalidInput(f"{what} {desc.digest[:19]}… is over the {limit >> 20} MiB limit")
+    check(what, desc.digest, desc.size, sha256_digest(data), len(data))
+    return data
+
+
+class _Copier:
+    def __init__(self, source: Source, dest: Destination, opts: CopyOptions) -> None:
+        self.source = source
+        self.dest = dest
+        self.opts = opts
+        self.progress = opts.progress
+        self._done: dict[Digest, Descriptor] = {}
+        self._lock = threading.Lock()
+
+    # -- images and indexes -------------------------------------------------------------------------------
+
+    def copy_image(self, img: SourceImage) -> CopiedImage:
+        if img.digest is not None:
+            check(f"manifest of {img.label or self.source.description}", img.digest, None,
+                  sha256_digest(img.manifest), len(img.manifest))
+        top = parse(img.manifest, f"manifest of {img.label or self.source.description}")
+        names = self.opts.names if self.opts.names is not None else img.names
+        if isinstance(top, Index):
+            if self.opts.all_platforms:
+                return self._copy_index(top, names)
+            top = self._select_platform(top)
+        manifest, config = self._copy_manifest(top)
+        self.dest.add_image(manifest.raw, names, config)
+        return CopiedImage(manifest.digest, config.digest, list(names), manifest.raw, config,
+                           [str(config.platform)])
+
+    def _select_platform(self, index: Index) -> ImageManifest:
+        want = self.opts.platform or platforms.host()
+        children = [d for d in index.manifests if d.media_type in media.MANIFEST_TYPES or not d.media_type]
+        chosen = platforms.choose([d.platform for d in children], want)
+        if chosen is None:
+            offered = ", ".join(str(d.platform) for d in children if d.platform) or "none"
+            raise Unsupported(f"{self.source.description} has no image for platform {want} (it has: {offered}); "
+                              "choose one with --platform")
+        child = self._child_manifest(children[chosen])
+        if not isinstance(child, ImageManifest):
+            raise Unsupported("nested indexes are not supported")
+        return child
+
+    def _child_manifest(self, desc: Descriptor) -> ImageManifest | Index:
+        if desc.size > MAX_MANIFEST_BYTES:
+            raise InvalidInput(f"manifest {desc.digest[:19]}… is {desc.size} bytes, over the limit")
+        raw = self.source.get_manifest(desc.digest, desc.size)
+        check("manifest", desc.digest, desc.size, sha256_digest(raw), len(raw))
+        return parse(raw, f"manifest {desc.digest[:19]}…")
+
+    def _copy_index(self, index: Index, names: list[str]) -> CopiedImage:
+        if not self.dest.accepts_index:
+            raise Unsupported(f"{self.dest.description} cannot hold a multi-platform image; "
+                              "drop --all-platforms to copy one platform (--platform os/arch)")
+        fam = index.family if index.family in self.dest.families else self.dest.families[0]
+        new_children: list[Descriptor] = []
+        configs: list[ImageConfig] = []
+        changed = fam != index.family
+        for desc in index.manifests:
+            if desc.platform is not None and desc.platform.os == "unknown":
+                changed = True  # attestation manifests (buildkit) are not images: left out
+                continue
+            child = self._child_manifest(desc)
+            if not isinstance(child, ImageManifest):
+                raise Unsupported("nested indexes are not supported")
+            manifest, config = self._copy_manifest(child)
+            configs.append(config)
+            new = Descriptor(manifest.media_type, manifest.digest, len(manifest.raw), desc.annotations,
+                             desc.platform, desc.platform_json)
+            changed = changed or new.digest != desc.digest
+            new_children.append(new)
+        if not new_children:
+            raise InvalidInput(f"the index in {self.source.description} lists no image")
+        raw = index.raw
+        if changed:
+            raw = build_index(fam, new_children, index.annotations).raw
+        self.dest.put_manifest(raw)
+        self.dest.add_image(raw, names, None)
+        return CopiedImage(sha256_digest(raw), sha256_digest(raw), list(names), raw, None,
+                           [str(c.platform) for c in configs])
+
+    def _copy_manifest(self, manifest: ImageManifest) -> tuple[ImageManifest, ImageConfig]:
+        if manifest.config.media_type not in media.CONFIG_TYPES:
+            raise Unsupported(f"config type {manifest.config.media_type!r}: this is an OCI artifact, "
+                              "not a container image")
+        config = ImageConfig.parse(read_verified(self.source, manifest.config, "image config", MAX_CONFIG_BYTES))
+        diff_ids = config.diff_ids
+        if len(diff_ids) != len(manifest.layers):
+            raise InvalidInput(f"the image config lists {len(diff_ids)} layers but the manifest has "
+                               f"{len(manifest.layers)}: the image is inconsistent")
+        for layer in manifest.layers:
+            media.check_layer_type(layer.media_type)
+        fam = manifest.family if manifest.family in self.dest.families else self.dest.families[0]
+
+        layers = self._transfer_layers(manifest.layers, diff_ids, fam)
+        config_desc = converted_config(manifest.config, fam)
+        if not self.dest.has_blob(config.digest):
+            w = self.dest.blob_writer()
+            try:
+                w.write(config.raw)
+            except BaseException:
+                w.abort()
+                raise
+            w.commit(config.digest, len(config.raw))
+
+        if fam == manifest.family and layers == manifest.layers:
+            out = manifest  # unchanged: keep the exact bytes, so the manifest digest survives
+        else:
+            out = build_manifest(fam, config_desc, layers, manifest.annotations)
+        self.dest.put_manifest(out.raw)
+        return out, config
+
+    # -- layers -------------------------------------------------------------------------------------------
+
+    def _transfer_layers(self, layers: list[Descriptor], diff_ids: list[Digest], fam: str) -> list[Descriptor]:
+        jobs = {}
+        for desc, diff_id in zip(layers, diff_ids, strict=True):
+            jobs.setdefault(desc.digest, (desc, diff_id))
+        results: dict[Digest, Descriptor] = {}
+        workers = max(1, min(self.opts.parallel, len(jobs)))
+        if workers == 1:
+            for digest, (desc, diff_id) in jobs.items():
+                results[digest] = self._transfer_layer(desc, diff_id, fam)
+        else:
+            with ThreadPoolExecutor(workers, thread_name_prefix="estiba-layer") as pool:
+                futures = {d: pool.submit(self._transfer_layer, desc, diff_id, fam)
+                           for d, (desc, diff_id) in jobs.items()}
+                first_error: BaseException | None = None
+                for digest, fut in futures.items():
+                    try:
+                        results[digest] = fut.result()
+                    except BaseException as exc:  # stop the others quickly, report the first real error
+                        if first_error is None or (
+                            isinstance(first_error, Cancelled) and not isinstance(exc, Cancelled)
+                        ):
+                            first_error = exc
+                        self.progress.cancel.cancel()
+                if first_error is not None:
+                    raise first_error
+        return [results[d.digest] for d in layers]
+
+    def _target_kind(self, src_kind: str, fam: str) -> str:
+        policy = self.dest.compression
+        if policy.target is None:
+            out = src_kind
+        elif policy.force:
+            out = policy.target
+        else:
+            out = policy.target if src_kind == compression.NONE else src_kind
+        if fam == media.DOCKER and out == compression.ZSTD:
+            out = compression.GZIP  # schema 2 has no zstd type
+        return out
+
+    def _transfer_layer(self, desc: Descriptor, diff_id: Digest, fam: str) -> Descriptor:
+        self.progress.cancel.check()
+        label = desc.digest
+        raw = self.source.open_blob(desc)
+        try:
+            reader = HashingReader(raw, self.progress.counter(label, desc.size), desc.digest.algorithm)
+            src_kind, stream = compression.sniffing(reader)
+            out_kind = self._target_kind(src_kind, fam)
+            out_type = media.layer_type(fam, out_kind)
+            # Shortcuts: the destination has the blob already, or can take it from a file as it is.
+            known = desc.digest if out_kind == src_kind else diff_id if out_kind == compression.NONE else None
+            if known is not None and self.dest.has_blob(known):
+                self.progress.skipped(label, desc.size)
+                size = desc.size if known == desc.digest else -1
+                if size < 0:
+                    size = self._known_size(known)
+                return Descriptor(out_type, known, size)
+            self.progress.new(label, desc.size)
+            if out_kind == src_kind and not (self.dest.verify_diff_ids and src_kind != compression.NONE):
+                placed = self._place_file(desc, src_kind, diff_id)
+                if placed is not None:
+                    return Descriptor(out_type, desc.digest, placed)
+            result = self._stream_layer(desc, diff_id, reader, stream, src_kind, out_kind)
+        except compression.decompress_errors() as exc:
+            if isinstance(exc, EstibaError):
+                raise
+            raise InvalidInput(f"layer {desc.digest[:19]}… is corrupt: cannot decompress it ({exc})") from None
+        finally:
+            raw.close()
+        self.progress.done(label, desc.size)
+        return Descriptor(out_type, result[0], result[1])
+
+    def _known_size(self, digest: Digest) -> int:
+        size = getattr(self.dest, "blob_size", lambda d: -1)(digest)
+        if size < 0:
+            raise InvalidInput(f"cannot tell the size of blob {digest[:19]}…")
+        return size
+
+    def _place_file(self, desc: Descriptor, kind: str, diff_id: Digest) -> int | None:
+        """Link or copy_file_range a blob that needs no conversion. Returns its size, or None."""
+        where = self.source.blob_file(desc)
+        if where is None:
+            return None
+        path, offset, size = where
+        if not self.source.trusted:
+            expected = diff_id if kind == compression.NONE else desc.digest
+            _hash_range(path, offset, size, desc.digest, desc.size, self.progress.counter(desc.digest, size))
+            if kind == compression.NONE:
+                check(f"layer {desc.digest[:19]}… (diffID)", expected, None, desc.digest, size)
+        if not self.dest.put_blob_file(path, offset, size, desc.digest):
+            return None
+        self.progress.done(desc.digest, size)
+        return size
+
+    def _stream_layer(self, desc: Descriptor, diff_id: Digest, reader: HashingReader, stream, src_kind: str,
+                      out_kind: str) -> tuple[Digest, int]:
+        writer = self.dest.blob_writer()
+        dec = None
+        try:
+            diff_reader: HashingReader | None = None
+            if out_kind == src_kind:
+                if src_kind != compression.NONE and self.dest.verify_diff_ids:
+                    # One pass: raw bytes go to the destination as the decompressor pulls them.
+                    dec = compression.decompressor(_Tee(stream, writer), src_kind)
+                    diff_reader = HashingReader(dec)
+                    _drain(diff_reader)
+                    _copy(stream, writer)  # anything after the compressed stream
+                else:
+                    _copy(stream, writer)
+                out_digest, out_size = None, reader.count
+            else:
+                dec = compression.decompressor(stream, src_kind)
+                diff_reader = HashingReader(dec)
+                if out_kind == compression.NONE:
+                    _copy(diff_reader, writer)
+                    out_digest, out_size = diff_reader.digest(), diff_reader.count
+                else:
+                    hashed = HashingWriter(writer)
+                    comp = compression.compressor(hashed, out_kind)
+                    _copy(diff_reader, comp)
+                    comp.close()
+                    out_digest, out_size = hashed.digest(), hashed.count
+                _copy(stream, _Null())  # read to the end so the source digest can be checked
+            check(f"layer {desc.digest[:19]}…", desc.digest, desc.size, reader.digest(), reader.count)
+            if src_kind == compression.NONE and diff_reader is None:
+                actual_diff = reader.digest()
+            else:
+                actual_diff = diff_reader.digest() if diff_reader else None
+            if actual_diff is not None and actual_diff != diff_id:
+                raise DigestMismatch(f"layer {desc.digest[:19]}… unpacks to diffID {actual_diff[:19]}…, but the "
+                                     f"image config says {diff_id[:19]}…: the image is corrupt")
+            digest = out_digest if out_digest is not None else desc.digest
+            writer.commit(digest, out_size)
+            return digest, out_size
+        except BaseException:
+            writer.abort()
+            raise
+        finally:
+            if dec is not None and dec is not stream:
+                dec.close()  # joins isal's reader thread
+
+
+def _hash_range(path: str, offset: int, size: int, digest: Digest, expected_size: int, on_bytes) -> None:
+    import os
+
+    hasher = digest.new_hasher()
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        pos, end = offset, offset + size
+        while pos < end:
+            data = os.pread(fd, min(4 * CHUNK, end - pos), pos)
+            if not data:
+                break
+            hasher.update(data)
+            pos += len(data)
+            on_bytes(len(data))
+    finally:
+        os.close(fd)
+    check(f"blob {digest[:19]}…", digest, expected_size, Digest(f"{digest.algorithm}:{hasher.hexdigest()}"),
+          pos - offset)
+
+
+def _copy(src, dst) -> None:
+    shutil.copyfileobj(src, dst, CHUNK)
+
+
+def _drain(src) -> None:
+    while src.read(CHUNK):
+        pass
+
+
+class _Null:
+    def write(self, data) -> int:
+        return len(data)
+
+
+class _Tee:
+    """A reader that also writes everything it reads to `out`."""
+
+    def __init__(self, raw, out) -> None:
+        self._raw = raw
+        self._out = out
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._raw.read(n)
+        if data:
+            self._out.write(data)
+        return data
+
+    def readinto(self, buf) -> int:
+        data = self.read(len(buf))
+        buf[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        pass

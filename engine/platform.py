@@ -1,0 +1,65 @@
+"""Platforms (os/arch/variant) and choosing one from an index, as containers/image does."""
+
+from __future__ import annotations
+
+import platform as _host
+from dataclasses import dataclass
+
+from engine.errors import InvalidInput
+
+_ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64", "armv7l": "arm",
+         "armv6l": "arm", "i686": "386", "i386": "386", "ppc64le": "ppc64le", "s390x": "s390x",
+         "riscv64": "riscv64"}
+# Lower variants a CPU of each variant can also run (c/image platform_matcher.go).
+_COMPATIBLE = {("arm", "v8"): ["v8", "v7", "v6", "v5"], ("arm", "v7"): ["v7", "v6", "v5"],
+               ("arm", "v6"): ["v6", "v5"], ("arm64", "v8"): ["v8"]}
+
+
+@dataclass(frozen=True)
+class Platform:
+    os: str
+    architecture: str
+    variant: str | None = None
+
+    def __str__(self) -> str:
+        return "/".join(p for p in (self.os, self.architecture, self.variant) if p)
+
+    @classmethod
+    def parse(cls, text: str) -> Platform:
+        parts = text.strip().split("/")
+        if len(parts) not in (2, 3) or not all(parts):
+            raise InvalidInput(f"invalid platform {text!r}: use os/arch[/variant], e.g. linux/arm64")
+        return cls(parts[0], parts[1], parts[2] if len(parts) == 3 else None)
+
+    @classmethod
+    def from_json(cls, doc: dict | None) -> Platform | None:
+        if not isinstance(doc, dict) or not isinstance(doc.get("os"), str):
+            return None
+        arch = doc.get("architecture")
+        variant = doc.get("variant")
+        return cls(doc["os"], arch if isinstance(arch, str) else "", variant if isinstance(variant, str) else None)
+
+
+def host() -> Platform:
+    machine = _host.machine().lower()
+    arch = _ARCH.get(machine, machine)
+    variant = {"aarch64": "v8", "arm64": "v8", "armv7l": "v7", "armv6l": "v6"}.get(machine)
+    return Platform("linux", arch, variant)
+
+
+def _wanted_variants(want: Platform) -> list[str | None]:
+    if want.variant:
+        return [*_COMPATIBLE.get((want.architecture, want.variant), [want.variant]), None]
+    return [None, *_COMPATIBLE.get((want.architecture, "v8"), [])] if want.architecture in ("arm", "arm64") \
+        else [None]
+
+
+def choose(candidates: list[Platform | None], want: Platform) -> int | None:
+    """Index of the best candidate for `want`, or None. `unknown/unknown` entries never match."""
+    for variant in _wanted_variants(want):
+        for i, cand in enumerate(candidates):
+            if cand is None or cand.os == "unknown":
+                continue
+            if cand.os == want.os and cand.architecture == want.architecture and cand.variant == variant:
+                return i
+    return None

@@ -1,0 +1,92 @@
+"""Progress events and the cancel token.
+
+Events are per blob (new / read / done / skipped), as containers/image reports them. The throttle
+sits at the source: a listener hears at most one `read` event per blob every `interval` seconds.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from engine.errors import Cancelled
+
+NEW, READ, DONE, SKIPPED, MESSAGE = "new", "read", "done", "skipped", "message"
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    blob: str  # digest, or a short label such as "config"
+    offset: int = 0  # bytes of this blob done so far
+    total: int = -1  # its size when known
+    text: str = ""
+
+
+class CancelToken:
+    """Set from any thread; checked by the engine between chunks (so a cancel lands within ~1 MiB)."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        if self._event.is_set():
+            raise Cancelled()
+
+
+Listener = Callable[[Event], None]
+
+
+class Progress:
+    """Thread-safe fan-in of progress from parallel blob copies to one listener."""
+
+    def __init__(self, listener: Listener | None = None, cancel: CancelToken | None = None,
+                 interval: float = 0.05) -> None:
+        self.listener = listener
+        self.cancel = cancel or CancelToken()
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._last: dict[str, float] = {}
+
+    def _emit(self, event: Event) -> None:
+        if self.listener is not None:
+            self.listener(event)
+
+    def message(self, text: str) -> None:
+        self._emit(Event(MESSAGE, "", text=text))
+
+    def new(self, blob: str, total: int) -> None:
+        self.cancel.check()
+        self._emit(Event(NEW, blob, 0, total))
+
+    def skipped(self, blob: str, total: int) -> None:
+        self._emit(Event(SKIPPED, blob, total, total))
+
+    def done(self, blob: str, total: int) -> None:
+        self._emit(Event(DONE, blob, total, total))
+
+    def counter(self, blob: str, total: int) -> Callable[[int], None]:
+        """A callback for HashingReader: counts bytes, checks cancel, emits throttled READ events."""
+        state = {"offset": 0}
+        check = self.cancel.check
+
+        def on_bytes(n: int) -> None:
+            check()
+            state["offset"] += n
+            now = time.monotonic()
+            with self._lock:
+                if now - self._last.get(blob, 0.0) < self.interval:
+                    return
+                self._last[blob] = now
+            self._emit(Event(READ, blob, state["offset"], total))
+
+        return on_bytes

@@ -141,8 +141,14 @@ class _NoClose(io.RawIOBase):
 
 
 def decompress_errors() -> tuple[type[BaseException], ...]:
-    """Exceptions a decompressor raises on corrupt input (so callers can turn them into one line)."""
-    errors: list[type[BaseException]] = [EOFError, OSError, lzma.LZMAError, ValueError]
+    """Exceptions a decompressor raises on corrupt input (so callers can turn them into one line).
+    Plain OSError is not among them: a disk error must not be reported as corrupt data."""
+    import gzip
+    import zlib
+
+    from isal import isal_zlib
+
+    errors: list[type[BaseException]] = [EOFError, gzip.BadGzipFile, zlib.error, isal_zlib.error, lzma.LZMAError]
     try:
         import zstandard
 

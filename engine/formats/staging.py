@@ -47,6 +47,7 @@ class StagedWriter:
     def __init__(self, staging: Staging) -> None:
         self._staging = staging
         fd, self._tmp = tempfile.mkstemp(prefix="blob-", suffix=".part", dir=staging.dir)
+        os.fchmod(fd, 0o644)  # mkstemp makes 0600; blobs of layouts and dir: are world-readable as c/image writes them
         self._file = os.fdopen(fd, "wb", buffering=CHUNK)
         self.write = self._file.write
 

@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-trunc", action="store_true", help="print full image IDs")
 
     s = sub.add_parser("load", help="load images from an archive or directory (format detected)")
-    s.add_argument("-i", "--input", required=True, metavar="PATH", help="archive file, directory or /dev/stdin")
+    s.add_argument("-i", "--input", metavar="PATH", help="archive file or directory (default: standard input)")
     s.add_argument("-q", "--quiet", action="store_true")
     _transfer_flags(s)
 

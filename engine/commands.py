@@ -56,7 +56,12 @@ def _print_loaded(results: list[CopiedImage]) -> None:
 
 def cmd_load(args) -> int:
     store = _store(args)
-    _print_loaded(_run(args, operations.load, store, args.input))
+    path = args.input
+    if path is None:
+        if sys.stdin.isatty():
+            raise EstibaError("no input: give -i PATH, or pipe an archive into standard input")
+        path = "/dev/stdin"
+    _print_loaded(_run(args, operations.load, store, path))
     return 0
 
 

@@ -271,8 +271,9 @@ class _Copier:
         if not self.source.trusted:
             expected = diff_id if kind == compression.NONE else desc.digest
             _hash_range(path, offset, size, desc.digest, desc.size, self.progress.counter(desc.digest, size))
-            if kind == compression.NONE:
-                check(f"layer {desc.digest[:19]}… (diffID)", expected, None, desc.digest, size)
+            if kind == compression.NONE and expected != desc.digest:
+                raise DigestMismatch(f"layer {desc.digest[:19]}… is an uncompressed tar, so it must match the "
+                                     f"image config's diffID {expected[:19]}…: the image is corrupt")
         if not self.dest.put_blob_file(path, offset, size, desc.digest):
             return None
         self.progress.done(desc.digest, size)
@@ -307,7 +308,7 @@ class _Copier:
                     comp.close()
                     out_digest, out_size = hashed.digest(), hashed.count
                 _copy(stream, _Null())  # read to the end so the source digest can be checked
-            check(f"layer {desc.digest[:19]}…", desc.digest, desc.size, reader.digest(), reader.count)
+            check("layer", desc.digest, desc.size, reader.digest(), reader.count)
             if src_kind == compression.NONE and diff_reader is None:
                 actual_diff = reader.digest()
             else:
@@ -342,7 +343,7 @@ def _hash_range(path: str, offset: int, size: int, digest: Digest, expected_size
             on_bytes(len(data))
     finally:
         os.close(fd)
-    check(f"blob {digest[:19]}…", digest, expected_size, Digest(f"{digest.algorithm}:{hasher.hexdigest()}"),
+    check("blob", digest, expected_size, Digest(f"{digest.algorithm}:{hasher.hexdigest()}"),
           pos - offset)
 
 

@@ -77,8 +77,7 @@ def save(store: Store, images: list[str], output: str, fmt: str = "docker-archiv
         raise Unsupported("docker-dir holds one image; save several as docker-archive, oci-archive or oci-dir")
     dest = transports.open_destination(loc, compress=opts.compress, docker_format=fmt == "docker-dir",
                                        tag_only_ref=opts.tag_only_ref)
-    source = _MultiStoreSource(store, records)
-    return copy(source, dest, opts.copy_options(progress))
+    return copy(_MultiStoreSource(store, records), dest, opts.copy_options(progress))
 
 
 def push(store: Store, image: str, destination: str, options: TransferOptions | None = None,
@@ -89,9 +88,9 @@ def push(store: Store, image: str, destination: str, options: TransferOptions | 
     loc = transports.parse_location(destination)
     if loc is None:
         loc = Location(transports.DOCKER, destination)
+    names = names_for(rec, image) or rec.names[:1]
     dest = transports.open_destination(loc, compress=opts.compress, tag_only_ref=opts.tag_only_ref)
-    with store.source(rec, names_for(rec, image) or rec.names[:1]) as source:
-        return copy(source, dest, opts.copy_options(progress))
+    return copy(store.source(rec, names), dest, opts.copy_options(progress))
 
 
 def copy_between(store: Store, source_text: str, dest_text: str, options: TransferOptions | None = None,

@@ -94,29 +94,27 @@ def detect(path: str, tmpdir: str | None = None) -> tuple[Location, str | None]:
 
 def uncompressed_copy(path: str, tmpdir: str | None) -> tuple[str, str | None]:
     """`path` itself when it is a plain regular file; else a temporary decompressed (or spooled) copy,
-    since archives need random access."""
-    st = os.stat(path)
-    with open(path, "rb") as f:
-        head = f.read(compression.SNIFF_BYTES)
-    kind = compression.sniff(head)
-    if kind == compression.NONE and stat.S_ISREG(st.st_mode):
-        return path, None
-    fd, temp = tempfile.mkstemp(prefix="spool-", suffix=".tar", dir=tmpdir)
-    try:
-        with open(path, "rb") as raw, os.fdopen(fd, "wb") as out:
-            kind, stream = compression.sniffing(raw)
-            reader = compression.decompressor(stream, kind)
-            try:
-                while chunk := reader.read(1 << 20):
-                    out.write(chunk)
-            except compression.decompress_errors() as exc:
-                raise InvalidInput(f"{path}: corrupt {kind} data ({exc})") from None
-            finally:
-                if reader is not stream:
-                    reader.close()
-    except BaseException:
-        os.unlink(temp)
-        raise
+    since archives need random access. A pipe (/dev/stdin) is read once, never reopened."""
+    regular = stat.S_ISREG(os.stat(path).st_mode)
+    with open(path, "rb") as raw:
+        kind, stream = compression.sniffing(raw)
+        if kind == compression.NONE and regular:
+            return path, None
+        fd, temp = tempfile.mkstemp(prefix="spool-", suffix=".tar", dir=tmpdir)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                reader = compression.decompressor(stream, kind)
+                try:
+                    while chunk := reader.read(1 << 20):
+                        out.write(chunk)
+                except compression.decompress_errors() as exc:
+                    raise InvalidInput(f"{path}: corrupt {kind} data ({exc})") from None
+                finally:
+                    if reader is not stream:
+                        reader.close()
+        except BaseException:
+            os.unlink(temp)
+            raise
     return temp, temp
 
 

@@ -151,7 +151,8 @@ class _TempOwner(Source):
                     pass
 
 
-def open_source(loc: Location, *, tmpdir: str | None = None) -> Source:
+def open_source(loc: Location, *, tmpdir: str | None = None, tls_verify: bool | None = None, retry_times: int = 3,
+                credentials: tuple[str, str] | None = None, authfile: str | None = None, cancel=None) -> Source:
     """A source for a file location (the store and registries are opened by their own modules)."""
     from engine.formats import directory, docker_archive, oci_layout
 
@@ -179,12 +180,19 @@ def open_source(loc: Location, *, tmpdir: str | None = None) -> Source:
         inner.description = str(loc)
         return inner
     if loc.transport == DOCKER:
-        raise Unsupported("registry transfers (docker://) are not available yet in this version of Estiba")
+        from engine import registry
+
+        src = registry.open_source(loc.path, tls_verify=tls_verify, retry_times=retry_times,
+                                   credentials=credentials, authfile=authfile, cancel=cancel)
+        src.description = str(loc)
+        return src
     raise Unsupported(f"cannot read from {loc}")
 
 
 def open_destination(loc: Location, *, compress: str | None = None, docker_format: bool = False,
-                     tag_only_ref: bool = False) -> Destination:
+                     tag_only_ref: bool = False, tls_verify: bool | None = None, retry_times: int = 3,
+                     credentials: tuple[str, str] | None = None, authfile: str | None = None,
+                     parallel_hint: int = 3, tmpdir: str | None = None, cancel=None) -> Destination:
     from engine.formats import directory, docker_archive, oci_layout
 
     if compress not in (None, compression.GZIP, compression.ZSTD, compression.NONE):
@@ -203,7 +211,12 @@ def open_destination(loc: Location, *, compress: str | None = None, docker_forma
     elif loc.transport == DIR:
         dest = directory.open_destination(loc.path, docker=docker_format, compress=compress)
     elif loc.transport == DOCKER:
-        raise Unsupported("registry transfers (docker://) are not available yet in this version of Estiba")
+        from engine import registry
+
+        dest = registry.open_destination(loc.path, tls_verify=tls_verify, retry_times=retry_times,
+                                         credentials=credentials, authfile=authfile, parallel_hint=parallel_hint,
+                                         compress=compress, docker_format=docker_format, tmpdir=tmpdir,
+                                         cancel=cancel)
     else:
         raise Unsupported(f"cannot write to {loc}")
     dest.description = str(loc)

@@ -1,0 +1,102 @@
+"""TLS and plain-HTTP policy for registries (spec/registry.md §2.10): system trust plus containers' certs.d
+(`*.crt` CAs, `*.cert`/`*.key` client pairs), registries.conf `insecure` entries, loopback detection."""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import os
+import ssl
+import tomllib
+
+from requests.adapters import HTTPAdapter
+
+from engine.registry.errors import RegistryError
+
+CERT_DIRS = ["/etc/containers/certs.d", "~/.config/containers/certs.d", "/etc/docker/certs.d"]
+
+
+def is_loopback(host: str) -> bool:
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    if host.startswith("["):
+        name = host[1:host.find("]")]  # [v6] or [v6]:port
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+@functools.lru_cache(maxsize=64)
+def insecure_in_registries_conf(host: str) -> bool:
+    """`[[registry]] location="host:port" insecure=true` (v2) or `[registries.insecure]` (v1) in
+    registries.conf: the user's file replaces the system one; drop-ins in registries.conf.d add to it."""
+    home = os.path.expanduser("~/.config/containers")
+    main = [p for p in (f"{home}/registries.conf", "/etc/containers/registries.conf") if os.path.isfile(p)][:1]
+    dropins = []
+    for d in ("/etc/containers/registries.conf.d", f"{home}/registries.conf.d"):
+        if os.path.isdir(d):
+            dropins += sorted(os.path.join(d, n) for n in os.listdir(d) if n.endswith(".conf"))
+    for path in main + dropins:
+        try:
+            with open(path, "rb") as f:
+                doc = tomllib.load(f)
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        for entry in doc.get("registry", []) if isinstance(doc.get("registry"), list) else []:
+            if isinstance(entry, dict) and entry.get("insecure") is True and \
+                    host in (entry.get("location"), entry.get("prefix")):
+                return True
+        v1 = doc.get("registries", {}).get("insecure", {}) if isinstance(doc.get("registries"), dict) else {}
+        if isinstance(v1, dict) and host in (v1.get("registries") or []):
+            return True
+    return False
+
+
+def ssl_context_for(host: str) -> ssl.SSLContext:
+    """System trust, plus `*.crt` CAs and `*.cert`/`*.key` client pairs from certs.d/HOST[:PORT]/."""
+    ctx = ssl.create_default_context()
+    if not ctx.cert_store_stats().get("x509_ca"):
+        try:
+            import certifi
+
+            ctx.load_verify_locations(cafile=certifi.where())
+        except ImportError:
+            pass
+    for root in CERT_DIRS:
+        folder = os.path.join(os.path.expanduser(root), host)
+        if not os.path.isdir(folder):
+            continue
+        for name in sorted(os.listdir(folder)):
+            path = os.path.join(folder, name)
+            try:
+                if name.endswith(".crt"):
+                    ctx.load_verify_locations(cafile=path)
+                elif name.endswith(".cert") and os.path.exists(path[:-5] + ".key"):
+                    ctx.load_cert_chain(path, path[:-5] + ".key")
+            except (OSError, ssl.SSLError) as exc:
+                raise RegistryError(f"{host}: cannot load {path}: {exc}") from None
+    return ctx
+
+
+class TLSAdapter(HTTPAdapter):
+    """Uses our SSLContext instead of requests' certifi bundle when verifying."""
+
+    def __init__(self, ctx: ssl.SSLContext, **kw) -> None:
+        self._ctx = ctx
+        super().__init__(**kw)
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["ssl_context"] = self._ctx
+        return super().init_poolmanager(*args, **kwargs)
+
+    def proxy_manager_for(self, *args, **kwargs):
+        kwargs["ssl_context"] = self._ctx
+        return super().proxy_manager_for(*args, **kwargs)
+
+    def cert_verify(self, conn, url, verify, cert) -> None:
+        super().cert_verify(conn, url, verify, cert)
+        if verify is True:
+            conn.ca_certs = None  # keep the context's trust store (system + certs.d)
+            conn.ca_cert_dir = None

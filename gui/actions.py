@@ -1,0 +1,62 @@
+"""The main window's actions (toolbar, menus, shortcuts), each with an objectName and an icon."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from gui.icons import icon
+
+
+class WindowActions:
+    def __init__(self, parent: QWidget) -> None:
+        def make(name: str, text: str, icon_name: str | None, shortcut=None, tip: str = "") -> QAction:
+            action = QAction(text, parent)
+            action.setObjectName(name)
+            action.setProperty("iconName", icon_name)
+            if icon_name:
+                action.setIcon(icon(icon_name))
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+            if tip:
+                action.setToolTip(tip)
+                action.setStatusTip(tip)
+            return action
+
+        self.load = make("loadAction", "&Load…", "load", "Ctrl+O", "Load image archives into the store (Ctrl+O)")
+        self.load_directory = make("loadDirectoryAction", "Load &Directory…", "load-folder", "Ctrl+Shift+O",
+                                   "Load an OCI layout or dir: directory")
+        self.pull = make("pullAction", "&Pull…", "pull", "Ctrl+P", "Pull an image from a registry or a file (Ctrl+P)")
+        self.login = make("loginAction", "Log &In…", "login", "Ctrl+L", "Log in to a registry (Ctrl+L)")
+        self.refresh = make("refreshAction", "&Refresh", "refresh", QKeySequence.StandardKey.Refresh,
+                            "Reload the image list (F5)")
+        if self.refresh.shortcut() != QKeySequence("F5"):
+            self.refresh.setShortcuts([QKeySequence("F5"), self.refresh.shortcut()])
+        self.settings = make("settingsAction", "&Settings…", "settings", QKeySequence.StandardKey.Preferences,
+                             "Store location, parallel transfers, defaults")
+        self.filter = make("filterAction", "&Filter", "filter", "Ctrl+F", "Filter the image list (Ctrl+F)")
+        self.quit = make("quitAction", "&Quit", "quit", QKeySequence.StandardKey.Quit)
+        self.about = make("aboutAction", "&About Estiba", "about")
+
+        self.export_default = make("exportAction", "&Export…", "export", "Ctrl+E",
+                                   "Export the selected images in the default format (Ctrl+E)")
+        self.push = make("pushAction", "P&ush to Registry…", "push", "Ctrl+Shift+U")
+        self.tag = make("tagAction", "&Tag…", "tag", "Ctrl+T")
+        self.inspect = make("inspectAction", "&Inspect", "inspect", "Ctrl+I")
+        self.copy_id = make("copyIdAction", "Copy Image &ID", "copy", "Ctrl+Shift+C")
+        self.remove = make("removeAction", "&Remove", "remove", QKeySequence.StandardKey.Delete,
+                           "Remove the selected images (Del)")
+        # Del belongs to the table: in the filter box it must still delete characters.
+        self.remove.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.image_actions = [self.export_default, self.push, self.tag, self.inspect, self.copy_id, self.remove]
+
+    def all(self) -> list[QAction]:
+        return [self.load, self.load_directory, self.pull, self.login, self.refresh, self.settings, self.filter,
+                self.quit, self.about, *self.image_actions]
+
+    def refresh_icons(self) -> None:
+        for action in self.all():
+            name = action.property("iconName")
+            if name:
+                action.setIcon(icon(name))

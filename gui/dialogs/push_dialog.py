@@ -1,0 +1,169 @@
+"""Push one image: where to (prefilled from its name), whether you are logged in there, TLS, compression."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.jobs import credentials
+from gui.jobs.errors import Failure
+from gui.jobs.options import TLS_FIXED_TIP, TLS_TIP, supports_tls_choice
+from gui.jobs.tasks import TaskRunner
+from gui.models.image_rows import ImageRow
+from gui.names import is_public_registry, registry_of, registry_text
+from gui.settings import AppSettings
+
+COMPRESSION_CHOICES = (("As stored", ""), ("gzip", "gzip"), ("zstd", "zstd"), ("Uncompressed", "none"))
+
+
+class PushDialog(QDialog):
+    push_requested = Signal(object)  # dict(image, label, destination, compress, tls_verify)
+    login_requested = Signal(str)  # registry
+
+    def __init__(self, row: ImageRow, settings: AppSettings, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pushDialog")
+        self.setWindowTitle(f"Push {row.label}")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.row = row
+        self.settings = settings
+        self.tasks = tasks
+        self._status_for: str | None = None
+
+        self.destination_edit = QLineEdit(self)
+        self.destination_edit.setObjectName("destinationEdit")
+        self.destination_edit.setText(row.name or "")
+        self.destination_edit.setPlaceholderText("registry.example.com/team/app:1.0")
+        self.destination_edit.setToolTip("A registry name (host/repository:tag), or a transport such as "
+                                         "oci-archive:/path/file.tar")
+        self.destination_edit.textChanged.connect(self._destination_changed)
+        self.login_label = QLabel(self)
+        self.login_label.setObjectName("loginStatusLabel")
+        self.login_label.setWordWrap(True)
+        self.login_label.setTextFormat(Qt.TextFormat.RichText)
+        self.login_label.linkActivated.connect(self._login_link)
+        self.tls_check = QCheckBox("Verify the registry's TLS certificate", self)
+        self.tls_check.setObjectName("tlsVerifyCheck")
+        self.compression_combo = QComboBox(self)
+        self.compression_combo.setObjectName("compressionCombo")
+        for text, value in COMPRESSION_CHOICES:
+            self.compression_combo.addItem(text, value)
+        self.compression_combo.setCurrentIndex(
+            max(0, self.compression_combo.findData(settings.compression if settings.compression else "")))
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("errorLabel")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #d64541;")
+        self.error_label.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName("cancelButton")
+        self.push_button = self.buttons.addButton("Push", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.push_button.setObjectName("pushButton")
+        self.push_button.setDefault(True)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        form.addRow("Image:", QLabel(f"<b>{row.label}</b> ({row.short_id})", self))
+        form.addRow("&Destination:", self.destination_edit)
+        form.addRow("", self.login_label)
+        form.addRow("", self.tls_check)
+        form.addRow("&Compression:", self.compression_combo)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self.resize(self.fontMetrics().horizontalAdvance("x") * 72, self.sizeHint().height())
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(300)
+        self._debounce.timeout.connect(self.refresh_login_state)
+        self._destination_changed(self.destination_edit.text())
+        self.refresh_login_state()
+
+    # -- destination and login state ----------------------------------------------------------------------------
+
+    def registry(self) -> str | None:
+        return registry_of(self.destination_edit.text())
+
+    def _destination_changed(self, text: str) -> None:
+        reg = registry_of(text)
+        custom = reg is not None and not is_public_registry(reg)
+        self.tls_check.setVisible(reg is not None)
+        self.tls_check.setEnabled(custom and supports_tls_choice())
+        self.tls_check.setToolTip(TLS_TIP if supports_tls_choice() else TLS_FIXED_TIP)
+        self.tls_check.setChecked(not (custom and self.settings.is_insecure(reg or "")))
+        self.login_label.setVisible(reg is not None)
+        if reg is not None and reg != self._status_for:
+            self.login_label.setText(f"Checking the login for {reg}…")
+        self._debounce.start()
+
+    def refresh_login_state(self) -> None:
+        reg = self.registry()
+        self._status_for = reg
+        if reg is None:
+            return
+        self.tasks.run(lambda: credentials.login_state(reg), self._on_login_state, self._on_login_error)
+
+    def _on_login_state(self, state: credentials.LoginState) -> None:
+        if not self._alive() or state.registry != self.registry():
+            return
+        if state.user:
+            where = f" ({state.where})" if state.where else ""
+            self.login_label.setText(f"Logged in to {state.registry} as <b>{state.user}</b>{where}. "
+                                     f"<a href='login:{state.registry}'>Log in as someone else…</a>")
+        else:
+            self.login_label.setText(f"Not logged in to {state.registry}: the push will be anonymous. "
+                                     f"<a href='login:{state.registry}'>Log in…</a>")
+
+    def _on_login_error(self, failure: Failure) -> None:
+        if self._alive():
+            self.login_label.setText(f"Login status unknown: {failure.message}")
+
+    def _login_link(self, link: str) -> None:
+        self.login_requested.emit(link.removeprefix("login:"))
+
+    # -- submit -------------------------------------------------------------------------------------------------
+
+    def submit(self) -> None:
+        text = self.destination_edit.text().strip()
+        if not text:
+            self._error("Give a destination, such as quay.io/team/app:1.0.")
+            return
+        reg = registry_of(text)
+        if reg is None and not any(text.startswith(t) for t in ("oci-archive:", "docker-archive:", "oci:", "dir:")):
+            self._error(f"{text!r} is not a valid image name: write host/repository:tag (lowercase).")
+            return
+        tls_verify = None
+        if reg is not None and self.tls_check.isEnabled() and not self.tls_check.isChecked():
+            tls_verify = False
+        self.push_requested.emit({
+            "image": self.row.reference,
+            "label": self.row.label,
+            "destination": registry_text(text),
+            "compress": self.compression_combo.currentData() or None,
+            "tls_verify": tls_verify,
+        })
+        self.accept()
+
+    def _error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.setVisible(True)
+
+    def _alive(self) -> bool:
+        try:
+            self.objectName()
+        except RuntimeError:
+            return False
+        return True

@@ -1,0 +1,120 @@
+"""What the image actions do (context menu, Image menu, Del key): export, push, tag, remove, inspect, copy."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication
+
+from engine.store import Store
+from gui.dialogs import confirm, files
+from gui.dialogs.inspect_dialog import InspectDialog
+from gui.dialogs.push_dialog import PushDialog
+from gui.dialogs.tag_dialog import TagDialog
+from gui.jobs.errors import Failure
+from gui.jobs.specs import push_spec, save_spec
+from gui.models.image_rows import ImageRow
+from gui.names import FORMAT_LABELS, export_file_name
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+
+class ImageCommands(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    @property
+    def settings(self):
+        return self.window.settings
+
+    # -- export -------------------------------------------------------------------------------------------------
+
+    def export(self, rows: list[ImageRow], fmt: str) -> None:
+        if not rows:
+            return
+        if fmt == "docker-dir" and len({r.record.id for r in rows}) > 1:
+            self.window.show_message("A Docker directory holds one image: export several as a Docker archive, an "
+                                     "OCI archive or an OCI directory.")
+            return
+        start = self.settings.last_dir or os.path.expanduser("~")
+        default = os.path.join(start, export_file_name(rows[0].name, rows[0].record.id, fmt, len(rows)))
+        output = files.ask_export_path(self.window, fmt, default)
+        if not output:
+            return
+        self.settings.last_dir = os.path.dirname(os.path.abspath(output))
+        # Rows of the same image named twice export once with both names; an unnamed one goes by ID.
+        images = list(dict.fromkeys(r.reference for r in rows))
+        labels = list(dict.fromkeys(r.label for r in rows))
+        compress = self.settings.compression or None
+        spec = save_spec(self.window.store_root, images, labels, output, fmt, parallel=self.settings.parallel_layers,
+                         compress=compress)
+        if self.window.submit(spec) is not None:
+            self.window.notify(f"Exporting {labels[0] if len(labels) == 1 else f'{len(labels)} images'} as "
+                               f"{FORMAT_LABELS[fmt]} to {output}")
+
+    # -- push ---------------------------------------------------------------------------------------------------
+
+    def push(self, row: ImageRow) -> PushDialog:
+        dialog = PushDialog(row, self.settings, self.window.tasks, self.window)
+        dialog.push_requested.connect(self._start_push)
+        dialog.login_requested.connect(self.window.open_login)
+        self.window.login_changed.connect(dialog.refresh_login_state)
+        dialog.show()
+        return dialog
+
+    def _start_push(self, request: dict) -> None:
+        spec = push_spec(self.window.store_root, request["image"], request["label"], request["destination"],
+                         parallel=self.settings.parallel_layers, compress=request["compress"],
+                         tls_verify=request["tls_verify"])
+        self.window.submit(spec)
+
+    # -- tag, remove, inspect, copy -----------------------------------------------------------------------------
+
+    def tag(self, row: ImageRow) -> TagDialog:
+        dialog = TagDialog(row, self.window.store_root, self.window.tasks, self.window)
+        dialog.tagged.connect(self._on_tagged)
+        dialog.show()
+        return dialog
+
+    def _on_tagged(self, names: list[str]) -> None:
+        self.window.notify(f"Tagged as {', '.join(names)}")
+        self.window.refresh()
+
+    def remove(self, rows: list[ImageRow]) -> None:
+        if not rows:
+            return
+        texts = list(dict.fromkeys(r.reference for r in rows))
+        what = rows[0].label if len(rows) == 1 else f"{len(rows)} images"
+        if not confirm.confirm(self.window, "Remove images", f"Remove {what} from the store?", "Remove"):
+            return
+        root = self.window.store_root
+        # force: the user picked these rows; an ID row of a many-named image means the whole image.
+        self.window.tasks.run(lambda: Store(root).remove(texts, force=True),
+                              lambda removed: self._on_removed(removed, what), self._on_remove_failed)
+
+    def _on_removed(self, removed, what: str) -> None:
+        self.window.notify(f"Removed {what}")
+        self.window.refresh()
+
+    def _on_remove_failed(self, failure: Failure) -> None:
+        self.window.show_message(failure.message)
+        self.window.refresh()
+
+    def inspect(self, row: ImageRow) -> InspectDialog:
+        dialog = InspectDialog(row, self.window.store_root, self.window.tasks, self.window)
+        dialog.show()
+        return dialog
+
+    def copy_ids(self, rows: list[ImageRow]) -> None:
+        ids = list(dict.fromkeys(r.record.hex for r in rows))
+        QApplication.clipboard().setText("\n".join(ids))
+        self.window.notify("Copied the image ID" if len(ids) == 1 else f"Copied {len(ids)} image IDs")
+
+    def copy_names(self, rows: list[ImageRow]) -> None:
+        names = [r.name for r in rows if r.name]
+        QApplication.clipboard().setText("\n".join(names))
+        self.window.notify("Copied the name" if len(names) == 1 else f"Copied {len(names)} names")

@@ -1,0 +1,1 @@
+"""Engine calls on worker threads: transfer jobs (load, export, pull, push) and small background tasks."""

@@ -1,0 +1,75 @@
+"""What each transfer does: a title for people, a key against duplicates, and the engine call to make.
+
+The work functions run on a pool thread; each opens the store itself (Store is cheap and takes its lock
+only while it commits).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from engine import operations
+from engine.progress import Progress
+from engine.store import Store
+from gui.jobs.options import transfer_options
+from gui.names import FORMAT_LABELS, familiar, registry_of
+
+LOAD, SAVE, PULL, PUSH = "load", "save", "pull", "push"
+
+
+@dataclass(frozen=True)
+class TransferSpec:
+    kind: str
+    title: str
+    key: str  # two active jobs with the same key are one job started twice
+    work: Callable[[Progress], object]
+    summary: str = ""  # shown in the details pane
+    output: str | None = None  # what an export wrote (for "Show in folder")
+    from_drop: bool = False  # a dropped path: "not an image" is a message, not a failed row
+
+
+def load_spec(store_root: str, path: str, *, parallel: int, from_drop: bool = False) -> TransferSpec:
+    def work(progress: Progress):
+        return operations.load(Store(store_root), path, transfer_options(parallel=parallel), progress)
+
+    name = os.path.basename(os.path.normpath(path)) or path
+    return TransferSpec(LOAD, f"Loading {name}", f"load:{os.path.abspath(path)}", work,
+                        f"Load {path} into the store {store_root}", from_drop=from_drop)
+
+
+def save_spec(store_root: str, images: list[str], labels: list[str], output: str, fmt: str, *, parallel: int,
+              compress: str | None) -> TransferSpec:
+    def work(progress: Progress):
+        opts = transfer_options(parallel=parallel, compress=compress if fmt != "docker-archive" else None)
+        return operations.save(Store(store_root), images, output, fmt, opts, progress)
+
+    what = labels[0] if len(labels) == 1 else f"{len(labels)} images"
+    return TransferSpec(SAVE, f"Exporting {what} as {FORMAT_LABELS[fmt]}", f"save:{os.path.abspath(output)}",
+                        work, f"Export {', '.join(labels)} to {output} ({fmt}, compression: {compress or 'as stored'})",
+                        output=output)
+
+
+def pull_spec(store_root: str, source: str, *, parallel: int, platform: str | None, all_platforms: bool,
+              tls_verify: bool | None) -> TransferSpec:
+    def work(progress: Progress):
+        opts = transfer_options(parallel=parallel, platform=platform, all_platforms=all_platforms,
+                                tls_verify=tls_verify)
+        return operations.pull(Store(store_root), source, opts, progress)
+
+    shown = familiar(source.removeprefix("docker://")) if registry_of(source) else source
+    where = "all platforms" if all_platforms else platform or "this computer's platform"
+    return TransferSpec(PULL, f"Pulling {shown}", f"pull:{source}", work, f"Pull {source} ({where})")
+
+
+def push_spec(store_root: str, image: str, label: str, destination: str, *, parallel: int, compress: str | None,
+              tls_verify: bool | None) -> TransferSpec:
+    def work(progress: Progress):
+        opts = transfer_options(parallel=parallel, compress=compress, tls_verify=tls_verify)
+        return operations.push(Store(store_root), image, destination, opts, progress)
+
+    registry = registry_of(destination)
+    target = registry or destination
+    return TransferSpec(PUSH, f"Pushing {label} to {target}", f"push:{image}->{destination}", work,
+                        f"Push {label} to {destination} (compression: {compress or 'as stored'})", output=None)

@@ -1,0 +1,487 @@
+"""The main window: the image table (or the drop hint when the store is empty), toolbar and menus, drag and
+drop, the transfers dock, inline messages and the status bar."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSizePolicy,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.store import ImageRecord, Store, default_root
+from gui import icons
+from gui.actions import WindowActions
+from gui.dialogs import files
+from gui.dialogs.login_dialog import LoginDialog
+from gui.dialogs.pull_dialog import PullDialog
+from gui.dialogs.settings_dialog import SettingsDialog
+from gui.image_commands import ImageCommands
+from gui.jobs import manager as states
+from gui.jobs.errors import Failure
+from gui.jobs.manager import TransferJob, TransferManager
+from gui.jobs.specs import LOAD, PULL, TransferSpec, load_spec, pull_spec
+from gui.jobs.tasks import TaskRunner
+from gui.models.image_filter_proxy import ImageFilterProxy
+from gui.models.image_rows import ImageRow
+from gui.models.image_table_model import ImageTableModel
+from gui.names import familiar
+from gui.settings import AppSettings
+from gui.widgets.drop_hint import DropHint
+from gui.widgets.drop_overlay import DropOverlay
+from gui.widgets.image_menu import build_image_menu
+from gui.widgets.image_table import ImageTableView
+from gui.widgets.message_bar import ERROR, INFO, WARNING, MessageBar
+from gui.widgets.transfers_dock import TransfersDock
+
+APP_NAME = "Estiba"
+PAGE_HINT, PAGE_TABLE = 0, 1
+
+
+def local_paths(mime: QMimeData) -> list[str]:
+    """The local files and folders in a drag; empty when it carries none (text, web links...)."""
+    if not mime.hasUrls():
+        return []
+    return [url.toLocalFile() for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
+
+
+class MainWindow(QMainWindow):
+    images_refreshed = Signal(object)  # list[ImageRecord]
+    files_dropped = Signal(object)  # list[str]
+    login_changed = Signal()
+
+    def __init__(self, store_root: str | None, settings: AppSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.settings = settings
+        self.store_root = os.path.abspath(store_root or settings.store_path or default_root())
+        self.tasks = TaskRunner(self)
+        self.manager = TransferManager(settings.parallel_jobs, self)
+        self.commands = ImageCommands(self)
+        self.actions = WindowActions(self)
+        self._refreshing = False
+        self._refresh_again = False
+        self._login_dialog: LoginDialog | None = None
+        self._context_menu: QMenu | None = None
+        self._overall: tuple[float | None, int] = (None, 0)
+        self.refresh_count = 0  # completed refreshes (tests wait on it)
+
+        self.model = ImageTableModel(self)
+        self.proxy = ImageFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = ImageTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.customContextMenuRequested.connect(self._on_context_menu)
+        self.table.doubleClicked.connect(self._on_double_click)
+        self.table.selectionModel().selectionChanged.connect(self._update_image_actions)
+        self.table.addAction(self.actions.remove)
+
+        self.drop_hint = DropHint(self)
+        self.drop_hint.load_clicked.connect(self.open_load)
+        self.drop_hint.pull_clicked.connect(self.open_pull)
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("imageStack")
+        self.stack.addWidget(self.drop_hint)
+        self.stack.addWidget(self.table)
+        self.message_bar = MessageBar(self)
+
+        central = QWidget(self)
+        central.setObjectName("centralWidget")
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.message_bar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.drop_overlay = DropOverlay(central)
+
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setObjectName("filterEdit")
+        self.filter_edit.setPlaceholderText("Filter images (Ctrl+F)")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setAcceptDrops(False)
+        self.filter_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("x") * 40)
+        self.filter_edit.textChanged.connect(self.proxy.set_filter_text)
+        self.filter_edit.addAction(icons.icon("filter"), QLineEdit.ActionPosition.LeadingPosition).setObjectName(
+            "filterIconAction")
+
+        self.dock = TransfersDock(self.manager, self)
+        self.dock.show_in_folder_requested.connect(self._show_in_folder)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+
+        self._build_toolbar()
+        self._build_menus()
+        self._connect_actions()
+        self.store_label = QLabel(self)
+        self.store_label.setObjectName("storeLabel")
+        self.statusBar().addPermanentWidget(self.store_label)
+        self.statusBar().setObjectName("statusBar")
+
+        self.manager.job_finished.connect(self._on_job_finished)
+        self.manager.job_rejected.connect(self._on_job_rejected)
+        self.manager.duplicate.connect(self._on_duplicate)
+        self.manager.overall_changed.connect(self._on_overall)
+
+        self.setAcceptDrops(True)
+        self.setWindowIcon(icons.icon("estiba"))
+        self.setWindowTitle(APP_NAME)
+        char, line = self.fontMetrics().horizontalAdvance("x"), self.fontMetrics().height()
+        self.resize(char * 150, line * 42)
+        self.resizeDocks([self.dock], [line * 12], Qt.Orientation.Vertical)
+        self._update_image_actions()
+        self._show_page()
+        self.refresh()
+
+    # -- building -------------------------------------------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main", self)
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        a = self.actions
+        for action in (a.load, a.pull, a.login, a.refresh, a.settings):
+            bar.addAction(action)
+            bar.widgetForAction(action).setObjectName(action.objectName().replace("Action", "Button"))
+        spacer = QWidget(bar)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        bar.addWidget(self.filter_edit)
+        self.addToolBar(bar)
+        self.toolbar = bar
+
+    def _build_menus(self) -> None:
+        a = self.actions
+        menu_bar = self.menuBar()
+        file_menu = menu_bar.addMenu("&File")
+        file_menu.setObjectName("fileMenu")
+        file_menu.addActions([a.load, a.load_directory, a.pull])
+        file_menu.addSeparator()
+        file_menu.addAction(a.settings)
+        file_menu.addSeparator()
+        file_menu.addAction(a.quit)
+        image_menu = menu_bar.addMenu("&Image")
+        image_menu.setObjectName("imageMenu")
+        image_menu.addActions([a.export_default, a.push, a.tag, a.inspect, a.copy_id])
+        image_menu.addSeparator()
+        image_menu.addAction(a.remove)
+        registry_menu = menu_bar.addMenu("&Registry")
+        registry_menu.setObjectName("registryMenu")
+        registry_menu.addAction(a.login)
+        view_menu = menu_bar.addMenu("&View")
+        view_menu.setObjectName("viewMenu")
+        view_menu.addActions([a.refresh, a.filter])
+        toggle = self.dock.toggleViewAction()
+        toggle.setObjectName("transfersToggleAction")
+        toggle.setIcon(icons.icon("transfers"))
+        toggle.setShortcut("Ctrl+J")
+        view_menu.addAction(toggle)
+        help_menu = menu_bar.addMenu("&Help")
+        help_menu.setObjectName("helpMenu")
+        help_menu.addAction(a.about)
+
+    def _connect_actions(self) -> None:
+        a = self.actions
+        a.load.triggered.connect(self.open_load)
+        a.load_directory.triggered.connect(self.open_load_directory)
+        a.pull.triggered.connect(self.open_pull)
+        a.login.triggered.connect(lambda: self.open_login())
+        a.refresh.triggered.connect(self.refresh)
+        a.settings.triggered.connect(self.open_settings)
+        a.filter.triggered.connect(self.focus_filter)
+        a.quit.triggered.connect(self.close)
+        a.about.triggered.connect(self._about)
+        a.export_default.triggered.connect(lambda: self.commands.export(self.selected_rows(),
+                                                                        self.settings.export_format))
+        a.push.triggered.connect(lambda: self._on_single(self.commands.push))
+        a.tag.triggered.connect(lambda: self._on_single(self.commands.tag))
+        a.inspect.triggered.connect(lambda: self._on_single(self.commands.inspect))
+        a.copy_id.triggered.connect(lambda: self.commands.copy_ids(self.selected_rows()))
+        a.remove.triggered.connect(lambda: self.commands.remove(self.selected_rows()))
+
+    # -- the image list -------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read the store on a worker thread; several requests while one runs make one more read."""
+        if self._refreshing:
+            self._refresh_again = True
+            return
+        self._refreshing = True
+        root = self.store_root
+        self.tasks.run(lambda: Store(root).images(), self._on_records, self._on_refresh_failed)
+
+    def _on_records(self, records: list[ImageRecord]) -> None:
+        keep = {(r.record.id, r.name) for r in self.selected_rows()}
+        self.model.set_records(records)
+        if keep:
+            view_rows = []
+            for i in range(self.proxy.rowCount()):
+                row = self.table.row_at_view_row(i)
+                if row is not None and (row.record.id, row.name) in keep:
+                    view_rows.append(i)
+            self.table.select_view_rows(view_rows)
+        self._after_refresh()
+        self.images_refreshed.emit(records)
+
+    def _on_refresh_failed(self, failure: Failure) -> None:
+        self.show_message(f"Cannot read the image store: {failure.message}")
+        self._after_refresh()
+
+    def _after_refresh(self) -> None:
+        self._refreshing = False
+        self.refresh_count += 1
+        self._show_page()
+        self._update_image_actions()
+        count = len(self.model.records())
+        self.store_label.setText(f"{count} image{'s' if count != 1 else ''} · {self.store_root}")
+        if self._refresh_again:
+            self._refresh_again = False
+            self.refresh()
+
+    def _show_page(self) -> None:
+        self.stack.setCurrentIndex(PAGE_TABLE if self.model.records() else PAGE_HINT)
+
+    def selected_rows(self) -> list[ImageRow]:
+        return self.table.selected_rows()
+
+    def _update_image_actions(self, *args) -> None:  # noqa: ARG002
+        rows = self.selected_rows()
+        a = self.actions
+        for action in (a.export_default, a.copy_id, a.remove):
+            action.setEnabled(bool(rows))
+        for action in (a.push, a.tag, a.inspect):
+            action.setEnabled(len(rows) == 1)
+
+    def _on_single(self, command) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            command(rows[0])
+
+    def image_context_menu(self, rows: list[ImageRow]) -> QMenu:
+        menu = build_image_menu(self, rows, self.commands)
+        self._context_menu = menu  # keep it alive while it is open
+        return menu
+
+    @Slot(QPoint)
+    def _on_context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if index.isValid() and not self.table.selectionModel().isRowSelected(index.row(), index.parent()):
+            self.table.select_view_rows([index.row()])
+        rows = self.selected_rows()
+        if rows:
+            self.image_context_menu(rows).popup(self.table.viewport().mapToGlobal(pos))
+
+    def _on_double_click(self, index) -> None:
+        row = self.table.row_at_view_row(index.row())
+        if row is not None:
+            self.commands.inspect(row)
+
+    def focus_filter(self) -> None:
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    # -- transfers ------------------------------------------------------------------------------------------
+
+    def submit(self, spec: TransferSpec) -> TransferJob | None:
+        return self.manager.submit(spec)
+
+    def load_paths(self, paths: list[str], *, from_drop: bool = False) -> list[TransferJob]:
+        jobs = []
+        for path in paths:
+            job = self.submit(load_spec(self.store_root, path, parallel=self.settings.parallel_layers,
+                                        from_drop=from_drop))
+            if job is not None:
+                jobs.append(job)
+        if jobs:
+            self.notify(f"Loading {len(jobs)} item{'s' if len(jobs) != 1 else ''}…" if len(jobs) > 1
+                        else jobs[0].title + "…")
+        return jobs
+
+    def pull(self, request: dict) -> TransferJob | None:
+        spec = pull_spec(self.store_root, request["source"], parallel=self.settings.parallel_layers,
+                         platform=request.get("platform"), all_platforms=bool(request.get("all_platforms")),
+                         tls_verify=request.get("tls_verify"))
+        return self.submit(spec)
+
+    @Slot(object)
+    def _on_job_finished(self, job: TransferJob) -> None:
+        if job.state == states.DONE:
+            if job.spec.kind in (LOAD, PULL):
+                self.refresh()
+            self.notify(self._done_text(job))
+        elif job.state == states.FAILED and job.failure is not None:
+            self.notify(f"{job.title} failed: {job.failure.message}")
+        elif job.state == states.CANCELLED:
+            self.notify(f"{job.title}: cancelled; nothing was changed")
+
+    def _done_text(self, job: TransferJob) -> str:
+        results = job.result if isinstance(job.result, list) else []
+        names = [familiar(n) for r in results for n in getattr(r, "names", [])]
+        if job.spec.kind in (LOAD, PULL):
+            what = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "") if names else \
+                f"{len(results)} unnamed image{'s' if len(results) != 1 else ''}"
+            return f"{'Loaded' if job.spec.kind == LOAD else 'Pulled'} {what}"
+        return f"{job.title}: done"
+
+    @Slot(object)
+    def _on_job_rejected(self, payload: tuple[TransferJob, Failure]) -> None:
+        _job, failure = payload
+        self.show_message(f"Not loaded: {failure.message}", WARNING)
+
+    @Slot(object)
+    def _on_duplicate(self, job: TransferJob) -> None:
+        self.notify(f"Already in progress: {job.title}")
+        self.dock.select_job(job)
+
+    @Slot(object)
+    def _on_overall(self, overall: tuple[float | None, int]) -> None:
+        self._overall = overall
+        fraction, active = overall
+        if not active:
+            self.setWindowTitle(APP_NAME)
+            return
+        count = f"{active} transfer{'s' if active != 1 else ''}"
+        pct = f"{int(fraction * 100)}% · " if fraction is not None else ""
+        self.setWindowTitle(f"{APP_NAME} — {pct}{count}")
+
+    def _show_in_folder(self, job: TransferJob) -> None:
+        if job.spec.output:
+            files.show_in_folder(job.spec.output)
+
+    # -- dialogs --------------------------------------------------------------------------------------------
+
+    def open_load(self) -> None:
+        paths = files.ask_load_paths(self, self.settings.last_dir or os.path.expanduser("~"))
+        if paths:
+            self.settings.last_dir = os.path.dirname(paths[0])
+            self.load_paths(paths)
+
+    def open_load_directory(self) -> None:
+        path = files.ask_load_directory(self, self.settings.last_dir or os.path.expanduser("~"))
+        if path:
+            self.settings.last_dir = os.path.dirname(path)
+            self.load_paths([path])
+
+    def open_pull(self) -> PullDialog:
+        dialog = PullDialog(self.settings, self)
+        dialog.pull_requested.connect(self.pull)
+        dialog.show()
+        return dialog
+
+    def open_login(self, registry: str | None = None) -> LoginDialog:
+        dialog = self._login_dialog
+        if dialog is not None:
+            try:
+                dialog.isVisible()
+            except RuntimeError:
+                dialog = None
+        if dialog is None:
+            dialog = LoginDialog(self.settings, self.tasks, registry, self)
+            dialog.logged_in.connect(self._on_login_changed)
+            dialog.logged_out.connect(self._on_login_changed)
+            self._login_dialog = dialog
+        elif registry:
+            dialog.registry_combo.setCurrentText(registry)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def _on_login_changed(self, registry: str) -> None:
+        self.login_changed.emit()
+        self.notify(f"Login for {registry} changed")
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.settings, self)
+        dialog.applied.connect(self._apply_settings)
+        dialog.show()
+        return dialog
+
+    def _apply_settings(self, changed: set[str]) -> None:
+        if "parallel_jobs" in changed:
+            self.manager.set_parallel_jobs(self.settings.parallel_jobs)
+        if "store_path" in changed:
+            self.store_root = os.path.abspath(self.settings.store_path or default_root())
+            self.refresh()
+        if "language" in changed:
+            self.show_message("The new language takes effect when Estiba starts again.", INFO)
+        self.notify("Settings saved")
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "About Estiba", "<b>Estiba</b><br>Moves container images between docker-archive, "
+                          "oci-archive, OCI layouts, dir: and registries.")
+
+    # -- messages -------------------------------------------------------------------------------------------
+
+    def show_message(self, text: str, level: str = ERROR) -> None:
+        self.message_bar.show_message(text, level)
+
+    def notify(self, text: str, timeout_ms: int = 8000) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    # -- drag and drop --------------------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        paths = local_paths(event.mimeData())
+        if not paths:
+            event.ignore()
+            return
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        self.drop_overlay.show_for(len(paths))
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if local_paths(event.mimeData()):
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self.drop_overlay.hide()
+        event.accept()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.drop_overlay.hide()
+        paths = local_paths(event.mimeData())
+        if not paths:
+            event.ignore()
+            return
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        self.files_dropped.emit(paths)
+        self.load_paths(paths, from_drop=True)
+
+    @property
+    def drop_highlighted(self) -> bool:
+        return self.drop_overlay.isVisible()
+
+    # -- look and lifetime ----------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            icons.clear_cache()
+            self.actions.refresh_icons()
+            self.dock.refresh_icons()
+            self.drop_hint.refresh_icons()
+        super().changeEvent(event)
+
+    def shutdown(self, timeout_ms: int = 10000) -> None:
+        """Cancel the transfers and wait for every worker (quit, and test teardown)."""
+        self.manager.shutdown(timeout_ms)
+        self.tasks.shutdown(timeout_ms)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)

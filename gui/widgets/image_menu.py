@@ -1,0 +1,78 @@
+"""The right-click menu of the image table. Every action has an objectName so tests can trigger it."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Protocol
+
+from PySide6.QtWidgets import QMenu, QWidget
+
+from gui.icons import icon
+from gui.models.image_rows import ImageRow
+from gui.names import FORMAT_LABELS
+from gui.settings import EXPORT_FORMATS
+
+
+class ImageCommandsLike(Protocol):
+    def export(self, rows: list[ImageRow], fmt: str) -> None: ...
+    def push(self, row: ImageRow) -> None: ...
+    def tag(self, row: ImageRow) -> None: ...
+    def remove(self, rows: list[ImageRow]) -> None: ...
+    def inspect(self, row: ImageRow) -> None: ...
+    def copy_ids(self, rows: list[ImageRow]) -> None: ...
+    def copy_names(self, rows: list[ImageRow]) -> None: ...
+
+
+def export_action_name(fmt: str) -> str:
+    return "export_" + fmt.replace("-", "_")
+
+
+def build_image_menu(parent: QWidget, rows: list[ImageRow], commands: ImageCommandsLike) -> QMenu:
+    menu = QMenu(parent)
+    menu.setObjectName("imageContextMenu")
+    single = len(rows) == 1
+    images = {r.record.id for r in rows}
+
+    export = menu.addMenu(icon("export"), "Export" if single else f"Export {len(rows)} images to one")
+    export.setObjectName("export_menu")
+    for fmt in EXPORT_FORMATS:
+        action = export.addAction(f"{FORMAT_LABELS[fmt]}…")
+        action.setObjectName(export_action_name(fmt))
+        action.triggered.connect(partial(commands.export, rows, fmt))
+        if fmt == "docker-dir" and len(images) > 1:
+            action.setEnabled(False)
+            action.setToolTip("A Docker directory holds one image")
+    export.setToolTipsVisible(True)
+
+    push = menu.addAction(icon("push"), "Push to registry…")
+    push.setObjectName("push")
+    push.setEnabled(single)
+    if single:
+        push.triggered.connect(partial(commands.push, rows[0]))
+
+    tag = menu.addAction(icon("tag"), "Tag…")
+    tag.setObjectName("tag")
+    tag.setEnabled(single)
+    if single:
+        tag.triggered.connect(partial(commands.tag, rows[0]))
+
+    inspect = menu.addAction(icon("inspect"), "Inspect")
+    inspect.setObjectName("inspect")
+    inspect.setEnabled(single)
+    if single:
+        inspect.triggered.connect(partial(commands.inspect, rows[0]))
+
+    menu.addSeparator()
+    copy_id = menu.addAction(icon("copy"), "Copy image ID" if single else "Copy image IDs")
+    copy_id.setObjectName("copy_id")
+    copy_id.triggered.connect(partial(commands.copy_ids, rows))
+    copy_name = menu.addAction(icon("copy"), "Copy name" if single else "Copy names")
+    copy_name.setObjectName("copy_name")
+    copy_name.setEnabled(any(r.name for r in rows))
+    copy_name.triggered.connect(partial(commands.copy_names, rows))
+
+    menu.addSeparator()
+    remove = menu.addAction(icon("remove"), "Remove" if single else f"Remove {len(rows)}")
+    remove.setObjectName("remove")
+    remove.triggered.connect(partial(commands.remove, rows))
+    return menu

@@ -1,0 +1,67 @@
+"""The image table view: row selection, several at once, sorting by clicking a header, a context menu."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from gui.models.image_filter_proxy import ImageFilterProxy
+from gui.models.image_rows import ImageRow
+from gui.models.image_table_model import COL_CREATED, COL_ID, COL_PLATFORM, COL_REPOSITORY, COL_SIZE, COL_TAG, RowRole
+
+
+class ImageTableView(QTableView):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("imageTable")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setSortingEnabled(True)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.verticalHeader().hide()
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setSectionsMovable(True)
+        self.setAcceptDrops(False)  # drops go to the main window
+
+    def setModel(self, model) -> None:  # noqa: N802 - Qt name
+        super().setModel(model)
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        fm = self.fontMetrics()
+        widths = {COL_TAG: "1.24.3-alpine", COL_ID: "0123456789ab", COL_CREATED: "11 months ago",
+                  COL_SIZE: "999 MB", COL_PLATFORM: "linux/amd64, linux/arm64 +9"}
+        for col, sample in widths.items():
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, fm.horizontalAdvance(sample) + 24)
+        header.setSectionResizeMode(COL_REPOSITORY, QHeaderView.ResizeMode.Stretch)
+        self.sortByColumn(COL_CREATED, Qt.SortOrder.DescendingOrder)
+
+    def proxy(self) -> ImageFilterProxy:
+        return self.model()  # type: ignore[return-value]
+
+    def selected_rows(self) -> list[ImageRow]:
+        rows = []
+        for index in sorted(self.selectionModel().selectedRows(), key=lambda i: i.row()):
+            row = index.data(RowRole)
+            if row is not None:
+                rows.append(row)
+        return rows
+
+    def row_at_view_row(self, view_row: int) -> ImageRow | None:
+        return self.model().index(view_row, 0).data(RowRole)
+
+    def select_view_rows(self, view_rows: list[int]) -> None:
+        selection = QItemSelection()
+        model = self.model()
+        for r in view_rows:
+            selection.select(model.index(r, 0), model.index(r, model.columnCount() - 1))
+        self.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if view_rows:
+            self.selectionModel().setCurrentIndex(model.index(view_rows[0], 0),
+                                                  QItemSelectionModel.SelectionFlag.NoUpdate)

@@ -48,10 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-q", "--quiet", action="store_true")
     _transfer_flags(s)
 
-    s = sub.add_parser("push", help="copy an image from the store to a destination")
+    s = sub.add_parser("push", help="copy an image from the store to a registry or file (default: its own name)")
     s.add_argument("image", metavar="IMAGE")
-    s.add_argument("destination", metavar="DESTINATION")
+    s.add_argument("destination", metavar="DESTINATION", nargs="?")
     s.add_argument("--compress", choices=["gzip", "zstd", "none"])
+    s.add_argument("--format", dest="manifest_format", choices=["oci", "v2s2"],
+                   help="registry manifest format (default: keep the image's)")
     s.add_argument("-q", "--quiet", action="store_true")
     _transfer_flags(s)
 
@@ -61,6 +63,20 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--compress", choices=["gzip", "zstd", "none"])
     s.add_argument("-q", "--quiet", action="store_true")
     _transfer_flags(s)
+
+    s = sub.add_parser("login", help="log in to a registry (the secret goes to the OS keyring)")
+    s.add_argument("registry", metavar="REGISTRY")
+    s.add_argument("-u", "--username")
+    s.add_argument("-p", "--password")
+    s.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    s.add_argument("--get-login", action="store_true", help="print the user name logged in to REGISTRY")
+    s.add_argument("--tls-verify", type=_bool, metavar="BOOL", default=None)
+    s.add_argument("--authfile", metavar="PATH", help="store the login in this podman auth.json instead")
+
+    s = sub.add_parser("logout", help="log out of a registry")
+    s.add_argument("registry", metavar="REGISTRY", nargs="?")
+    s.add_argument("-a", "--all", action="store_true", help="log out of every registry")
+    s.add_argument("--authfile", metavar="PATH")
 
     s = sub.add_parser("tag", help="add names to an image")
     s.add_argument("image", metavar="IMAGE")
@@ -90,6 +106,19 @@ def _transfer_flags(s: argparse.ArgumentParser) -> None:
     s.add_argument("--platform", metavar="OS/ARCH[/VARIANT]", help="platform to take from a multi-arch image")
     s.add_argument("--all-platforms", action="store_true", help="keep every platform of a multi-arch image")
     s.add_argument("--jobs", type=int, default=4, metavar="N", help="layers transferred in parallel (default 4)")
+    s.add_argument("--tls-verify", type=_bool, metavar="BOOL", default=None,
+                   help="verify registry TLS (default true; loopback registries use plain HTTP)")
+    s.add_argument("--retry-times", type=int, default=3, metavar="N", help="retries of a failed registry request")
+    s.add_argument("--creds", metavar="USER:PASS", help="registry credentials (else the keyring, auth.json ...)")
+    s.add_argument("--authfile", metavar="PATH", help="podman auth.json to read credentials from")
+
+
+def _bool(text: str) -> bool:
+    if text.lower() in ("true", "1", "yes"):
+        return True
+    if text.lower() in ("false", "0", "no"):
+        return False
+    raise argparse.ArgumentTypeError(f"{text!r} is not true or false")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,7 +26,18 @@ def _options(args) -> operations.TransferOptions:
         compress = "none"
     if getattr(args, "jobs", 4) < 1:
         raise EstibaError("--jobs must be at least 1")
+    creds = None
+    if getattr(args, "creds", None):
+        user, sep, secret = args.creds.partition(":")
+        if not sep or not user:
+            raise EstibaError("--creds takes USER:PASSWORD")
+        creds = (user, secret)
     return operations.TransferOptions(
+        tls_verify=getattr(args, "tls_verify", None),
+        retry_times=getattr(args, "retry_times", 3),
+        credentials=creds,
+        authfile=getattr(args, "authfile", None),
+        docker_format=getattr(args, "manifest_format", None) == "v2s2",
         platform=Platform.parse(args.platform) if getattr(args, "platform", None) else None,
         all_platforms=getattr(args, "all_platforms", False),
         parallel=getattr(args, "jobs", 4),
@@ -235,4 +246,45 @@ def cmd_check(args) -> int:
 def cmd_prune(args) -> int:
     count, freed = _store(args).prune()
     print(f"Removed {count} unused blob(s), {human_bytes(freed)} freed")
+    return 0
+
+
+def cmd_login(args) -> int:
+    import getpass
+
+    from engine import credentials
+
+    if args.get_login:
+        print(credentials.get_login(args.registry, authfile=args.authfile))
+        return 0
+    if args.password and args.password_stdin:
+        raise EstibaError("--password and --password-stdin cannot be used together")
+    user, password = args.username, args.password
+    if args.password_stdin:
+        if not user:
+            raise EstibaError("--password-stdin needs --username")
+        password = sys.stdin.readline().rstrip("\n")
+    if not user:
+        if not sys.stdin.isatty():
+            raise EstibaError("no user name: pass -u USER (there is no terminal to ask on)")
+        user = input("Username: ")
+    if password is None:
+        if not sys.stdin.isatty():
+            raise EstibaError("no password: pass -p PASSWORD or --password-stdin")
+        password = getpass.getpass("Password: ")
+    print(credentials.login(args.registry, user, password, tls_verify=args.tls_verify, authfile=args.authfile))
+    return 0
+
+
+def cmd_logout(args) -> int:
+    from engine import credentials
+
+    if not args.all and not args.registry:
+        raise EstibaError("name a registry to log out of, or use --all")
+    removed = credentials.logout(None if args.all else args.registry, all=args.all, authfile=args.authfile)
+    if args.all:
+        print("Removed login credentials for all registries")
+    else:
+        for reg in removed or [args.registry]:
+            print(f"Removed login credentials for {reg}")
     return 0

@@ -92,7 +92,8 @@ def decompressor(raw: BinaryIO, kind: str) -> BinaryIO:
         from isal import igzip_threaded
 
         # One background thread inflates while the caller hashes and writes.
-        return igzip_threaded.open(raw, "rb", threads=1)
+        # Small blocks keep memory flat with several layers in flight (1 MiB blocks cost ~16 MiB a stream).
+        return igzip_threaded.open(raw, "rb", threads=1, block_size=128 * 1024)
     if kind == ZSTD:
         import zstandard
 

@@ -23,15 +23,31 @@ class TransferOptions:
     parallel: int = 4
     compress: str | None = None  # gzip | zstd | none, where the destination allows a choice
     tag_only_ref: bool = False  # oci: write only the tag in org.opencontainers.image.ref.name
+    tls_verify: bool | None = None  # registries: None = verify, except loopback and insecure registries
+    retry_times: int = 3
+    credentials: tuple[str, str] | None = None  # registries: explicit user and secret (else looked up)
+    authfile: str | None = None
+    docker_format: bool = False  # registries: push Docker schema 2 manifests (skopeo --format v2s2)
 
-    def copy_options(self, progress: Progress | None, names: list[str] | None = None) -> CopyOptions:
-        return CopyOptions(self.platform, self.all_platforms, self.parallel, names, progress or Progress())
+    def source_kwargs(self, store: Store, progress: Progress) -> dict:
+        return {"tmpdir": store.tmp_dir, "tls_verify": self.tls_verify, "retry_times": self.retry_times,
+                "credentials": self.credentials, "authfile": self.authfile, "cancel": progress.cancel}
+
+    def dest_kwargs(self, store: Store, progress: Progress) -> dict:
+        return {"compress": self.compress, "tag_only_ref": self.tag_only_ref, "tls_verify": self.tls_verify,
+                "retry_times": self.retry_times, "credentials": self.credentials, "authfile": self.authfile,
+                "parallel_hint": self.parallel, "tmpdir": store.tmp_dir, "cancel": progress.cancel,
+                "docker_format": self.docker_format}
+
+    def copy_options(self, progress: Progress, names: list[str] | None = None) -> CopyOptions:
+        return CopyOptions(self.platform, self.all_platforms, self.parallel, names, progress)
 
 
 def load(store: Store, path: str, options: TransferOptions | None = None,
          progress: Progress | None = None) -> list[CopiedImage]:
     """`load -i PATH`: the format is detected from the content; every image in it goes into the store."""
     opts = options or TransferOptions()
+    progress = progress or Progress()
     loc, temp = transports.detect(path, store.tmp_dir)
     try:
         source = transports.open_source(loc, tmpdir=store.tmp_dir)
@@ -47,10 +63,11 @@ def pull(store: Store, source_text: str, options: TransferOptions | None = None,
          progress: Progress | None = None) -> list[CopiedImage]:
     """`pull SOURCE`: from any transport into the store."""
     opts = options or TransferOptions()
+    progress = progress or Progress()
     loc = transports.parse_location(source_text)
     if loc is None:
         loc = Location(transports.DOCKER, source_text)
-    with transports.open_source(loc, tmpdir=store.tmp_dir) as source:
+    with transports.open_source(loc, **opts.source_kwargs(store, progress)) as source:
         return copy(source, store.destination(), opts.copy_options(progress))
 
 
@@ -67,6 +84,7 @@ def save(store: Store, images: list[str], output: str, fmt: str = "docker-archiv
          options: TransferOptions | None = None, progress: Progress | None = None) -> list[CopiedImage]:
     """`save -o OUTPUT IMAGE...` in one of podman's formats."""
     opts = options or TransferOptions()
+    progress = progress or Progress()
     if fmt not in transports.SAVE_FORMATS:
         raise InvalidInput(f"unknown format {fmt!r}: use {', '.join(transports.SAVE_FORMATS)}")
     if not images:
@@ -80,16 +98,22 @@ def save(store: Store, images: list[str], output: str, fmt: str = "docker-archiv
     return copy(_MultiStoreSource(store, records), dest, opts.copy_options(progress))
 
 
-def push(store: Store, image: str, destination: str, options: TransferOptions | None = None,
+def push(store: Store, image: str, destination: str | None = None, options: TransferOptions | None = None,
          progress: Progress | None = None) -> list[CopiedImage]:
-    """`push IMAGE DESTINATION`: from the store to any transport."""
+    """`push IMAGE [DESTINATION]`: from the store to any transport; without a destination, to the registry
+    of the image's own name (as podman does)."""
     opts = options or TransferOptions()
+    progress = progress or Progress()
     rec = store.lookup(image)
+    names = names_for(rec, image) or rec.names[:1]
+    if destination is None:
+        if not names:
+            raise InvalidInput(f"{image} has no name to push to; give a destination such as docker://HOST/REPO:TAG")
+        destination = names[0]
     loc = transports.parse_location(destination)
     if loc is None:
         loc = Location(transports.DOCKER, destination)
-    names = names_for(rec, image) or rec.names[:1]
-    dest = transports.open_destination(loc, compress=opts.compress, tag_only_ref=opts.tag_only_ref)
+    dest = transports.open_destination(loc, **opts.dest_kwargs(store, progress))
     return copy(store.source(rec, names), dest, opts.copy_options(progress))
 
 
@@ -97,20 +121,21 @@ def copy_between(store: Store, source_text: str, dest_text: str, options: Transf
                  progress: Progress | None = None) -> list[CopiedImage]:
     """`copy SOURCE DESTINATION`: any transport to any transport; a bare name on either side is the store."""
     opts = options or TransferOptions()
+    progress = progress or Progress()
     src_loc = transports.parse_location(source_text)
     dst_loc = transports.parse_location(dest_text)
     if src_loc is None:
         rec = store.lookup(source_text)
         source: Source = store.source(rec, names_for(rec, source_text) or rec.names[:1])
     else:
-        source = transports.open_source(src_loc, tmpdir=store.tmp_dir)
+        source = transports.open_source(src_loc, **opts.source_kwargs(store, progress))
     with source:
         if dst_loc is None:
             name = parse_reference(dest_text)
             if name.digest:
                 raise InvalidInput("a store name cannot hold a digest; give a tag")
             return copy(source, store.destination(), opts.copy_options(progress, [name.tagged]))
-        dest = transports.open_destination(dst_loc, compress=opts.compress, tag_only_ref=opts.tag_only_ref)
+        dest = transports.open_destination(dst_loc, **opts.dest_kwargs(store, progress))
         return copy(source, dest, opts.copy_options(progress))
 
 

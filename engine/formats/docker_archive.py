@@ -15,7 +15,6 @@ Blobs are staged next to the output and the tar is assembled by the kernel (copy
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import io
 import json
@@ -33,6 +32,7 @@ from engine.digest import Digest, sha256_digest
 from engine.errors import EstibaError, InvalidInput, NotFound, Unsupported
 from engine.formats.base import BlobWriter, CompressionPolicy, Destination, Source, SourceImage
 from engine.formats.staging import StagedWriter, Staging
+from engine.formats.tarwriter import copy_into, replace_atomically, write_all
 from engine.manifest import (
     MAX_CONFIG_BYTES,
     MAX_JSON_BYTES,
@@ -725,26 +725,12 @@ class DockerArchiveDestination(Destination):
     def commit(self) -> None:
         if self._finished:
             raise InvalidInput(f"{self.description} was already committed or aborted")
-        tmp = None
         try:
             if not self._images:
                 raise InvalidInput(f"{self.description}: no image was written")
             members = self._members()
-            fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(self.target) + "-", suffix=".tmp",
-                                       dir=os.path.dirname(self.target))
-            try:
-                write_tar(fd, members)
-                os.fchmod(fd, FILE_MODE)
-            finally:
-                os.close(fd)
-            os.replace(tmp, self.target)
-            tmp = None
+            replace_atomically(self.target, lambda fd: write_tar(fd, members), FILE_MODE)
         except BaseException as exc:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
             self.abort()
             if isinstance(exc, OSError):
                 raise EstibaError(f"cannot write {self.description} ({exc.strerror}); nothing was changed") \
@@ -793,53 +779,21 @@ def _go_ustar(header: bytes) -> bytes:
     return bytes(buf)
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        n = os.write(fd, view)
-        view = view[n:]
-
-
-def _copy_into(out_fd: int, src_path: str) -> int:
-    """Append all of src_path at out_fd's position, in the kernel (copy_file_range, else sendfile)."""
-    with open(src_path, "rb") as src:
-        in_fd = src.fileno()
-        size = os.fstat(in_fd).st_size
-        done = 0
-        use_cfr = hasattr(os, "copy_file_range")
-        while done < size:
-            try:
-                if use_cfr:
-                    n = os.copy_file_range(in_fd, out_fd, size - done, done)
-                else:
-                    n = os.sendfile(out_fd, in_fd, done, size - done)
-            except OSError as exc:
-                if use_cfr and exc.errno in (errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL):
-                    use_cfr = False
-                    continue
-                raise
-            if n == 0:
-                raise InvalidInput(f"staged blob {src_path} ended early while the archive was written")
-            done += n
-    return size
-
-
 def write_tar(fd: int, members: list[tuple[str, str, str | bytes]]) -> None:
     """Write a tar at fd: ("file", name, bytes | staged path) or ("symlink", name, target). The data of
     staged files is copied by the kernel; the header is written first with the size taken from the file."""
     for kind, name, payload in members:
         if kind == "symlink":
             assert isinstance(payload, str)
-            _write_all(fd, _header(name, 0, payload))
+            write_all(fd, _header(name, 0, payload))
             continue
         if isinstance(payload, bytes):
             size = len(payload)
-            _write_all(fd, _header(name, size) + payload)
+            write_all(fd, _header(name, size) + payload)
         else:
             size = os.path.getsize(payload)
-            _write_all(fd, _header(name, size))
-            if _copy_into(fd, payload) != size:
-                raise InvalidInput(f"staged blob {payload} changed size while the archive was written")
+            write_all(fd, _header(name, size))
+            copy_into(fd, payload, size)
         if size % 512:
-            _write_all(fd, b"\0" * (512 - size % 512))
-    _write_all(fd, b"\0" * 1024)  # two zero blocks, as Go's archive/tar ends
+            write_all(fd, b"\0" * (512 - size % 512))
+    write_all(fd, b"\0" * 1024)  # two zero blocks, as Go's archive/tar ends

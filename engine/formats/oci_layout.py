@@ -13,7 +13,6 @@ A directory destination is added to with containers/image's semantics (§1.2, pi
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 import tarfile
@@ -27,6 +26,7 @@ from engine.digest import Digest, sha256_digest
 from engine.errors import DigestMismatch, EstibaError, InvalidInput, NotFound, Unsupported
 from engine.formats.base import BlobWriter, CompressionPolicy, Destination, Source, SourceImage
 from engine.formats.staging import StagedWriter, Staging
+from engine.formats.tarwriter import copy_into, replace_atomically, write_all
 from engine.manifest import MAX_JSON_BYTES, MAX_MANIFEST_BYTES, Descriptor, ImageConfig, dump_json, load_json, parse
 from engine.reference import InvalidReference, is_tag_only, parse_reference, valid_oci_ref_name
 from engine.tarindex import TarIndex
@@ -720,24 +720,10 @@ class ArchiveDestination(_LayoutDestination):
     def commit(self) -> None:
         if self._finished:
             raise InvalidInput(f"{self.description} was already committed or aborted")
-        tmp = None
         try:
             members = self._members()
-            fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(self.target) + "-", suffix=".tmp",
-                                       dir=os.path.dirname(self.target))
-            try:
-                write_tar(fd, members)
-                os.fchmod(fd, FILE_MODE)
-            finally:
-                os.close(fd)
-            os.replace(tmp, self.target)
-            tmp = None
+            replace_atomically(self.target, lambda fd: write_tar(fd, members), FILE_MODE)
         except BaseException as exc:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
             self.abort()
             if isinstance(exc, OSError):
                 raise EstibaError(f"cannot write {self.description} ({exc.strerror}); nothing was changed") \
@@ -770,55 +756,24 @@ def _header(name: str, size: int, is_dir: bool) -> bytes:
     return info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape")
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        n = os.write(fd, view)
-        view = view[n:]
-
-
-def _copy_into(out_fd: int, src_path: str, size: int) -> None:
-    """Append `size` bytes of src_path at out_fd's position, in the kernel (copy_file_range, else sendfile)."""
-    with open(src_path, "rb") as src:
-        in_fd = src.fileno()
-        if os.fstat(in_fd).st_size != size:
-            raise InvalidInput(f"staged blob {src_path} changed size while the archive was written")
-        done = 0
-        use_cfr = hasattr(os, "copy_file_range")
-        while done < size:
-            try:
-                if use_cfr:
-                    n = os.copy_file_range(in_fd, out_fd, size - done, done)
-                else:
-                    n = os.sendfile(out_fd, in_fd, done, size - done)
-            except OSError as exc:
-                if use_cfr and exc.errno in (errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL):
-                    use_cfr = False
-                    continue
-                raise
-            if n == 0:
-                raise InvalidInput(f"staged blob {src_path} ended early while the archive was written")
-            done += n
-
-
 def write_tar(fd: int, members: list[tuple[str, str | bytes | None]]) -> None:
     """Write a tar to `fd`: (name, None) is a directory, (name, bytes) a small file, (name, path) a file
     whose data is copied by the kernel. Go's writer ends with two zero blocks; so do we."""
     for name, payload in members:
         if payload is None:
-            _write_all(fd, _header(name, 0, True))
+            write_all(fd, _header(name, 0, True))
             continue
         if isinstance(payload, bytes):
             size = len(payload)
-            _write_all(fd, _header(name, size, False))
-            _write_all(fd, payload)
+            write_all(fd, _header(name, size, False))
+            write_all(fd, payload)
         else:
             size = os.path.getsize(payload)
-            _write_all(fd, _header(name, size, False))
-            _copy_into(fd, payload, size)
+            write_all(fd, _header(name, size, False))
+            copy_into(fd, payload, size)
         if size % 512:
-            _write_all(fd, b"\0" * (512 - size % 512))
-    _write_all(fd, b"\0" * 1024)
+            write_all(fd, b"\0" * (512 - size % 512))
+    write_all(fd, b"\0" * 1024)
 
 
 def open_layout_destination(path: str, ref: str | None = None, *, compress: str | None = None,

@@ -1,0 +1,65 @@
+"""Shared pieces of the archive destinations: kernel-side copies into a tar being written, and the
+write-beside-then-rename that makes an archive appear whole or not at all."""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from collections.abc import Callable
+
+from engine.errors import InvalidInput
+
+
+def write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def copy_into(out_fd: int, src_path: str, size: int | None = None) -> int:
+    """Append all of src_path (which must be `size` bytes when given) at out_fd's position, in the kernel
+    (copy_file_range, else sendfile). Returns the size copied."""
+    with open(src_path, "rb") as src:
+        in_fd = src.fileno()
+        actual = os.fstat(in_fd).st_size
+        if size is not None and actual != size:
+            raise InvalidInput(f"staged blob {src_path} changed size while the archive was written")
+        done = 0
+        use_cfr = hasattr(os, "copy_file_range")
+        while done < actual:
+            try:
+                if use_cfr:
+                    n = os.copy_file_range(in_fd, out_fd, actual - done, done)
+                else:
+                    n = os.sendfile(out_fd, in_fd, done, actual - done)
+            except OSError as exc:
+                if use_cfr and exc.errno in (errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL):
+                    use_cfr = False
+                    continue
+                raise
+            if n == 0:
+                raise InvalidInput(f"staged blob {src_path} ended early while the archive was written")
+            done += n
+    return actual
+
+
+def replace_atomically(target: str, write: Callable[[int], None], mode: int) -> None:
+    """Write a new file through `write(fd)` beside `target`, then rename it over `target`. On any failure
+    the temporary file is removed and `target` is untouched."""
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(target) + "-", suffix=".tmp",
+                               dir=os.path.dirname(target))
+    try:
+        try:
+            write(fd)
+            os.fchmod(fd, mode)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

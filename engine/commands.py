@@ -37,7 +37,7 @@ def _options(args) -> operations.TransferOptions:
         retry_times=getattr(args, "retry_times", 3),
         credentials=creds,
         authfile=getattr(args, "authfile", None),
-        docker_format=getattr(args, "manifest_format", None) == "v2s2",
+        manifest_format=getattr(args, "manifest_format", None),
         platform=Platform.parse(args.platform) if getattr(args, "platform", None) else None,
         all_platforms=getattr(args, "all_platforms", False),
         parallel=getattr(args, "jobs", 4),

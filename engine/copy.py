@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from engine import compression, media
 from engine import platform as platforms
+from engine.blobinfo import BlobInfoCache
 from engine.digest import Digest, HashingReader, HashingWriter, check, sha256_digest
 from engine.errors import Cancelled, DigestMismatch, EstibaError, InvalidInput, Unsupported
 from engine.formats.base import CopiedImage, Destination, Source, SourceImage
@@ -41,6 +42,7 @@ class CopyOptions:
     parallel: int = DEFAULT_PARALLEL
     names: list[str] | None = None  # replace the names the source gives
     progress: Progress = field(default_factory=Progress)
+    blob_info: BlobInfoCache | None = None  # which compressed blob holds which layer (skips recompressing)
 
 
 def copy(source: Source, dest: Destination, options: CopyOptions | None = None) -> list[CopiedImage]:
@@ -58,6 +60,8 @@ def copy(source: Source, dest: Destination, options: CopyOptions | None = None) 
         results = [_Copier(source, dest, opts).copy_image(img) for img in images]
         opts.progress.cancel.check()
         dest.commit()
+        if opts.blob_info is not None:
+            opts.blob_info.save()
         return results
     except BaseException:
         dest.abort()
@@ -165,6 +169,7 @@ class _Copier:
             media.check_layer_type(layer.media_type)
         fam = manifest.family if manifest.family in self.dest.families else self.dest.families[0]
 
+        self.dest.planned(diff_ids)
         layers = self._transfer_layers(manifest.layers, diff_ids, fam)
         config_desc = converted_config(manifest.config, fam)
         if not self.dest.has_blob(config.digest):
@@ -227,20 +232,22 @@ class _Copier:
     def _transfer_layer(self, desc: Descriptor, diff_id: Digest, fam: str) -> Descriptor:
         self.progress.cancel.check()
         label = desc.digest
+        asked: set[Digest] = set()
+        there = self._already_there(desc, diff_id, fam, media.label_compression(desc.media_type), asked)
+        if there is not None:
+            return there
         raw = self.source.open_blob(desc)
         try:
-            reader = HashingReader(raw, self.progress.counter(label, desc.size), desc.digest.algorithm)
+            # The store's blobs were verified when they went in: count them, don't hash them again.
+            algorithm = None if self.source.trusted else desc.digest.algorithm
+            reader = HashingReader(raw, self.progress.counter(label, desc.size), algorithm)
             src_kind, stream = compression.sniffing(reader)
             out_kind = self._target_kind(src_kind, fam)
             out_type = media.layer_type(fam, out_kind)
-            # Shortcuts: the destination has the blob already, or can take it from a file as it is.
-            known = desc.digest if out_kind == src_kind else diff_id if out_kind == compression.NONE else None
-            if known is not None and self.dest.has_blob(known):
-                self.progress.skipped(label, desc.size)
-                size = desc.size if known == desc.digest else -1
-                if size < 0:
-                    size = self._known_size(known)
-                return Descriptor(out_type, known, size)
+            # The label lied about the compression: ask again for what the bytes say.
+            there = self._already_there(desc, diff_id, fam, src_kind, asked)
+            if there is not None:
+                return there
             self.progress.new(label, desc.size)
             if out_kind == src_kind and not (self.dest.verify_diff_ids and src_kind != compression.NONE):
                 placed = self._place_file(desc, src_kind, diff_id)
@@ -255,6 +262,31 @@ class _Copier:
             raw.close()
         self.progress.done(label, desc.size)
         return Descriptor(out_type, result[0], result[1])
+
+    def _already_there(self, desc: Descriptor, diff_id: Digest, fam: str, src_kind: str,
+                       asked: set[Digest]) -> Descriptor | None:
+        """The layer as the destination already holds it (HEAD before GET: nothing is read from the source),
+        or None. Candidates: the blob itself when it is kept as it is, the diffID when it is to be stored
+        uncompressed, and the blob this layer was compressed to last time (the blob-info cache)."""
+        out_kind = self._target_kind(src_kind, fam)
+        candidates: list[tuple[Digest, int]] = []
+        if out_kind == src_kind:
+            candidates.append((desc.digest, desc.size))
+        elif out_kind == compression.NONE:
+            candidates.append((diff_id, -1))
+        elif self.opts.blob_info is not None:
+            hit = self.opts.blob_info.compressed(diff_id, out_kind)
+            if hit is not None:
+                candidates.append(hit)
+        for digest, size in candidates:
+            if digest in asked:
+                continue
+            asked.add(digest)
+            if self.dest.has_blob(digest):
+                self.progress.skipped(desc.digest, desc.size)
+                return Descriptor(media.layer_type(fam, out_kind), digest,
+                                  size if size >= 0 else self._known_size(digest))
+        return None
 
     def _known_size(self, digest: Digest) -> int:
         size = getattr(self.dest, "blob_size", lambda d: -1)(digest)
@@ -274,14 +306,16 @@ class _Copier:
             if kind == compression.NONE and expected != desc.digest:
                 raise DigestMismatch(f"layer {desc.digest[:19]}… is an uncompressed tar, so it must match the "
                                      f"image config's diffID {expected[:19]}…: the image is corrupt")
-        if not self.dest.put_blob_file(path, offset, size, desc.digest):
+        # Uploads report their own progress; local links and copies are done at once.
+        if not self.dest.put_blob_file(path, offset, size, desc.digest,
+                                       on_bytes=self.progress.counter(desc.digest, size, check_cancel=False)):
             return None
         self.progress.done(desc.digest, size)
         return size
 
     def _stream_layer(self, desc: Descriptor, diff_id: Digest, reader: HashingReader, stream, src_kind: str,
                       out_kind: str) -> tuple[Digest, int]:
-        writer = self.dest.blob_writer()
+        writer = self.dest.layer_writer(diff_id) if out_kind == compression.NONE else self.dest.blob_writer()
         dec = None
         try:
             diff_reader: HashingReader | None = None
@@ -308,9 +342,13 @@ class _Copier:
                     comp.close()
                     out_digest, out_size = hashed.digest(), hashed.count
                 _copy(stream, _Null())  # read to the end so the source digest can be checked
-            check("layer", desc.digest, desc.size, reader.digest(), reader.count)
+            if reader.hashing:
+                check("layer", desc.digest, desc.size, reader.digest(), reader.count)
+            elif reader.count != desc.size:
+                raise DigestMismatch(f"layer {desc.digest[:19]}… is {reader.count} bytes, but its descriptor "
+                                     f"says {desc.size}: the store is damaged; run `estiba check`")
             if src_kind == compression.NONE and diff_reader is None:
-                actual_diff = reader.digest()
+                actual_diff = reader.digest() if reader.hashing else diff_id
             else:
                 actual_diff = diff_reader.digest() if diff_reader else None
             if actual_diff is not None and actual_diff != diff_id:
@@ -318,6 +356,7 @@ class _Copier:
                                      f"image config says {diff_id[:19]}…: the image is corrupt")
             digest = out_digest if out_digest is not None else desc.digest
             writer.commit(digest, out_size)
+            self._learn(diff_id, desc, src_kind, out_kind, actual_diff, digest, out_size)
             return digest, out_size
         except BaseException:
             writer.abort()
@@ -325,6 +364,18 @@ class _Copier:
         finally:
             if dec is not None and dec is not stream:
                 dec.close()  # joins isal's reader thread
+
+
+    def _learn(self, diff_id: Digest, desc: Descriptor, src_kind: str, out_kind: str, actual_diff: Digest | None,
+               digest: Digest, size: int) -> None:
+        """Record the compressed/uncompressed pairs this copy verified (never what a config merely claims)."""
+        cache = self.opts.blob_info
+        if cache is None or actual_diff != diff_id:
+            return
+        if src_kind != compression.NONE:
+            cache.record(diff_id, src_kind, desc.digest, desc.size)
+        if out_kind not in (compression.NONE, src_kind):
+            cache.record(diff_id, out_kind, digest, size)
 
 
 def _hash_range(path: str, offset: int, size: int, digest: Digest, expected_size: int, on_bytes) -> None:

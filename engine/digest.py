@@ -48,14 +48,19 @@ def sha256_digest(data: bytes) -> Digest:
 
 
 class HashingReader:
-    """Reads from `raw`, hashing (sha256) and counting every byte that passes."""
+    """Reads from `raw`, hashing (sha256) and counting every byte that passes. algorithm None: count only
+    (bytes from the store, verified when they went in)."""
 
-    def __init__(self, raw: BinaryIO, on_bytes=None, algorithm: str = "sha256") -> None:
+    def __init__(self, raw: BinaryIO, on_bytes=None, algorithm: str | None = "sha256") -> None:
         self._raw = raw
         self._algorithm = algorithm
-        self._hash = hashlib.new(algorithm)
+        self._hash = hashlib.new(algorithm) if algorithm else _NoHash()
         self.count = 0
         self._on_bytes = on_bytes
+
+    @property
+    def hashing(self) -> bool:
+        return self._algorithm is not None
 
     def read(self, n: int = -1) -> bytes:
         data = self._raw.read(n)
@@ -77,6 +82,8 @@ class HashingReader:
         return n
 
     def digest(self) -> Digest:
+        if self._algorithm is None:
+            raise ValueError("this reader only counts")
         return Digest(f"{self._algorithm}:{self._hash.hexdigest()}")
 
     def readable(self) -> bool:
@@ -84,6 +91,11 @@ class HashingReader:
 
     def close(self) -> None:
         self._raw.close()
+
+
+class _NoHash:
+    def update(self, data) -> None:
+        pass
 
 
 def check(what: str, expected: Digest, expected_size: int | None, actual: Digest, actual_size: int) -> None:

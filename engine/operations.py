@@ -27,7 +27,7 @@ class TransferOptions:
     retry_times: int = 3
     credentials: tuple[str, str] | None = None  # registries: explicit user and secret (else looked up)
     authfile: str | None = None
-    docker_format: bool = False  # registries: push Docker schema 2 manifests (skopeo --format v2s2)
+    manifest_format: str | None = None  # registries: "oci" or "v2s2" converts manifests (skopeo --format)
 
     def source_kwargs(self, store: Store, progress: Progress) -> dict:
         return {"tmpdir": store.tmp_dir, "tls_verify": self.tls_verify, "retry_times": self.retry_times,
@@ -37,10 +37,10 @@ class TransferOptions:
         return {"compress": self.compress, "tag_only_ref": self.tag_only_ref, "tls_verify": self.tls_verify,
                 "retry_times": self.retry_times, "credentials": self.credentials, "authfile": self.authfile,
                 "parallel_hint": self.parallel, "tmpdir": store.tmp_dir, "cancel": progress.cancel,
-                "docker_format": self.docker_format}
+                "manifest_format": self.manifest_format}
 
-    def copy_options(self, progress: Progress, names: list[str] | None = None) -> CopyOptions:
-        return CopyOptions(self.platform, self.all_platforms, self.parallel, names, progress)
+    def copy_options(self, store: Store, progress: Progress, names: list[str] | None = None) -> CopyOptions:
+        return CopyOptions(self.platform, self.all_platforms, self.parallel, names, progress, store.blob_info())
 
 
 def load(store: Store, path: str, options: TransferOptions | None = None,
@@ -53,7 +53,7 @@ def load(store: Store, path: str, options: TransferOptions | None = None,
         source = transports.open_source(loc, tmpdir=store.tmp_dir)
         source.description = path
         with source:
-            return copy(source, store.destination(), opts.copy_options(progress))
+            return copy(source, store.destination(), opts.copy_options(store, progress))
     finally:
         if temp:
             os.unlink(temp)
@@ -68,7 +68,7 @@ def pull(store: Store, source_text: str, options: TransferOptions | None = None,
     if loc is None:
         loc = Location(transports.DOCKER, source_text)
     with transports.open_source(loc, **opts.source_kwargs(store, progress)) as source:
-        return copy(source, store.destination(), opts.copy_options(progress))
+        return copy(source, store.destination(), opts.copy_options(store, progress))
 
 
 def names_for(rec: ImageRecord, text: str) -> list[str]:
@@ -95,7 +95,7 @@ def save(store: Store, images: list[str], output: str, fmt: str = "docker-archiv
         raise Unsupported("docker-dir holds one image; save several as docker-archive, oci-archive or oci-dir")
     dest = transports.open_destination(loc, compress=opts.compress, docker_format=fmt == "docker-dir",
                                        tag_only_ref=opts.tag_only_ref)
-    return copy(_MultiStoreSource(store, records), dest, opts.copy_options(progress))
+    return copy(_MultiStoreSource(store, records), dest, opts.copy_options(store, progress))
 
 
 def push(store: Store, image: str, destination: str | None = None, options: TransferOptions | None = None,
@@ -114,7 +114,7 @@ def push(store: Store, image: str, destination: str | None = None, options: Tran
     if loc is None:
         loc = Location(transports.DOCKER, destination)
     dest = transports.open_destination(loc, **opts.dest_kwargs(store, progress))
-    return copy(store.source(rec, names), dest, opts.copy_options(progress))
+    return copy(store.source(rec, names), dest, opts.copy_options(store, progress))
 
 
 def copy_between(store: Store, source_text: str, dest_text: str, options: TransferOptions | None = None,
@@ -134,9 +134,9 @@ def copy_between(store: Store, source_text: str, dest_text: str, options: Transf
             name = parse_reference(dest_text)
             if name.digest:
                 raise InvalidInput("a store name cannot hold a digest; give a tag")
-            return copy(source, store.destination(), opts.copy_options(progress, [name.tagged]))
+            return copy(source, store.destination(), opts.copy_options(store, progress, [name.tagged]))
         dest = transports.open_destination(dst_loc, **opts.dest_kwargs(store, progress))
-        return copy(source, dest, opts.copy_options(progress))
+        return copy(source, dest, opts.copy_options(store, progress))
 
 
 class _MultiStoreSource(Source):

@@ -44,6 +44,7 @@ class CancelToken:
 
 
 Listener = Callable[[Event], None]
+OnBytes = Callable[[int], None] | None  # told how many more bytes of a blob are done
 
 
 class Progress:
@@ -74,10 +75,11 @@ class Progress:
     def done(self, blob: str, total: int) -> None:
         self._emit(Event(DONE, blob, total, total))
 
-    def counter(self, blob: str, total: int) -> Callable[[int], None]:
-        """A callback for HashingReader: counts bytes, checks cancel, emits throttled READ events."""
+    def counter(self, blob: str, total: int, check_cancel: bool = True) -> Callable[[int], None]:
+        """A callback for HashingReader: counts bytes, checks cancel (unless told not to: an upload body must
+        not be cut mid-request), emits throttled READ events."""
         state = {"offset": 0}
-        check = self.cancel.check
+        check = self.cancel.check if check_cancel else _nothing
 
         def on_bytes(n: int) -> None:
             check()
@@ -90,3 +92,7 @@ class Progress:
             self._emit(Event(READ, blob, state["offset"], total))
 
         return on_bytes
+
+
+def _nothing() -> None:
+    pass

@@ -24,11 +24,14 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from engine import media
+from engine.blobinfo import FILE_NAME as BLOB_INFO_FILE
+from engine.blobinfo import BlobInfoCache
 from engine.digest import Digest, sha256_digest
 from engine.errors import EstibaError, InvalidInput, NotFound
 from engine.formats.base import CompressionPolicy, Destination, Source, SourceImage
 from engine.formats.staging import Staging
 from engine.manifest import Descriptor, ImageConfig, ImageManifest, Index, load_json, parse
+from engine.progress import OnBytes
 from engine.reference import is_image_id_prefix, parse_reference
 
 RECORDS_VERSION = 1
@@ -282,6 +285,10 @@ class Store:
 
     # -- transfers ----------------------------------------------------------------------------------------
 
+    def blob_info(self) -> BlobInfoCache:
+        """What earlier copies learnt about compressed and uncompressed forms of layers (see blobinfo.py)."""
+        return BlobInfoCache(os.path.join(self.root, BLOB_INFO_FILE))
+
     def source(self, rec: ImageRecord, names: list[str] | None = None) -> StoreSource:
         return StoreSource(self, rec, rec.names if names is None else names)
 
@@ -363,7 +370,7 @@ class StoreDestination(Destination):
         path = self.staging.path(digest) if self.staging.has(digest) else self.store.blob_path(digest)
         return os.path.getsize(path)
 
-    def put_blob_file(self, path: str, offset: int, size: int, digest: Digest) -> bool:
+    def put_blob_file(self, path: str, offset: int, size: int, digest: Digest, on_bytes: OnBytes = None) -> bool:
         self.staging.put_file(path, offset, size, digest)
         return True
 

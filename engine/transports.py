@@ -190,8 +190,8 @@ def open_source(loc: Location, *, tmpdir: str | None = None, tls_verify: bool | 
 
 
 def open_destination(loc: Location, *, compress: str | None = None, docker_format: bool = False,
-                     tag_only_ref: bool = False, tls_verify: bool | None = None, retry_times: int = 3,
-                     credentials: tuple[str, str] | None = None, authfile: str | None = None,
+                     manifest_format: str | None = None, tag_only_ref: bool = False, tls_verify: bool | None = None,
+                     retry_times: int = 3, credentials: tuple[str, str] | None = None, authfile: str | None = None,
                      parallel_hint: int = 3, tmpdir: str | None = None, cancel=None) -> Destination:
     from engine.formats import directory, docker_archive, oci_layout
 
@@ -215,7 +215,7 @@ def open_destination(loc: Location, *, compress: str | None = None, docker_forma
 
         dest = registry.open_destination(loc.path, tls_verify=tls_verify, retry_times=retry_times,
                                          credentials=credentials, authfile=authfile, parallel_hint=parallel_hint,
-                                         compress=compress, docker_format=docker_format, tmpdir=tmpdir,
+                                         compress=compress, manifest_format=manifest_format, tmpdir=tmpdir,
                                          cancel=cancel)
     else:
         raise Unsupported(f"cannot write to {loc}")

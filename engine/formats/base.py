@@ -14,6 +14,7 @@ from typing import BinaryIO, Protocol
 from engine import media
 from engine.digest import Digest
 from engine.manifest import Descriptor, ImageConfig
+from engine.progress import OnBytes
 
 
 @dataclass
@@ -82,12 +83,19 @@ class Destination(ABC):
     def has_blob(self, digest: Digest) -> bool:
         return False
 
-    def put_blob_file(self, path: str, offset: int, size: int, digest: Digest) -> bool:
+    def put_blob_file(self, path: str, offset: int, size: int, digest: Digest, on_bytes: OnBytes = None) -> bool:
         """Take a verified blob from a file range (link or copy_file_range). False: not supported."""
         return False
 
     @abstractmethod
     def blob_writer(self) -> BlobWriter: ...
+
+    def planned(self, diff_ids: list[Digest]) -> None:  # noqa: B027 - a hint most destinations ignore
+        """The uncompressed layers of the image about to be copied, in order, before any of them is written."""
+
+    def layer_writer(self, diff_id: Digest) -> BlobWriter:
+        """A writer for a layer that will be stored uncompressed, so its digest will be `diff_id`."""
+        return self.blob_writer()
 
     @abstractmethod
     def put_manifest(self, raw: bytes) -> None:

@@ -23,6 +23,7 @@ from engine.errors import EstibaError, InvalidInput, NotFound, Unsupported
 from engine.formats.base import BlobWriter, CompressionPolicy, Destination, Source, SourceImage
 from engine.formats.staging import StagedWriter, Staging
 from engine.manifest import MAX_MANIFEST_BYTES, Descriptor, ImageConfig, parse
+from engine.progress import OnBytes
 
 VERSION_1_1 = b"Directory Transport Version: 1.1\n"
 VERSION_1_0 = b"Directory Transport Version: 1.0\n"
@@ -266,7 +267,7 @@ class DirDestination(Destination):
         except OSError:
             return -1
 
-    def put_blob_file(self, path: str, offset: int, size: int, digest: Digest) -> bool:
+    def put_blob_file(self, path: str, offset: int, size: int, digest: Digest, on_bytes: OnBytes = None) -> bool:
         staging = self._stage()
         digest = Digest(str(digest))
         staging.put_file(path, offset, size, digest)  # a hard link when it can

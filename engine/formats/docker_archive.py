@@ -31,8 +31,8 @@ from engine import compression, media
 from engine.digest import Digest, sha256_digest
 from engine.errors import EstibaError, InvalidInput, NotFound, Unsupported
 from engine.formats.base import BlobWriter, CompressionPolicy, Destination, Source, SourceImage
-from engine.formats.staging import StagedWriter, Staging
-from engine.formats.tarwriter import copy_into, replace_atomically, write_all
+from engine.formats.staging import StagedWriter, Staging, copy_range
+from engine.formats.tarwriter import copy_into, open_beside, replace_atomically, write_all
 from engine.manifest import (
     MAX_CONFIG_BYTES,
     MAX_JSON_BYTES,
@@ -45,6 +45,7 @@ from engine.manifest import (
     load_json,
     parse,
 )
+from engine.progress import OnBytes
 from engine.reference import InvalidReference, Reference, parse_reference
 from engine.tarindex import Member, TarIndex, normalise
 
@@ -54,6 +55,7 @@ CONTAINERD_NAME = "io.containerd.image.name"
 CHUNK = 1 << 20
 FILE_MODE = 0o644  # of the archive file itself (c/image creates it 0644)
 MEMBER_MODE = 0o444  # of the members (c/image's tarFI)
+USTAR_MAX_SIZE = 0o77777777777  # beyond, a member's header needs PAX records (Go's archive/tar, like tarfile)
 MAX_INDEX_NAMES = 10_000  # index.json entries we look at for names (Docker >= 25 hybrid archives)
 DIGEST_REFS = "docker-archive doesn't support digest references; give NAME:TAG"
 
@@ -589,6 +591,30 @@ class _RecordingWriter:
         self._inner.abort()
 
 
+class _DirectWriter:
+    """Streams a layer into the archive file at offset 512; its header is written at commit of the archive,
+    when the member order is known."""
+
+    def __init__(self, fd: int, on_commit, on_abort) -> None:
+        self._file = open(fd, "wb", buffering=CHUNK, closefd=False)  # noqa: SIM115 - closed in commit/abort
+        self._file.seek(512)
+        self.write = self._file.write
+        self._on_commit = on_commit
+        self._on_abort = on_abort
+
+    def commit(self, digest: Digest, size: int) -> None:
+        end = self._file.tell()
+        self._file.close()
+        if end - 512 != size:
+            self._on_abort()
+            raise InvalidInput(f"layer {digest[:19]}… is {end - 512} bytes, not {size}")
+        self._on_commit(digest, size)
+
+    def abort(self) -> None:
+        self._file.close()
+        self._on_abort()
+
+
 @dataclass
 class _OutImage:
     config: ImageConfig
@@ -623,6 +649,13 @@ class DockerArchiveDestination(Destination):
         self._images: dict[str, _OutImage] = {}  # config digest -> image, in arrival order
         self._ref_used = False
         self._finished = False
+        # The first layer of the first image is the archive's first member: it is streamed straight into the
+        # archive file (after room for its header) instead of into staging and then copied: the biggest
+        # single cost of an export is writing the bytes, and this writes a single-layer image once.
+        self._first: Digest | None = None
+        self._out: tuple[int, str] | None = None  # the archive file being built (open_beside)
+        self._direct: _DirectWriter | None = None
+        self._direct_done: tuple[Digest, int] | None = None
         try:
             self._staging = Staging(parent)
         except OSError as exc:
@@ -638,12 +671,37 @@ class DockerArchiveDestination(Destination):
             return digest.hex in self._blobs
 
     def blob_size(self, digest: Digest) -> int:
+        if self._direct_done is not None and self._direct_done[0] == digest:
+            return self._direct_done[1]
         return os.path.getsize(self._staging.path(digest)) if self.has_blob(digest) else -1
 
     def blob_writer(self) -> BlobWriter:
         return _RecordingWriter(self._staging.writer(), self._record)
 
-    def put_blob_file(self, path: str, offset: int, size: int, digest: Digest) -> bool:
+    def planned(self, diff_ids: list[Digest]) -> None:
+        with self._lock:
+            if self._first is None and not self._images and diff_ids:
+                self._first = diff_ids[0]
+
+    def layer_writer(self, diff_id: Digest) -> BlobWriter:
+        with self._lock:
+            if diff_id != self._first or self._direct is not None or self._direct_done is not None:
+                return self.blob_writer()
+            if self._out is None:
+                self._out = open_beside(self.target)
+            self._direct = _DirectWriter(self._out[0], self._direct_committed, self._direct_aborted)
+            return self._direct
+
+    def _direct_committed(self, digest: Digest, size: int) -> None:
+        with self._lock:
+            self._direct, self._direct_done = None, (digest, size)
+            self._blobs[digest.hex] = digest
+
+    def _direct_aborted(self) -> None:
+        with self._lock:
+            self._direct = None
+
+    def put_blob_file(self, path: str, offset: int, size: int, digest: Digest, on_bytes: OnBytes = None) -> bool:
         self._staging.put_file(path, offset, size, digest)
         self._record(digest)
         return True
@@ -729,7 +787,17 @@ class DockerArchiveDestination(Destination):
             if not self._images:
                 raise InvalidInput(f"{self.description}: no image was written")
             members = self._members()
-            replace_atomically(self.target, lambda fd: write_tar(fd, members), FILE_MODE)
+            start = self._place_direct_layer(members)
+            if start:
+                members = members[1:]
+
+            def write(fd: int) -> None:
+                os.ftruncate(fd, start)
+                os.lseek(fd, start, os.SEEK_SET)
+                write_tar(fd, members)
+
+            opened, self._out = self._out, None
+            replace_atomically(self.target, write, FILE_MODE, opened)
         except BaseException as exc:
             self.abort()
             if isinstance(exc, OSError):
@@ -739,10 +807,33 @@ class DockerArchiveDestination(Destination):
         self._finished = True
         self._staging.cleanup()
 
+    def _place_direct_layer(self, members: list) -> int:
+        """Where the rest of the archive goes after the layer streamed into it: the end of that member when
+        it is the archive's first (always, unless its header needs PAX records: a layer over 8 GiB), else 0
+        after moving its bytes to staging like any other layer."""
+        if self._direct_done is None or self._out is None:
+            return 0
+        digest, size = self._direct_done
+        fd, tmp = self._out
+        name = f"{digest.hex}.tar"
+        if members and members[0][:2] == ("file", name) and size <= USTAR_MAX_SIZE:
+            os.pwrite(fd, _header(name, size), 0)
+            return 512 + size + (-size % 512)
+        copy_range(tmp, 512, size, self._staging.path(digest))
+        return 0
+
     def abort(self) -> None:
         if self._finished:
             return
         self._finished = True
+        if self._out is not None:
+            fd, tmp = self._out
+            self._out = None
+            os.close(fd)
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         self._staging.cleanup()
 
 

@@ -28,6 +28,7 @@ from engine.formats.base import BlobWriter, CompressionPolicy, Destination, Sour
 from engine.formats.staging import StagedWriter, Staging
 from engine.formats.tarwriter import copy_into, replace_atomically, write_all
 from engine.manifest import MAX_JSON_BYTES, MAX_MANIFEST_BYTES, Descriptor, ImageConfig, dump_json, load_json, parse
+from engine.progress import OnBytes
 from engine.reference import InvalidReference, is_tag_only, parse_reference, valid_oci_ref_name
 from engine.tarindex import TarIndex
 
@@ -541,7 +542,7 @@ class _LayoutDestination(Destination):
     def blob_writer(self) -> BlobWriter:
         return _RecordingWriter(self._staging.writer(), self._record)
 
-    def put_blob_file(self, path: str, offset: int, size: int, digest: Digest) -> bool:
+    def put_blob_file(self, path: str, offset: int, size: int, digest: Digest, on_bytes: OnBytes = None) -> bool:
         self._staging.put_file(path, offset, size, digest)
         self._record(digest)
         return True

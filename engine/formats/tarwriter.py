@@ -45,11 +45,17 @@ def copy_into(out_fd: int, src_path: str, size: int | None = None) -> int:
     return actual
 
 
-def replace_atomically(target: str, write: Callable[[int], None], mode: int) -> None:
-    """Write a new file through `write(fd)` beside `target`, then rename it over `target`. On any failure
-    the temporary file is removed and `target` is untouched."""
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(target) + "-", suffix=".tmp",
-                               dir=os.path.dirname(target))
+def open_beside(target: str) -> tuple[int, str]:
+    """A new temporary file in target's directory (same filesystem: the final rename is atomic)."""
+    return tempfile.mkstemp(prefix="." + os.path.basename(target) + "-", suffix=".tmp", dir=os.path.dirname(target))
+
+
+def replace_atomically(target: str, write: Callable[[int], None], mode: int,
+                       opened: tuple[int, str] | None = None) -> None:
+    """Write a new file through `write(fd)` beside `target` (in `opened`, from open_beside, when the writing
+    began earlier), then rename it over `target`. On any failure the temporary file is removed and `target`
+    is untouched."""
+    fd, tmp = opened or open_beside(target)
     try:
         try:
             write(fd)

@@ -50,12 +50,15 @@ def open_source(reference: str, *, tls_verify: bool | None = None, retry_times: 
 
 def open_destination(reference: str, *, tls_verify: bool | None = None, retry_times: int = 3,
                      credentials: tuple[str, str] | None = None, authfile: str | None = None,
-                     parallel_hint: int = 3, compress: str | None = None, docker_format: bool = False,
+                     parallel_hint: int = 3, compress: str | None = None, manifest_format: str | None = None,
                      tmpdir: str | None = None, cancel=None) -> Destination:
     """compress: None/"gzip" (uncompressed layers get gzip), "zstd", or "none" (layers kept as they are).
-    docker_format: write Docker schema 2 manifests (skopeo --format v2s2)."""
+    manifest_format: "oci" or "v2s2" converts every manifest to that family (skopeo --format); None keeps
+    the image's."""
     if compress not in (None, compression.GZIP, compression.ZSTD, compression.NONE):
         raise InvalidInput(f"unknown compression {compress!r}: use gzip, zstd or none")
+    if manifest_format not in (None, "oci", "v2s2"):
+        raise InvalidInput(f"unknown manifest format {manifest_format!r}: use oci or v2s2")
     ref = parse_registry_reference(reference)
     client = _client(ref, tls_verify, retry_times, credentials, max(10, parallel_hint * 3), cancel, authfile)
     try:
@@ -68,6 +71,6 @@ def open_destination(reference: str, *, tls_verify: bool | None = None, retry_ti
         dest.compression = CompressionPolicy(None)
     elif compress == compression.ZSTD:
         dest.compression = CompressionPolicy(compression.ZSTD, force=False)
-    if docker_format:
-        dest.families = (media.DOCKER,)
+    if manifest_format is not None:
+        dest.families = (media.DOCKER,) if manifest_format == "v2s2" else (media.OCI,)
     return dest

@@ -13,6 +13,7 @@ from engine.digest import Digest, sha256_digest
 from engine.errors import InvalidInput
 from engine.formats.base import CompressionPolicy, Destination
 from engine.manifest import ImageConfig, parse
+from engine.progress import OnBytes
 from engine.reference import Reference
 from engine.registry.auth import repo_scope
 from engine.registry.client import KNOWN_BLOBS, RegistryClient
@@ -89,8 +90,8 @@ class RegistryDestination(Destination):
     def blob_size(self, digest: Digest) -> int:
         return self._sizes.get(digest, -1)
 
-    def put_blob_file(self, path: str, offset: int, size: int, digest: Digest) -> bool:
-        data = FileRange(path, offset, size)
+    def put_blob_file(self, path: str, offset: int, size: int, digest: Digest, on_bytes: OnBytes = None) -> bool:
+        data = FileRange(path, offset, size, on_bytes)
         try:
             self.uploader.upload(data, Digest(digest))
         finally:

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from engine.digest import Digest
 from engine.errors import Cancelled
+from engine.progress import OnBytes
 from engine.registry.auth import repo_scope
 from engine.registry.client import RETRY_STATUSES, RegistryClient, TransportError, retry_after
 from engine.registry.errors import RegistryError, describe, read_error_body
@@ -39,15 +40,23 @@ class BlobData(Protocol):
 
 
 class FileRange:
-    """Bytes [offset, offset+size) of a file."""
+    """Bytes [offset, offset+size) of a file. on_bytes hears of each byte once as it is first read for sending
+    (a resent chunk or a restarted blob does not count twice)."""
 
-    def __init__(self, path: str, offset: int, size: int) -> None:
+    def __init__(self, path: str, offset: int, size: int, on_bytes: OnBytes = None) -> None:
         self.fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
         self.offset = offset
         self.size = size
+        self._on_bytes = on_bytes
+        self._high = 0
 
     def pread(self, offset: int, n: int) -> bytes:
-        return os.pread(self.fd, n, self.offset + offset)
+        data = os.pread(self.fd, n, self.offset + offset)
+        end = offset + len(data)
+        if self._on_bytes is not None and end > self._high:
+            self._on_bytes(end - self._high)
+            self._high = end
+        return data
 
     def close(self) -> None:
         os.close(self.fd)

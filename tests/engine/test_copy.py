@@ -271,3 +271,98 @@ def test_duplicate_layers_keep_their_positions():
     manifest, _, _ = only_image(dest)
     assert len(manifest.layers) == 3
     assert manifest.layers[0].digest == manifest.layers[2].digest
+
+
+class _CountingSource(MemorySource):
+    """Counts which blobs the pipeline opens (a registry GET, an archive read)."""
+
+    def __init__(self, *a, **kw) -> None:
+        super().__init__(*a, **kw)
+        self.opened: list[str] = []
+
+    def open_blob(self, desc):
+        self.opened.append(desc.digest)
+        return super().open_blob(desc)
+
+
+def _counting(img) -> _CountingSource:
+    src = MemorySource.from_built(img)
+    return _CountingSource(src.blobs, src.tops)
+
+
+def test_blobs_the_destination_has_are_not_even_opened():
+    img = small_image()
+    dest = MemoryDestination()
+    copy(MemorySource.from_built(img), dest)
+    again = _counting(img)
+    copy(again, dest)
+    assert [d for d in again.opened if d in {layer.digest for layer in img.layers}] == []
+
+
+def test_blob_info_cache_skips_recompressing_a_layer_the_destination_has(tmp_path):
+    from engine.blobinfo import BlobInfoCache
+
+    img = small_image(compression="none")
+    gz = CompressionPolicy(compression.GZIP, False)
+    dest = MemoryDestination(families=(media.OCI,), compression=gz)
+    cache_file = tmp_path / "blob-info.json"
+    copy(MemorySource.from_built(img), dest, CopyOptions(blob_info=BlobInfoCache(str(cache_file))))
+    first, _, _ = only_image(dest)
+    assert cache_file.exists()
+    # A new process (a fresh cache object reading the file): the gzip blobs made last time are found by
+    # their diffIDs, so the uncompressed layers are neither read nor compressed again, and the manifest is
+    # the same.
+    dest.images.clear()
+    again = _counting(img)
+    copy(again, dest, CopyOptions(blob_info=BlobInfoCache(str(cache_file))))
+    second, _, _ = only_image(dest)
+    assert not {layer.digest for layer in img.layers} & set(again.opened)
+    assert second.raw == first.raw
+    # Without the cache every layer is read and compressed again.
+    dest.images.clear()
+    third = _counting(img)
+    copy(third, dest)
+    assert {layer.digest for layer in img.layers} <= set(third.opened)
+
+
+def test_blob_info_cache_learns_nothing_from_a_layer_that_fails_its_diffid(tmp_path):
+    import hashlib
+
+    from engine.blobinfo import BlobInfoCache
+
+    img = small_image()  # gzip layers
+    cfg = json.loads(img.config)
+    wrong = "sha256:" + "0" * 64
+    cfg["rootfs"]["diff_ids"][0] = wrong
+    bad_config = json.dumps(cfg, separators=(",", ":")).encode()
+    manifest = json.loads(img.manifest)
+    manifest["config"]["digest"] = "sha256:" + hashlib.sha256(bad_config).hexdigest()
+    manifest["config"]["size"] = len(bad_config)
+    src = MemorySource.from_built(img)
+    src.blobs[manifest["config"]["digest"]] = bad_config
+    src.tops = [(json.dumps(manifest, separators=(",", ":")).encode(), [])]
+    cache = BlobInfoCache(str(tmp_path / "blob-info.json"))
+    dest = MemoryDestination(families=(media.DOCKER,), compression=CompressionPolicy(compression.NONE, True))
+    with pytest.raises(DigestMismatch):
+        copy(src, dest, CopyOptions(parallel=1, blob_info=cache))
+    cache.save()
+    assert cache.compressed(wrong, compression.GZIP) is None
+    assert not (tmp_path / "blob-info.json").exists()
+    # The same image with its true config teaches the pairs.
+    copy(MemorySource.from_built(img), MemoryDestination(families=(media.DOCKER,),
+         compression=CompressionPolicy(compression.NONE, True)), CopyOptions(blob_info=cache))
+    for layer in img.layers:
+        assert cache.compressed(layer.diff_id, compression.GZIP) == (layer.digest, len(layer.blob))
+
+
+def test_blob_info_cache_survives_a_damaged_file(tmp_path):
+    from engine.blobinfo import BlobInfoCache
+
+    path = tmp_path / "blob-info.json"
+    path.write_text("{not json")
+    cache = BlobInfoCache(str(path))
+    diff = "sha256:" + "1" * 64
+    assert cache.compressed(diff, "gzip") is None
+    cache.record(diff, "gzip", "sha256:" + "2" * 64, 42)
+    cache.save()
+    assert BlobInfoCache(str(path)).compressed(diff, "gzip") == ("sha256:" + "2" * 64, 42)

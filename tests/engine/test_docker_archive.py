@@ -735,6 +735,35 @@ def test_existing_output_survives_a_failed_write_and_nothing_is_left(tmp_path, i
     assert [p.name for p in out_dir.iterdir()] == ["o.tar"]
 
 
+def test_a_failure_in_the_layer_streamed_into_the_archive_leaves_nothing(tmp_path, img):
+    """The first layer is written straight into the new archive file: a failure in it leaves no file."""
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "o.tar"
+    out.write_bytes(b"precious")
+    blobs = img.blobs()
+    blobs[img.layers[0].digest] = blobs[img.layers[0].digest][:-1] + b"x"
+    src = MemorySource(blobs, [(img.manifest, ["foo"])])
+    with pytest.raises((InvalidInput, DigestMismatch)):
+        write(open_destination(str(out)), src=src)
+    assert out.read_bytes() == b"precious"
+    assert [p.name for p in out_dir.iterdir()] == ["o.tar"]
+
+
+def test_streamed_first_layer_and_the_staged_fallback_write_the_same_bytes(tmp_path, img, monkeypatch):
+    """A layer too big for a plain tar header (over 8 GiB: simulated by lowering the limit) is moved back to
+    staging and written like the others; the archive is the same either way."""
+    from engine.formats import docker_archive
+
+    write(open_destination(str(tmp_path / "direct.tar")), img, names=["foo"])
+    monkeypatch.setattr(docker_archive, "USTAR_MAX_SIZE", 0)
+    write(open_destination(str(tmp_path / "staged.tar")), img, names=["foo"])
+    assert (tmp_path / "direct.tar").read_bytes() == (tmp_path / "staged.tar").read_bytes()
+    [res], dest = read(open_source(str(tmp_path / "direct.tar")))
+    assert_image(res, dest, img, [FOO])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["direct.tar", "staged.tar"]
+
+
 def test_abort_removes_staged_blobs(tmp_path):
     dest = open_destination(str(tmp_path / "o.tar"))
     w = dest.blob_writer()

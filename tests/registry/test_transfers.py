@@ -350,3 +350,73 @@ def test_without_the_credentials_module_transfers_are_anonymous(registry, monkey
     img = build_test_image(16)
     push(MemorySource.from_built(img), reg.ref("anon/app:v1"))
     assert pull(reg.ref("anon/app:v1"))[1][0].image_id == img.config_digest
+
+
+def test_registry_to_registry_copy_asks_head_before_get(registry, fault_proxy):
+    """A blob the destination repository holds is never downloaded from the source."""
+    from engine import registry as reg_mod
+    from engine.copy import copy
+
+    reg = registry("noauth")
+    proxy = fault_proxy(reg)
+    img = build_test_image(11, big=1 << 20)
+    push(MemorySource.from_built(img), reg.ref("src/app:v1"))
+    push(MemorySource.from_built(img), reg.ref("dst/app:v1"))
+    with reg_mod.open_source(f"{proxy.host}/src/app:v1") as src:
+        copy(src, reg_mod.open_destination(f"{proxy.host}/dst/app:v2"))
+    layer_gets = [s for s in proxy.seen("GET", "/blobs/sha256:")
+                  if any(layer.digest in s.path for layer in img.layers)]
+    assert layer_gets == []
+    assert len(proxy.seen("HEAD", "/v2/dst/app/blobs/")) >= len(img.layers)
+
+
+def test_store_repush_of_uncompressed_layers_skips_compressing_them(registry, fault_proxy, tmp_path):
+    """Layers the store holds uncompressed (a loaded docker-archive) are gzipped on the first push; the next
+    push (a new process: a fresh cache object) finds the gzip blobs by diffID and reads no layer."""
+    from engine import operations
+    from engine.progress import SKIPPED, Progress
+    from engine.store import Store
+    from tests.fixtures.images import write_docker_archive
+
+    reg = registry("noauth")
+    proxy = fault_proxy(reg)
+    img = build_test_image(12, compression="none", big=2 << 20, docker=True)
+    archive = tmp_path / "app.tar"
+    write_docker_archive(archive, [(img, ["localhost/app:v1"])])
+    store = Store(str(tmp_path / "store"))
+    operations.load(store, str(archive))
+    ref = f"{proxy.host}/plain/app:v1"
+    [first] = operations.push(store, "localhost/app:v1", f"docker://{ref}")
+    assert proxy.seen("PUT", "/blobs/uploads/")
+
+    proxy.clear()
+    events = []
+    [second] = operations.push(Store(str(tmp_path / "store")), "localhost/app:v1", f"docker://{ref}",
+                               progress=Progress(events.append))
+    assert second.manifest_digest == first.manifest_digest
+    assert not proxy.seen("POST") and not proxy.seen("PATCH")
+    assert {e.blob for e in events if e.kind == SKIPPED} >= {layer.diff_id for layer in img.layers}
+
+
+def test_upload_progress_counts_the_bytes_sent(registry, tmp_path):
+    """A layer pushed from a file (as from the store) reports its bytes as they go up, not all at once."""
+    from engine.progress import DONE, READ
+
+    class FileSource(MemorySource):
+        trusted = True
+
+        def blob_file(self, desc):
+            path = tmp_path / desc.digest.hex
+            path.write_bytes(self.blobs[desc.digest])
+            return str(path), 0, desc.size
+
+    reg = registry("noauth")
+    img = build_test_image(13, big=12 << 20)
+    mem = MemorySource.from_built(img)
+    events = []
+    push(FileSource(mem.blobs, mem.tops), reg.ref("progress/app:v1"), progress=Progress(events.append, interval=0))
+    big = max(img.layers, key=lambda layer: layer.size)
+    reads = [e.offset for e in events if e.kind == READ and e.blob == big.digest]
+    assert reads == sorted(reads) and reads[-1] == big.size
+    assert len(reads) >= 3  # 1 MiB blocks, reported as they are sent
+    assert any(e.kind == DONE and e.blob == big.digest for e in events)

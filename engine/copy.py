@@ -16,6 +16,7 @@ from engine.blobinfo import BlobInfoCache
 from engine.digest import Digest, HashingReader, HashingWriter, check, sha256_digest
 from engine.errors import Cancelled, DigestMismatch, EstibaError, InvalidInput, Unsupported
 from engine.formats.base import CopiedImage, Destination, Source, SourceImage
+from engine.malloc import release_free_memory
 from engine.manifest import (
     MAX_CONFIG_BYTES,
     MAX_MANIFEST_BYTES,
@@ -260,6 +261,7 @@ class _Copier:
             raise InvalidInput(f"layer {desc.digest[:19]}… is corrupt: cannot decompress it ({exc})") from None
         finally:
             raw.close()
+            release_free_memory()
         self.progress.done(label, desc.size)
         return Descriptor(out_type, result[0], result[1])
 

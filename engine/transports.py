@@ -153,9 +153,8 @@ class _TempOwner(Source):
 
 def open_source(loc: Location, *, tmpdir: str | None = None, tls_verify: bool | None = None, retry_times: int = 3,
                 credentials: tuple[str, str] | None = None, authfile: str | None = None, cancel=None) -> Source:
-    """A source for a file location (the store and registries are opened by their own modules)."""
-    from engine.formats import directory, docker_archive, oci_layout
-
+    """A source for a file location (the store and registries are opened by their own modules). Each format
+    module is imported when used: a pull from a registry needs none of them (start-up time)."""
     if loc.transport in (DOCKER_ARCHIVE, OCI_ARCHIVE):
         if not os.path.exists(loc.path):
             raise NotFound(f"{loc.path}: no such file")
@@ -164,8 +163,12 @@ def open_source(loc: Location, *, tmpdir: str | None = None, tls_verify: bool | 
         tar_path, temp = uncompressed_copy(loc.path, tmpdir)
         try:
             if loc.transport == DOCKER_ARCHIVE:
+                from engine.formats import docker_archive
+
                 inner = docker_archive.open_source(tar_path, loc.ref, tmpdir=tmpdir)
             else:
+                from engine.formats import oci_layout
+
                 inner = oci_layout.open_archive_source(tar_path, loc.ref, tmpdir=tmpdir)
         except BaseException:
             if temp:
@@ -175,8 +178,14 @@ def open_source(loc: Location, *, tmpdir: str | None = None, tls_verify: bool | 
     if loc.transport in (OCI, DIR):
         if not os.path.isdir(loc.path):
             raise NotFound(f"{loc.path}: no such directory")
-        inner = oci_layout.open_layout_source(loc.path, loc.ref) if loc.transport == OCI else \
-            directory.open_source(loc.path)
+        if loc.transport == OCI:
+            from engine.formats import oci_layout
+
+            inner = oci_layout.open_layout_source(loc.path, loc.ref)
+        else:
+            from engine.formats import directory
+
+            inner = directory.open_source(loc.path)
         inner.description = str(loc)
         return inner
     if loc.transport == DOCKER:
@@ -193,8 +202,6 @@ def open_destination(loc: Location, *, compress: str | None = None, docker_forma
                      manifest_format: str | None = None, tag_only_ref: bool = False, tls_verify: bool | None = None,
                      retry_times: int = 3, credentials: tuple[str, str] | None = None, authfile: str | None = None,
                      parallel_hint: int = 3, tmpdir: str | None = None, cancel=None) -> Destination:
-    from engine.formats import directory, docker_archive, oci_layout
-
     if compress not in (None, compression.GZIP, compression.ZSTD, compression.NONE):
         raise InvalidInput(f"unknown compression {compress!r}: use gzip, zstd or none")
     parent = os.path.dirname(os.path.abspath(loc.path))
@@ -203,12 +210,20 @@ def open_destination(loc: Location, *, compress: str | None = None, docker_forma
     if loc.transport == DOCKER_ARCHIVE:
         if compress not in (None, compression.NONE):
             raise Unsupported("docker-archive layers are always uncompressed; drop --compress")
+        from engine.formats import docker_archive
+
         dest = docker_archive.open_destination(loc.path, loc.ref)
     elif loc.transport == OCI_ARCHIVE:
+        from engine.formats import oci_layout
+
         dest = oci_layout.open_archive_destination(loc.path, loc.ref, compress=compress, tag_only_ref=tag_only_ref)
     elif loc.transport == OCI:
+        from engine.formats import oci_layout
+
         dest = oci_layout.open_layout_destination(loc.path, loc.ref, compress=compress, tag_only_ref=tag_only_ref)
     elif loc.transport == DIR:
+        from engine.formats import directory
+
         dest = directory.open_destination(loc.path, docker=docker_format, compress=compress)
     elif loc.transport == DOCKER:
         from engine import registry

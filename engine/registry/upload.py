@@ -28,6 +28,9 @@ from engine.registry.errors import RegistryError, describe, read_error_body
 
 SMALL_BLOB = 4 << 20  # up to this: one monolithic PUT, bytes kept in memory
 CHUNK_SIZE = 16 << 20  # PATCH size above that (raised to the registry's OCI-Chunk-Min-Length)
+# From a file the bytes are all there: fewer, bigger PATCHes cost the registry less (measured on the bench's
+# 337 MB layer to distribution 2.8: 16 MiB chunks 1.99 s, one PATCH 1.83 s; skopeo sends one PATCH).
+FILE_CHUNK_SIZE = 256 << 20
 SEND_BLOCK = 1 << 20
 ABORT_WAIT = 5.0  # seconds a request body may go on after a cancel: a PATCH cut mid-body strands its session
 _RANGE = re.compile(r"(?:bytes=)?(\d+)-(\d+)")
@@ -233,9 +236,12 @@ class Uploader:
                 sess, start = self.open_session(), 0
             try:
                 pos = start
-                while data.size - pos > self.chunk_size(sess) and data.size > SMALL_BLOB:
-                    self.send_range(sess, data, pos, pos + self.chunk_size(sess))
-                    pos += self.chunk_size(sess)
+                step = self.chunk_size(sess)
+                if isinstance(data, FileRange):
+                    step = max(step, FILE_CHUNK_SIZE)
+                while data.size - pos > step and data.size > SMALL_BLOB:
+                    self.send_range(sess, data, pos, pos + step)
+                    pos += step
                 self.send_range(sess, data, pos, data.size, digest)
                 return
             except SessionBroken as exc:

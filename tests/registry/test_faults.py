@@ -150,6 +150,7 @@ def test_a_500_on_a_chunk_resends_only_that_chunk(registry, fault_proxy, fast_re
 def test_file_uploads_replay_from_the_file_after_a_cut(registry, fault_proxy, fast_retries, monkeypatch, skopeo,
                                                       tmp_path):
     monkeypatch.setattr(upload_mod, "CHUNK_SIZE", 5 << 20)
+    monkeypatch.setattr(upload_mod, "FILE_CHUNK_SIZE", 5 << 20)  # a PATCH to cut, then the closing PUT
     reg = registry("noauth")
     proxy = fault_proxy(reg)
     img = build_test_image(23, big=7 << 20)

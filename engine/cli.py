@@ -10,8 +10,15 @@ import sys
 EXIT_ERROR = 125
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes end like every other error: one `Error:` line and exit 125, as podman does."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_ERROR, f"Error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="estiba", description="Move container images between archives, layouts, "
+    p = _Parser(prog="estiba", description="Move container images between archives, layouts, "
                                 "directories and registries. With no command, opens the desktop app.")
     p.add_argument("--store", metavar="DIR", help="image store directory (default: $ESTIBA_STORE or the user "
                    "data dir)")

@@ -5,6 +5,7 @@ platform selection). Layers are transferred in parallel; each is read exactly on
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -87,6 +88,7 @@ class _Copier:
         self.opts = opts
         self.progress = opts.progress
         self._done: dict[Digest, Descriptor] = {}
+        self._compress_threads = 1
         self._lock = threading.Lock()
 
     # -- images and indexes -------------------------------------------------------------------------------
@@ -197,6 +199,8 @@ class _Copier:
             jobs.setdefault(desc.digest, (desc, diff_id))
         results: dict[Digest, Descriptor] = {}
         workers = max(1, min(self.opts.parallel, len(jobs)))
+        # Fewer layers than cores (one big layer): let each compression use the idle ones.
+        self._compress_threads = max(1, (os.cpu_count() or 1) // workers)
         if workers == 1:
             for digest, (desc, diff_id) in jobs.items():
                 results[digest] = self._transfer_layer(desc, diff_id, fam)
@@ -332,15 +336,17 @@ class _Copier:
                     _copy(stream, writer)
                 out_digest, out_size = None, reader.count
             else:
-                dec = compression.decompressor(stream, src_kind)
-                diff_reader = HashingReader(dec)
+                plain = stream
+                if src_kind != compression.NONE:  # an uncompressed source is hashed once, by `reader`
+                    dec = compression.decompressor(stream, src_kind)
+                    plain = diff_reader = HashingReader(dec)
                 if out_kind == compression.NONE:
-                    _copy(diff_reader, writer)
+                    _copy(plain, writer)
                     out_digest, out_size = diff_reader.digest(), diff_reader.count
                 else:
                     hashed = HashingWriter(writer)
-                    comp = compression.compressor(hashed, out_kind)
-                    _copy(diff_reader, comp)
+                    comp = compression.compressor(hashed, out_kind, threads=self._compress_threads)
+                    _copy(plain, comp)
                     comp.close()
                     out_digest, out_size = hashed.digest(), hashed.count
                 _copy(stream, _Null())  # read to the end so the source digest can be checked
@@ -381,8 +387,6 @@ class _Copier:
 
 
 def _hash_range(path: str, offset: int, size: int, digest: Digest, expected_size: int, on_bytes) -> None:
-    import os
-
     hasher = digest.new_hasher()
     fd = os.open(path, os.O_RDONLY)
     try:

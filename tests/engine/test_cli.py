@@ -108,6 +108,15 @@ def test_errors_are_one_line_with_exit_125(tmp_path):
     assert not (tmp_path / "x.tar").exists()
 
 
+def test_usage_mistakes_are_one_line_errors_too(tmp_path):
+    """Not argparse's usage block and exit 2: `Error: ...` and 125 like every other failure, naming the help."""
+    proc = estiba(tmp_path / "store", "push", "--format", "v2s1", "x", check=False)
+    assert "--help" in assert_one_line_error(proc, "--format", "v2s1")
+    assert_one_line_error(estiba(tmp_path / "store", "bogus", check=False), "bogus")
+    assert_one_line_error(estiba(tmp_path / "store", "save", "x", check=False), "--output")
+    assert not (tmp_path / "store" / "images.json").exists()
+
+
 def test_the_cli_never_imports_qt(tmp_path):
     populate(tmp_path, ("a", ["alpine"]))
     code = ("import sys; from engine.cli import main; rc = main(['--store', sys.argv[1], 'images']); "

@@ -363,3 +363,37 @@ def test_chunks_honour_oci_chunk_min_length(monkeypatch):
     digest = "sha256:" + hashlib.sha256(blob).hexdigest()
     writer.commit(digest, len(blob))
     assert sent == [(0, 7 << 20, None), (7 << 20, 14 << 20, None), (14 << 20, 16 << 20, digest)]
+
+
+def test_file_chunks_grow_to_about_a_second_of_transfer(monkeypatch, tmp_path):
+    """From a file: the first PATCH is CHUNK_SIZE, the next ones as much as went up in CHUNK_SECONDS (capped at
+    FILE_CHUNK_SIZE), the rest in the closing PUT. Streamed data keeps CHUNK_SIZE."""
+    from engine.registry.upload import FileRange, Spool, Uploader, UploadSession
+
+    monkeypatch.setattr(upload_mod, "SMALL_BLOB", 1 << 20)
+    monkeypatch.setattr(upload_mod, "CHUNK_SIZE", 2 << 20)
+    monkeypatch.setattr(upload_mod, "FILE_CHUNK_SIZE", 8 << 20)
+    clock = iter(x * 0.25 for x in range(1000))  # every chunk "takes" 0.25 s: 2 MiB -> 8 MiB/s
+    monkeypatch.setattr(upload_mod.time, "monotonic", lambda: next(clock))
+    sent: list[tuple[int, int, bool]] = []
+
+    up = Uploader(type("C", (), {"retry_times": 0})(), "x", "r/x")
+    monkeypatch.setattr(up, "open_session", lambda: UploadSession("http://r/v2/x/blobs/uploads/1"))
+    monkeypatch.setattr(up, "send_range", lambda sess, data, start, end, digest=None:
+                        sent.append((start, end, digest is not None)))
+    path = tmp_path / "blob"
+    path.write_bytes(os.urandom(20 << 20))
+    data = FileRange(str(path), 0, 20 << 20)
+    try:
+        up.upload(data, "sha256:" + "a" * 64)
+    finally:
+        data.close()
+    assert [(e - s) >> 20 for s, e, _ in sent] == [2, 8, 8, 2]
+    assert [final for *_, final in sent] == [False, False, False, True]
+
+    sent.clear()
+    spool = Spool()
+    spool.write(os.urandom(7 << 20))
+    up.upload(spool, "sha256:" + "b" * 64)
+    spool.close()
+    assert [(e - s) >> 20 for s, e, _ in sent] == [2, 2, 2, 1]

@@ -10,7 +10,7 @@ import io
 import lzma
 from typing import BinaryIO
 
-from engine.errors import InvalidInput
+from engine.errors import EstibaError, InvalidInput
 
 GZIP = "gzip"
 ZSTD = "zstd"
@@ -103,6 +103,31 @@ def decompressor(raw: BinaryIO, kind: str) -> BinaryIO:
     if kind == BZIP2:
         return bz2.BZ2File(raw, "rb")
     raise InvalidInput(f"unknown compression {kind!r}")
+
+
+def decompress_into(stream: BinaryIO, kind: str, out: BinaryIO, what: str) -> None:
+    """Copy `stream`, decompressed from `kind`, into a temporary file `out`; corrupt data and a full disk are
+    one-line errors naming `what`."""
+    dec = decompressor(stream, kind)
+    errors = decompress_errors()
+    try:
+        while True:
+            try:
+                chunk = dec.read(CHUNK)
+            except errors as exc:
+                if isinstance(exc, EstibaError):
+                    raise
+                raise InvalidInput(f"{what} is corrupt or truncated: cannot decompress it ({exc})") from None
+            if not chunk:
+                return
+            try:
+                out.write(chunk)
+            except OSError as exc:
+                raise EstibaError(f"cannot decompress {what} to a temporary file ({exc.strerror}); "
+                                  "free some space or choose another temp directory") from None
+    finally:
+        if dec is not stream:
+            dec.close()
 
 
 def compressor(out: BinaryIO, kind: str, *, threads: int = 1) -> BinaryIO:

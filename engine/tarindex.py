@@ -142,12 +142,14 @@ class TarIndex:
 
 
 class RangeReader(io.RawIOBase):
-    """Reads bytes [offset, offset+size) of an open file descriptor, without moving its position."""
+    """Reads bytes [offset, offset+size) of an open file descriptor with pread: threads may share the file.
+    `owner`, when given, is the file object the descriptor belongs to, closed with this reader."""
 
-    def __init__(self, fd: int, offset: int, size: int) -> None:
+    def __init__(self, fd: int, offset: int, size: int, owner=None) -> None:
         self._fd = fd
         self._pos = offset
         self._end = offset + size
+        self._owner = owner
 
     def readable(self) -> bool:
         return True
@@ -161,3 +163,8 @@ class RangeReader(io.RawIOBase):
             raise InvalidInput("the archive was truncated while it was being read")
         self._pos += got
         return got
+
+    def close(self) -> None:
+        if self._owner is not None:
+            self._owner.close()
+        super().close()

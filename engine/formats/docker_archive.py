@@ -47,7 +47,7 @@ from engine.manifest import (
 )
 from engine.progress import OnBytes
 from engine.reference import InvalidReference, Reference, parse_reference
-from engine.tarindex import Member, TarIndex, normalise
+from engine.tarindex import Member, RangeReader, TarIndex, normalise
 
 MANIFEST_FILE = "manifest.json"
 REPOSITORIES_FILE = "repositories"
@@ -167,7 +167,7 @@ class DockerArchiveSource(Source):
                 return path
             fd, tmp = self._temp("estiba-docker-archive-")
             with os.fdopen(fd, "wb") as out:
-                _decompress_into(stream, kind, out, f"{path} ({kind})" if kind != compression.NONE else path)
+                compression.decompress_into(stream, kind, out, f"{path} ({kind})" if kind != compression.NONE else path)
         return tmp
 
     def _items(self) -> list[_Item]:
@@ -378,7 +378,7 @@ class DockerArchiveSource(Source):
         fd, tmp = self._temp("estiba-docker-layer-")
         with os.fdopen(fd, "wb") as out:
             with index.open(member.name) as raw:
-                _decompress_into(raw, kind, out, f"{label}: layer {path[:200]!r} ({kind})")
+                compression.decompress_into(raw, kind, out, f"{label}: layer {path[:200]!r} ({kind})")
             size = out.tell()
         return _Blob(tmp, 0, size, member.offset)
 
@@ -398,7 +398,7 @@ class DockerArchiveSource(Source):
     def open_blob(self, desc: Descriptor) -> BinaryIO:
         blob = self._blob(desc)
         f = open(blob.path, "rb", buffering=0)  # noqa: SIM115 - the caller closes the reader
-        return io.BufferedReader(_Range(f, blob.offset, blob.size), CHUNK)
+        return io.BufferedReader(RangeReader(f.fileno(), blob.offset, blob.size, owner=f), CHUNK)
 
     def blob_file(self, desc: Descriptor) -> tuple[str, int, int] | None:
         blob = self._blob(desc)
@@ -414,56 +414,6 @@ class DockerArchiveSource(Source):
             except FileNotFoundError:
                 pass
         self._temps = []
-
-
-class _Range(io.RawIOBase):
-    """Bytes [offset, offset+size) of an open file, read with pread (threads may share the file)."""
-
-    def __init__(self, f, offset: int, size: int) -> None:
-        self._f = f
-        self._pos = offset
-        self._end = offset + size
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buf) -> int:
-        n = min(len(buf), self._end - self._pos)
-        if n <= 0:
-            return 0
-        got = os.preadv(self._f.fileno(), [memoryview(buf)[:n]], self._pos)
-        if got == 0:
-            raise InvalidInput("the docker-archive was truncated while it was being read")
-        self._pos += got
-        return got
-
-    def close(self) -> None:
-        self._f.close()
-        super().close()
-
-
-def _decompress_into(stream: BinaryIO, kind: str, out: BinaryIO, what: str) -> None:
-    """Copy `stream`, decompressed from `kind`, into `out`; corrupt data and a full disk are one-line errors."""
-    dec = compression.decompressor(stream, kind)
-    errors = compression.decompress_errors()
-    try:
-        while True:
-            try:
-                chunk = dec.read(CHUNK)
-            except errors as exc:
-                if isinstance(exc, EstibaError):
-                    raise
-                raise InvalidInput(f"{what} is corrupt or truncated: cannot decompress it ({exc})") from None
-            if not chunk:
-                return
-            try:
-                out.write(chunk)
-            except OSError as exc:
-                raise EstibaError(f"cannot decompress {what} to a temporary file ({exc.strerror}); "
-                                  "free some space or choose another temp directory") from None
-    finally:
-        if dec is not stream:
-            dec.close()
 
 
 def open_source(path: str, ref: str | None = None, *, tmpdir: str | None = None) -> Source:

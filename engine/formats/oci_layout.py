@@ -357,12 +357,7 @@ class ArchiveSource(_LayoutSource):
                 return path
             fd, self._spooled = tempfile.mkstemp(prefix="estiba-oci-archive-", suffix=".tar", dir=tmpdir)
             with os.fdopen(fd, "wb") as out:
-                dec = compression.decompressor(stream, kind)
-                try:
-                    _spool(dec, out, f"{path} ({kind})" if kind != compression.NONE else path)
-                finally:
-                    if dec is not stream:
-                        dec.close()
+                compression.decompress_into(stream, kind, out, f"{path} ({kind})" if kind != compression.NONE else path)
         return self._spooled
 
     def _member(self, rel: str, what: str):
@@ -400,24 +395,6 @@ class ArchiveSource(_LayoutSource):
             except FileNotFoundError:
                 pass
             self._spooled = None
-
-
-def _spool(dec: BinaryIO, out: BinaryIO, what: str) -> None:
-    errors = compression.decompress_errors()
-    while True:
-        try:
-            chunk = dec.read(CHUNK)
-        except errors as exc:
-            if isinstance(exc, EstibaError):
-                raise
-            raise InvalidInput(f"{what} is corrupt or truncated: cannot decompress it ({exc})") from None
-        if not chunk:
-            return
-        try:
-            out.write(chunk)
-        except OSError as exc:
-            raise EstibaError(f"cannot decompress {what} to a temporary file ({exc.strerror}); "
-                              "free some space or choose another temp directory") from None
 
 
 def open_layout_source(path: str, ref: str | None = None) -> Source:

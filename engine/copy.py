@@ -34,6 +34,7 @@ from engine.platform import Platform
 from engine.progress import Progress
 
 CHUNK = 1 << 20
+TRIM_EVERY = 64  # chunks: freed buffers of the decompressor/compressor threads go back to the system this often
 DEFAULT_PARALLEL = 4
 
 
@@ -405,12 +406,24 @@ def _hash_range(path: str, offset: int, size: int, digest: Digest, expected_size
 
 
 def _copy(src, dst) -> None:
-    shutil.copyfileobj(src, dst, CHUNK)
+    """src -> dst through one reused buffer: a fresh 1 MiB bytes object per chunk, freed on other threads,
+    fragments glibc's arenas (resident size grew with layer size). Every writer here copies what it is given
+    or consumes it before returning."""
+    readinto = getattr(src, "readinto", None)
+    if readinto is None:
+        shutil.copyfileobj(src, dst, CHUNK)
+        return
+    view = memoryview(bytearray(CHUNK))
+    chunks = 0
+    while n := readinto(view):
+        dst.write(view[:n])
+        chunks += 1
+        if chunks % TRIM_EVERY == 0:
+            release_free_memory()
 
 
 def _drain(src) -> None:
-    while src.read(CHUNK):
-        pass
+    _copy(src, _Null())
 
 
 class _Null:

@@ -56,6 +56,17 @@ def local_paths(mime: QMimeData) -> list[str]:
     return [url.toLocalFile() for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
 
 
+def accept_local_paths(event: QDropEvent) -> list[str]:
+    """Accept a drag or drop event as a copy when it carries local paths, else ignore it; the paths (or [])."""
+    paths = local_paths(event.mimeData())
+    if not paths:
+        event.ignore()
+        return []
+    event.setDropAction(Qt.DropAction.CopyAction)
+    event.accept()
+    return paths
+
+
 class MainWindow(QMainWindow):
     images_refreshed = Signal(object)  # list[ImageRecord]
     files_dropped = Signal(object)  # list[str]
@@ -433,20 +444,12 @@ class MainWindow(QMainWindow):
     # -- drag and drop --------------------------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        paths = local_paths(event.mimeData())
-        if not paths:
-            event.ignore()
-            return
-        event.setDropAction(Qt.DropAction.CopyAction)
-        event.accept()
-        self.drop_overlay.show_for(len(paths))
+        paths = accept_local_paths(event)
+        if paths:
+            self.drop_overlay.show_for(len(paths))
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if local_paths(event.mimeData()):
-            event.setDropAction(Qt.DropAction.CopyAction)
-            event.accept()
-        else:
-            event.ignore()
+        accept_local_paths(event)
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
         self.drop_overlay.hide()
@@ -454,14 +457,10 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         self.drop_overlay.hide()
-        paths = local_paths(event.mimeData())
-        if not paths:
-            event.ignore()
-            return
-        event.setDropAction(Qt.DropAction.CopyAction)
-        event.accept()
-        self.files_dropped.emit(paths)
-        self.load_paths(paths, from_drop=True)
+        paths = accept_local_paths(event)
+        if paths:
+            self.files_dropped.emit(paths)
+            self.load_paths(paths, from_drop=True)
 
     @property
     def drop_highlighted(self) -> bool:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from engine.store import format_created
 from gui import humanize
+from gui.dialogs.common import ERROR_STYLE, alive, setup_dialog
 from gui.dialogs.inspect_data import InspectData, collect
 from gui.jobs.errors import Failure
 from gui.jobs.tasks import TaskRunner
@@ -62,9 +63,7 @@ def _json_view(name: str, parent: QWidget) -> QPlainTextEdit:
 class InspectDialog(QDialog):
     def __init__(self, row: ImageRow, store_root: str, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("inspectDialog")
-        self.setWindowTitle(f"Inspect {row.label}")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        setup_dialog(self, "inspectDialog", f"Inspect {row.label}")
         self.data: InspectData | None = None
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("inspectTabs")
@@ -100,7 +99,7 @@ class InspectDialog(QDialog):
         tasks.run(lambda: collect(store_root, image_id), self._on_data, self._on_error)
 
     def _on_data(self, data: InspectData) -> None:
-        if not self._alive():
+        if not alive(self):
             return
         self.data = data
         self.status_label.hide()
@@ -137,17 +136,9 @@ class InspectDialog(QDialog):
             table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
 
     def _on_error(self, failure: Failure) -> None:
-        if self._alive():
+        if alive(self):
             self.status_label.setText(failure.message)
-            self.status_label.setStyleSheet("color: #d64541;")
-
-    def _alive(self) -> bool:
-        try:
-            self.objectName()
-        except RuntimeError:
-            return False
-        return True
-
+            self.status_label.setStyleSheet(ERROR_STYLE)
 
 def config_rows(config: dict) -> list[list[str]]:
     """The run settings people look for first, then labels one per row."""

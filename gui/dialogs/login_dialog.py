@@ -4,7 +4,7 @@ It also lists the logins Estiba can see, each with a Log out button."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.dialogs.common import ERROR_STYLE, alive, error_label, fit_width, setup_dialog
 from gui.jobs import credentials
 from gui.jobs.errors import Failure
 from gui.jobs.tasks import TaskRunner
@@ -40,9 +41,7 @@ class LoginDialog(QDialog):
     def __init__(self, settings: AppSettings, tasks: TaskRunner, registry: str | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("loginDialog")
-        self.setWindowTitle("Log in to a registry")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        setup_dialog(self, "loginDialog", "Log in to a registry")
         self.settings = settings
         self.tasks = tasks
         self.keyring_works: bool | None = None
@@ -79,11 +78,7 @@ class LoginDialog(QDialog):
         self.authfile_check.hide()
         self.authfile_warning.hide()
 
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("errorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #d64541;")
-        self.error_label.hide()
+        self.error_label = error_label(self)
         self.status_label = QLabel(self)
         self.status_label.setObjectName("statusLabel")
         self.status_label.setWordWrap(True)
@@ -131,7 +126,7 @@ class LoginDialog(QDialog):
         layout.addSpacing(8)
         layout.addWidget(QLabel("<b>Logged in to</b>", self))
         layout.addWidget(self.logins_list)
-        self.resize(self.fontMetrics().horizontalAdvance("x") * 80, self.sizeHint().height())
+        fit_width(self, 80)
 
         self._registry_changed(self.registry_combo.currentText())
         self.tasks.run(credentials.keyring_status, self._on_keyring_status, self._on_keyring_error)
@@ -192,7 +187,7 @@ class LoginDialog(QDialog):
                        lambda _result: self._on_logged_in(registry, user, authfile), self._on_login_failed)
 
     def _on_logged_in(self, registry: str, user: str, authfile: str | None) -> None:
-        if not self._alive():
+        if not alive(self):
             return
         self._set_busy(False)
         self.password_edit.clear()
@@ -205,7 +200,7 @@ class LoginDialog(QDialog):
         self.logged_in.emit(registry)
 
     def _on_login_failed(self, failure: Failure) -> None:
-        if not self._alive():
+        if not alive(self):
             return
         self._set_busy(False)
         self._show_error(failure.message)
@@ -213,7 +208,7 @@ class LoginDialog(QDialog):
     # -- keyring ------------------------------------------------------------------------------------------------
 
     def _on_keyring_status(self, state: credentials.KeyringState) -> None:
-        if not self._alive():
+        if not alive(self):
             return
         self.keyring_works = state.works
         self.keyring_label.setText(state.text)
@@ -222,11 +217,11 @@ class LoginDialog(QDialog):
         self.authfile_warning.setVisible(not state.works)
 
     def _on_keyring_error(self, failure: Failure) -> None:
-        if not self._alive():
+        if not alive(self):
             return
         self.keyring_works = False
         self.keyring_label.setText(failure.message)
-        self.keyring_label.setStyleSheet("color: #d64541;")
+        self.keyring_label.setStyleSheet(ERROR_STYLE)
         if isinstance(failure, Failure) and failure.kind == credentials.CredentialsUnavailable.__name__:
             self.login_button.setEnabled(False)
 
@@ -236,7 +231,7 @@ class LoginDialog(QDialog):
         self.tasks.run(credentials.logins, self._on_logins, self._on_logins_error)
 
     def _on_logins(self, entries: list[tuple[str, str, str]]) -> None:
-        if not self._alive():
+        if not alive(self):
             return
         self.logins_list.clear()
         known = {self.registry_combo.itemText(i) for i in range(self.registry_combo.count())}
@@ -257,7 +252,7 @@ class LoginDialog(QDialog):
                 known.add(registry)
 
     def _on_logins_error(self, failure: Failure) -> None:
-        if not self._alive():
+        if not alive(self):
             return
         self.logins_list.clear()
         self.logins_list.addTopLevelItem(QTreeWidgetItem([failure.message, "", "", ""]))
@@ -279,20 +274,12 @@ class LoginDialog(QDialog):
                        lambda _r: self._on_logged_out(registry), self._on_logout_failed)
 
     def _on_logged_out(self, registry: str) -> None:
-        if not self._alive():
+        if not alive(self):
             return
         self._show_status(f"Logged out of {registry}.")
         self.refresh_logins()
         self.logged_out.emit(registry)
 
     def _on_logout_failed(self, failure: Failure) -> None:
-        if self._alive():
+        if alive(self):
             self._show_error(failure.message)
-
-    def _alive(self) -> bool:
-        """False once Qt deleted the dialog (closed while a task was running)."""
-        try:
-            self.objectName()
-        except RuntimeError:
-            return False
-        return True

@@ -11,19 +11,24 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
-    QLabel,
     QMenu,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from engine.errors import InvalidInput
 from engine.platform import Platform, host
 from gui.dialogs import files
+from gui.dialogs.common import (
+    action_buttons,
+    error_label,
+    field_with_button,
+    fit_width,
+    setup_dialog,
+    show_error,
+    stack,
+)
 from gui.jobs.options import TLS_FIXED_TIP, TLS_TIP, supports_tls_choice
 from gui.names import is_public_registry, registry_of
 from gui.settings import AppSettings
@@ -44,9 +49,7 @@ class PullDialog(QDialog):
 
     def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("pullDialog")
-        self.setWindowTitle("Pull an image")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        setup_dialog(self, "pullDialog", "Pull an image")
         self.settings = settings
 
         self.source_combo = QComboBox(self)
@@ -86,31 +89,15 @@ class PullDialog(QDialog):
 
         self.tls_check = QCheckBox("Verify the registry's TLS certificate", self)
         self.tls_check.setObjectName("tlsVerifyCheck")
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("errorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #d64541;")
-        self.error_label.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName("cancelButton")
-        self.pull_button = self.buttons.addButton("Pull", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.pull_button.setObjectName("pullButton")
-        self.pull_button.setDefault(True)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.error_label = error_label(self)
+        self.buttons, self.pull_button = action_buttons(self, "Pull", "pullButton", self.submit)
 
-        source_row = QHBoxLayout()
-        source_row.addWidget(self.source_combo, 1)
-        source_row.addWidget(self.browse_button)
         form = QFormLayout()
-        form.addRow("&Image:", source_row)
+        form.addRow("&Image:", field_with_button(self.source_combo, self.browse_button))
         form.addRow("&Platform:", self.platform_combo)
         form.addRow("", self.tls_check)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        self.resize(self.fontMetrics().horizontalAdvance("x") * 76, self.sizeHint().height())
+        stack(self, form, self.error_label, self.buttons)
+        fit_width(self, 76)
         self._source_changed("")
 
     def source(self) -> str:
@@ -144,16 +131,16 @@ class PullDialog(QDialog):
     def submit(self) -> None:
         source = self.source()
         if not source:
-            self._error("Give an image to pull, such as quay.io/team/app:1.0, or Browse for a file.")
+            show_error(self.error_label, "Give an image to pull, such as quay.io/team/app:1.0, or Browse for a file.")
             return
         if not source.startswith(TRANSPORT_PREFIXES) and registry_of(source) is None:
-            self._error(f"{source!r} is not a valid image name: write host/repository:tag (lowercase), or "
-                        "Browse for a file.")
+            show_error(self.error_label, f"{source!r} is not a valid image name: write host/repository:tag "
+                       "(lowercase), or Browse for a file.")
             return
         try:
             platform, all_platforms = self.platform_choice()
         except InvalidInput as exc:
-            self._error(str(exc))
+            show_error(self.error_label, str(exc))
             return
         reg = registry_of(source)
         tls_verify = False if reg is not None and self.tls_check.isEnabled() and not self.tls_check.isChecked() \
@@ -162,7 +149,3 @@ class PullDialog(QDialog):
         self.pull_requested.emit({"source": source, "platform": platform, "all_platforms": all_platforms,
                                   "tls_verify": tls_verify})
         self.accept()
-
-    def _error(self, text: str) -> None:
-        self.error_label.setText(text)
-        self.error_label.setVisible(True)

@@ -7,14 +7,13 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
+from gui.dialogs.common import action_buttons, alive, error_label, fit_width, setup_dialog, show_error, stack
 from gui.jobs import credentials
 from gui.jobs.errors import Failure
 from gui.jobs.options import TLS_FIXED_TIP, TLS_TIP, supports_tls_choice
@@ -32,9 +31,7 @@ class PushDialog(QDialog):
 
     def __init__(self, row: ImageRow, settings: AppSettings, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("pushDialog")
-        self.setWindowTitle(f"Push {row.label}")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        setup_dialog(self, "pushDialog", f"Push {row.label}")
         self.row = row
         self.settings = settings
         self.tasks = tasks
@@ -60,18 +57,8 @@ class PushDialog(QDialog):
             self.compression_combo.addItem(text, value)
         self.compression_combo.setCurrentIndex(
             max(0, self.compression_combo.findData(settings.compression if settings.compression else "")))
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("errorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #d64541;")
-        self.error_label.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName("cancelButton")
-        self.push_button = self.buttons.addButton("Push", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.push_button.setObjectName("pushButton")
-        self.push_button.setDefault(True)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.error_label = error_label(self)
+        self.buttons, self.push_button = action_buttons(self, "Push", "pushButton", self.submit)
 
         form = QFormLayout()
         form.addRow("Image:", QLabel(f"<b>{row.label}</b> ({row.short_id})", self))
@@ -79,11 +66,8 @@ class PushDialog(QDialog):
         form.addRow("", self.login_label)
         form.addRow("", self.tls_check)
         form.addRow("&Compression:", self.compression_combo)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        self.resize(self.fontMetrics().horizontalAdvance("x") * 72, self.sizeHint().height())
+        stack(self, form, self.error_label, self.buttons)
+        fit_width(self, 72)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -117,7 +101,7 @@ class PushDialog(QDialog):
         self.tasks.run(lambda: credentials.login_state(reg), self._on_login_state, self._on_login_error)
 
     def _on_login_state(self, state: credentials.LoginState) -> None:
-        if not self._alive() or state.registry != self.registry():
+        if not alive(self) or state.registry != self.registry():
             return
         if state.user:
             where = f" ({state.where})" if state.where else ""
@@ -128,7 +112,7 @@ class PushDialog(QDialog):
                                      f"<a href='login:{state.registry}'>Log in…</a>")
 
     def _on_login_error(self, failure: Failure) -> None:
-        if self._alive():
+        if alive(self):
             self.login_label.setText(f"Login status unknown: {failure.message}")
 
     def _login_link(self, link: str) -> None:
@@ -139,11 +123,11 @@ class PushDialog(QDialog):
     def submit(self) -> None:
         text = self.destination_edit.text().strip()
         if not text:
-            self._error("Give a destination, such as quay.io/team/app:1.0.")
+            show_error(self.error_label, "Give a destination, such as quay.io/team/app:1.0.")
             return
         reg = registry_of(text)
         if reg is None and not any(text.startswith(t) for t in ("oci-archive:", "docker-archive:", "oci:", "dir:")):
-            self._error(f"{text!r} is not a valid image name: write host/repository:tag (lowercase).")
+            show_error(self.error_label, f"{text!r} is not a valid image name: write host/repository:tag (lowercase).")
             return
         tls_verify = None
         if reg is not None and self.tls_check.isEnabled() and not self.tls_check.isChecked():
@@ -156,14 +140,3 @@ class PushDialog(QDialog):
             "tls_verify": tls_verify,
         })
         self.accept()
-
-    def _error(self, text: str) -> None:
-        self.error_label.setText(text)
-        self.error_label.setVisible(True)
-
-    def _alive(self) -> bool:
-        try:
-            self.objectName()
-        except RuntimeError:
-            return False
-        return True

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from engine.store import default_root
 from gui.dialogs import files
+from gui.dialogs.common import field_with_button, fit_width, setup_dialog, stack
 from gui.names import FORMAT_LABELS
 from gui.resources import translations_dir
 from gui.settings import COMPRESSIONS, EXPORT_FORMATS, AppSettings
@@ -45,9 +44,7 @@ class SettingsDialog(QDialog):
 
     def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("settingsDialog")
-        self.setWindowTitle("Settings")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        setup_dialog(self, "settingsDialog", "Settings")
         self.settings = settings
 
         self.store_edit = QLineEdit(settings.store_path, self)
@@ -89,11 +86,8 @@ class SettingsDialog(QDialog):
         note.setWordWrap(True)
         note.setObjectName("settingsNote")
 
-        store_row = QHBoxLayout()
-        store_row.addWidget(self.store_edit, 1)
-        store_row.addWidget(self.store_browse)
         form = QFormLayout()
-        form.addRow("Image &store:", store_row)
+        form.addRow("Image &store:", field_with_button(self.store_edit, self.store_browse))
         form.addRow("Transfers at &once:", self.jobs_spin)
         form.addRow("&Layers in parallel:", self.layers_spin)
         form.addRow("Default export &format:", self.format_combo)
@@ -106,11 +100,8 @@ class SettingsDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName("cancelButton")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(note)
-        layout.addWidget(buttons)
-        self.resize(self.fontMetrics().horizontalAdvance("x") * 70, self.sizeHint().height())
+        stack(self, form, note, buttons)
+        fit_width(self, 70)
 
     def _browse_store(self) -> None:
         path = files.ask_store_directory(self, self.store_edit.text() or default_root())

@@ -7,13 +7,14 @@ model is never reset on progress.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 
 from gui import humanize
 from gui.icons import icon
 from gui.jobs import manager as states
 from gui.jobs.manager import TransferJob
 from gui.jobs.progress_state import DONE, SKIPPED, BlobProgress
+from gui.models.image_table_model import Index, read_only_flags
 
 COL_TITLE, COL_PROGRESS, COL_SPEED, COL_ETA, COL_STATE, COL_ACTION = range(6)
 HEADERS = ("Transfer", "Progress", "Speed", "Time left", "State", "")
@@ -26,8 +27,6 @@ STATE_TEXT = {states.QUEUED: "Queued", states.RUNNING: "Running", states.DONE: "
 KIND_ICONS = {"load": "load", "save": "export", "pull": "pull", "push": "push"}
 STATE_ICONS = {states.DONE: "done", states.FAILED: "error", states.CANCELLED: "cancel"}
 ACTION_TEXT = {"cancel": "Cancel", "retry": "Retry", "show": "Show in folder"}
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 def action_for(job: TransferJob) -> str | None:
@@ -152,9 +151,7 @@ class TransfersModel(QAbstractItemModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return read_only_flags(index)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _transfer_flags(s: argparse.ArgumentParser) -> None:
     s.add_argument("--platform", metavar="OS/ARCH[/VARIANT]", help="platform to take from a multi-arch image")
     s.add_argument("--all-platforms", action="store_true", help="keep every platform of a multi-arch image")
-    s.add_argument("--jobs", type=int, default=4, metavar="N", help="layers transferred in parallel (default 4)")
+    s.add_argument("--jobs", type=int, default=3, metavar="N", help="layers transferred in parallel (default 3)")
     s.add_argument("--tls-verify", type=_bool, metavar="BOOL", default=None,
                    help="verify registry TLS (default true; loopback registries use plain HTTP)")
     s.add_argument("--retry-times", type=int, default=3, metavar="N", help="retries of a failed registry request")

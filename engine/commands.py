@@ -24,7 +24,7 @@ def _options(args) -> operations.TransferOptions:
     compress = getattr(args, "compress", None)
     if getattr(args, "uncompressed", False):
         compress = "none"
-    if getattr(args, "jobs", 4) < 1:
+    if getattr(args, "jobs", 3) < 1:
         raise EstibaError("--jobs must be at least 1")
     creds = None
     if getattr(args, "creds", None):
@@ -40,7 +40,7 @@ def _options(args) -> operations.TransferOptions:
         manifest_format=getattr(args, "manifest_format", None),
         platform=Platform.parse(args.platform) if getattr(args, "platform", None) else None,
         all_platforms=getattr(args, "all_platforms", False),
-        parallel=getattr(args, "jobs", 4),
+        parallel=getattr(args, "jobs", 3),
         compress=compress,
         tag_only_ref=getattr(args, "tag_only_ref", False),
     )

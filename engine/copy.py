@@ -35,7 +35,7 @@ from engine.progress import Progress
 
 CHUNK = 1 << 20
 TRIM_EVERY = 64  # chunks: freed buffers of the decompressor/compressor threads go back to the system this often
-DEFAULT_PARALLEL = 4
+DEFAULT_PARALLEL = 3  # layers at once (--jobs N; the GUI's settings)
 
 
 @dataclass

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 
 from engine import transports
-from engine.copy import CopyOptions, copy
+from engine.copy import DEFAULT_PARALLEL, CopyOptions, copy
 from engine.errors import InvalidInput, Unsupported
 from engine.formats.base import CopiedImage, Source
 from engine.platform import Platform
@@ -20,7 +20,7 @@ from engine.transports import Location
 class TransferOptions:
     platform: Platform | None = None
     all_platforms: bool = False
-    parallel: int = 4
+    parallel: int = DEFAULT_PARALLEL
     compress: str | None = None  # gzip | zstd | none, where the destination allows a choice
     tag_only_ref: bool = False  # oci: write only the tag in org.opencontainers.image.ref.name
     tls_verify: bool | None = None  # registries: None = verify, except loopback and insecure registries

@@ -80,6 +80,14 @@ def ssl_context_for(host: str) -> ssl.SSLContext:
     return ctx
 
 
+def unverified_context() -> ssl.SSLContext:
+    """For registries the user marked insecure (--tls-verify=false, loopback): TLS without verification."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+
 class TLSAdapter(HTTPAdapter):
     """Uses our SSLContext instead of requests' certifi bundle when verifying."""
 
@@ -97,6 +105,8 @@ class TLSAdapter(HTTPAdapter):
 
     def cert_verify(self, conn, url, verify, cert) -> None:
         super().cert_verify(conn, url, verify, cert)
-        if verify is True:
-            conn.ca_certs = None  # keep the context's trust store (system + certs.d)
+        if verify:
+            # Keep the context's trust store (system, $SSL_CERT_FILE, certs.d: podman's sources). A path here is
+            # requests' $REQUESTS_CA_BUNDLE, which would be loaded again into every new connection (22 ms each).
+            conn.ca_certs = None
             conn.ca_cert_dir = None

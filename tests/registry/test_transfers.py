@@ -305,6 +305,23 @@ def test_tls_registry_verified_with_certs_d(registry, tmp_path, monkeypatch):
     assert pulled.image_id == img.config_digest
 
 
+@pytest.mark.parametrize("env_bundle", [False, True])
+def test_tls_verify_false_skips_verification_even_with_a_ca_bundle_in_the_environment(registry, monkeypatch,
+                                                                                     env_bundle):
+    """--tls-verify=false against a self-signed HTTPS registry. requests lets REQUESTS_CA_BUNDLE (set on many
+    machines, this one included) override a session's verify=False: it must not turn verification back on."""
+    reg = registry("noauth", tls=True)
+    img = build_test_image(14)
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        if env_bundle:
+            monkeypatch.setenv(name, "/etc/ssl/certs/ca-certificates.crt")
+        else:
+            monkeypatch.delenv(name, raising=False)
+    push(MemorySource.from_built(img), reg.ref("tls/insecure:v1"), tls_verify=False)
+    _, [pulled] = pull(reg.ref("tls/insecure:v1"), tls_verify=False)
+    assert pulled.image_id == img.config_digest
+
+
 def test_cancel_mid_pull_aborts_the_destination(registry):
     reg = registry("noauth")
     img = build_test_image(14, big=8 << 20)

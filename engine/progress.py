@@ -26,13 +26,41 @@ class Event:
 
 
 class CancelToken:
-    """Set from any thread; checked by the engine between chunks (so a cancel lands within ~1 MiB)."""
+    """Set from any thread; checked by the engine between chunks (so a cancel lands within ~1 MiB). Work that
+    can block without bytes flowing (a stalled download) registers on_cancel() to be woken."""
 
     def __init__(self) -> None:
         self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._callbacks: dict[int, Callable[[], None]] = {}
+        self._next = 0
 
     def cancel(self) -> None:
         self._event.set()
+        with self._lock:
+            callbacks = list(self._callbacks.values())
+            self._callbacks.clear()
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:  # noqa: BLE001 - waking one piece of work must not stop waking the others
+                pass
+
+    def on_cancel(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Run `callback` (on the cancelling thread) when this is cancelled, at once if it already is. Returns
+        a function that forgets it."""
+        with self._lock:
+            if not self._event.is_set():
+                key, self._next = self._next, self._next + 1
+                self._callbacks[key] = callback
+
+                def forget() -> None:
+                    with self._lock:
+                        self._callbacks.pop(key, None)
+
+                return forget
+        callback()
+        return _nothing
 
     @property
     def cancelled(self) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import socket
 
 import urllib3
 
@@ -94,6 +95,7 @@ class BlobStream(io.RawIOBase):
         self.offset = 0
         self._failures = 0
         self._resp = None
+        self._forget = _nothing
         self._open()
         KNOWN_BLOBS.record(desc.digest, self._client.host, source.repo)
 
@@ -117,6 +119,9 @@ class BlobStream(io.RawIOBase):
             resp.close()
             raise RegistryError(f"{self._what}: {text}")
         self._resp = resp
+        if self._client.cancel is not None:
+            # A stalled body blocks in recv(): shutting the socket down is what wakes it on cancel.
+            self._forget = self._client.cancel.on_cancel(lambda: _shut_down(resp))
 
     def _skip(self, resp, n: int) -> None:
         while n:
@@ -147,17 +152,40 @@ class BlobStream(io.RawIOBase):
             return n
 
     def _reconnect(self, exc: BaseException) -> None:
-        if self._resp is not None:
-            self._resp.close()
-            self._resp = None
+        self._drop()
+        if self._client.cancel is not None:
+            self._client.cancel.check()
         self._failures += 1
         if self._failures > self._client.retry_times:
             raise TransportError(f"{self._what}: {exception_reason(exc)} at byte {self.offset} "
                                  f"(after {self._failures} attempts)") from None
         self._client._sleep(self._client._backoff(self._failures - 1))
 
-    def close(self) -> None:
+    def _drop(self) -> None:
+        self._forget()
+        self._forget = _nothing
         if self._resp is not None:
             self._resp.close()
             self._resp = None
+
+    def close(self) -> None:
+        self._drop()
         super().close()
+
+
+def _nothing() -> None:
+    pass
+
+
+def _shut_down(resp) -> None:
+    """Wake a reader blocked on this response's socket (from another thread): it then sees the body end. The
+    socket is the connection's, or (a response whose connection will close) only the body reader's."""
+    sock = getattr(getattr(resp.raw, "connection", None), "sock", None)
+    if sock is None:  # urllib3 -> http.client.HTTPResponse -> BufferedReader -> SocketIO
+        body = getattr(getattr(getattr(resp.raw, "_fp", None), "fp", None), "raw", None)
+        sock = getattr(body, "_sock", None)
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass

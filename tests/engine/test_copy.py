@@ -366,3 +366,18 @@ def test_blob_info_cache_survives_a_damaged_file(tmp_path):
     cache.record(diff, "gzip", "sha256:" + "2" * 64, 42)
     cache.save()
     assert BlobInfoCache(str(path)).compressed(diff, "gzip") == ("sha256:" + "2" * 64, 42)
+
+
+def test_cancel_token_wakes_registered_work_once():
+    token = CancelToken()
+    woken: list[str] = []
+    token.on_cancel(lambda: woken.append("a"))
+    forget = token.on_cancel(lambda: woken.append("b"))
+    token.on_cancel(lambda: 1 / 0)  # a failing callback does not stop the others
+    token.on_cancel(lambda: woken.append("c"))
+    forget()
+    token.cancel()
+    token.cancel()
+    assert woken == ["a", "c"]
+    token.on_cancel(lambda: woken.append("late"))  # already cancelled: at once
+    assert woken == ["a", "c", "late"]

@@ -22,7 +22,7 @@ from engine.registry import client as client_mod
 from engine.registry import tls as tls_mod
 from engine.registry import upload as upload_mod
 from engine.registry.auth import merge_scopes, parse_challenges
-from tests.engine.memory import MemorySource
+from tests.engine.memory import MemoryDestination, MemorySource
 from tests.fixtures.images import write_oci_layout
 from tests.registry.conftest import build_test_image, pull, push
 
@@ -397,3 +397,36 @@ def test_file_chunks_grow_to_about_a_second_of_transfer(monkeypatch, tmp_path):
     up.upload(spool, "sha256:" + "b" * 64)
     spool.close()
     assert [(e - s) >> 20 for s, e, _ in sent] == [2, 2, 2, 1]
+
+
+def test_cancel_lands_within_a_second_while_a_download_is_stalled(pushed, fault_proxy):
+    """The registry stops sending mid-blob (for 20 s): cancel still ends the pull within a second, not when the
+    bytes come back or the read times out."""
+    reg, img = pushed
+    proxy = fault_proxy(reg)
+    big = img.layers[-1]
+    proxy.add("stall_response", method="GET", path=f"/blobs/{big.digest}", after=200_000, seconds=20.0)
+    progress = Progress()
+    dest = MemoryDestination()
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            pull(f"{proxy.host}/f/app:v1", progress=progress, dest=dest)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            box["error"] = exc
+        box["ended"] = time.monotonic()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    deadline = time.monotonic() + 10
+    while not [s for s in proxy.seen("GET", f"/blobs/{big.digest}")] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # well into the stall
+    cancelled_at = time.monotonic()
+    progress.cancel.cancel()
+    worker.join(5)
+    assert not worker.is_alive(), "the pull did not stop within 5 s of cancel"
+    assert isinstance(box.get("error"), Cancelled), box
+    assert box["ended"] - cancelled_at < 1.0
+    assert dest.aborted and not dest.committed

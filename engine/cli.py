@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("source", metavar="SOURCE")
     s.add_argument("destination", metavar="DESTINATION")
     s.add_argument("--compress", choices=["gzip", "zstd", "none"])
+    s.add_argument("--format", dest="manifest_format", choices=["oci", "v2s2"],
+                   help="registry manifest format (default: keep the image's)")
     s.add_argument("-q", "--quiet", action="store_true")
     _transfer_flags(s)
 

@@ -428,3 +428,15 @@ def test_push_format_oci_converts_a_docker_image(format_registry, skopeo):
     assert oci["mediaType"] == OCI_MANIFEST and oci["config"]["mediaType"] == OCI_CONFIG
     assert all(x["mediaType"] == "application/vnd.oci.image.layer.v1.tar+gzip" for x in oci["layers"])
     assert oci["config"]["digest"] == f"sha256:{DOCKER_IMG.id}"
+
+
+@pytest.mark.interop
+def test_copy_format_converts_registry_to_registry(format_registry, skopeo):
+    """`copy --format` like skopeo's: a Docker image copied from one repository to another as OCI."""
+    store, host = format_registry
+    estiba(store, "push", "web:4", f"{host}/fmt/src:d")
+    estiba(store, "copy", "--format", "oci", f"docker://{host}/fmt/src:d", f"docker://{host}/fmt/dst:oci")
+    converted = manifest_of(skopeo, f"{host}/fmt/dst:oci", [])
+    original = manifest_of(skopeo, f"{host}/fmt/src:d", [])
+    assert original["mediaType"] == DOCKER_MANIFEST and converted["mediaType"] == OCI_MANIFEST
+    assert converted["config"]["digest"] == original["config"]["digest"]  # same image ID

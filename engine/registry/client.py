@@ -16,11 +16,12 @@ from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from engine.errors import Cancelled
+from engine.registry import inflight
 from engine.registry.auth import Authenticator
 from engine.registry.errors import Denied, RegistryError, Unauthorized, describe, error_codes, read_error_body
+from engine.registry.inflight import TrackingAdapter
 from engine.registry.tls import (
     TLSAdapter,
     insecure_in_registries_conf,
@@ -145,7 +146,7 @@ class RegistryClient:
         # Passed on every request: requests lets $REQUESTS_CA_BUNDLE / $CURL_CA_BUNDLE replace a session's
         # verify=False (they only yield to a per-request False), which turned --tls-verify=false back on.
         self._verify = not self.insecure
-        plain = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
+        plain = TrackingAdapter(pool_connections=4, pool_maxsize=pool_size)
         self.session.mount("http://", plain)
         if self.insecure:
             import urllib3
@@ -156,7 +157,7 @@ class RegistryClient:
             self.session.mount("https://", TLSAdapter(unverified_context(), pool_connections=4,
                                                       pool_maxsize=pool_size))
         else:
-            self.session.mount("https://", HTTPAdapter(pool_connections=4, pool_maxsize=pool_size))
+            self.session.mount("https://", TrackingAdapter(pool_connections=4, pool_maxsize=pool_size))
             self.session.mount(f"https://{self.host}/", TLSAdapter(ssl_context_for(self.host),
                                                                       pool_connections=2, pool_maxsize=pool_size))
         self.base = ""  # scheme://host, known after ping()
@@ -230,6 +231,8 @@ class RegistryClient:
             except requests.exceptions.SSLError as exc:
                 raise self._tls_error(exc) from None
             except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+                if self.cancel is not None:
+                    self.cancel.check()  # the cancel's watcher cut it (inflight.py)
                 if retry and attempt < self.retry_times:
                     self._sleep(self._backoff(attempt))
                     attempt += 1
@@ -262,8 +265,10 @@ class RegistryClient:
             if not self.same_origin(url):
                 hdrs.pop("Authorization", None)  # never to another host (presigned URLs, CDNs)
             data = body() if callable(body) else body
-            resp = self.session.request(method, url, headers=hdrs, data=data, stream=stream, verify=self._verify,
-                                        allow_redirects=False, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
+            with inflight.cancellable(self.cancel):
+                resp = self.session.request(method, url, headers=hdrs, data=data, stream=stream,
+                                            verify=self._verify, allow_redirects=False,
+                                            timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
             location = resp.headers.get("Location")
             if resp.status_code not in REDIRECTS or not location:
                 return resp
@@ -278,11 +283,15 @@ class RegistryClient:
         """One request without registry auth (ping, token service), retried on transient failures."""
         for attempt in range(self.retry_times + 1):
             try:
-                resp = self.session.request(method, url, params=params, data=data, headers=headers or {},
-                                            stream=True, verify=self._verify, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
+                with inflight.cancellable(self.cancel):
+                    resp = self.session.request(method, url, params=params, data=data, headers=headers or {},
+                                                stream=True, verify=self._verify,
+                                                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
             except requests.exceptions.SSLError as exc:
                 raise self._tls_error(exc, url) from None
             except (requests.ConnectionError, requests.Timeout) as exc:
+                if self.cancel is not None:
+                    self.cancel.check()
                 if retry_connection and attempt < self.retry_times:
                     self._sleep(self._backoff(attempt))
                     continue

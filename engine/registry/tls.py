@@ -9,9 +9,8 @@ import os
 import ssl
 import tomllib
 
-from requests.adapters import HTTPAdapter
-
 from engine.registry.errors import RegistryError
+from engine.registry.inflight import TrackingAdapter
 
 CERT_DIRS = ["/etc/containers/certs.d", "~/.config/containers/certs.d", "/etc/docker/certs.d"]
 
@@ -88,7 +87,7 @@ def unverified_context() -> ssl.SSLContext:
     return ctx
 
 
-class TLSAdapter(HTTPAdapter):
+class TLSAdapter(TrackingAdapter):
     """Uses our SSLContext instead of requests' certifi bundle when verifying."""
 
     def __init__(self, ctx: ssl.SSLContext, **kw) -> None:

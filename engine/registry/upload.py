@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from engine.digest import Digest
 from engine.errors import Cancelled
 from engine.progress import OnBytes
+from engine.registry import inflight
 from engine.registry.auth import repo_scope
 from engine.registry.client import RETRY_STATUSES, RegistryClient, TransportError, retry_after
 from engine.registry.errors import RegistryError, describe, read_error_body
@@ -35,7 +36,7 @@ CHUNK_SIZE = 16 << 20  # PATCH size above that (raised to the registry's OCI-Chu
 FILE_CHUNK_SIZE = 256 << 20
 CHUNK_SECONDS = 1.0
 SEND_BLOCK = 1 << 20
-ABORT_WAIT = 5.0  # seconds a request body may go on after a cancel: a PATCH cut mid-body strands its session
+ABORT_WAIT = inflight.ABORT_WAIT  # seconds a body may go on after a cancel: a PATCH cut mid-body strands its session
 _RANGE = re.compile(r"(?:bytes=)?(\d+)-(\d+)")
 
 
@@ -144,6 +145,7 @@ class _Body:
                 raise OSError("the data to upload ended early")
             pos += len(block)
             yield block
+            inflight.moved()  # sent: a cancel's watcher (inflight.py) lets a moving chunk finish
 
 
 def with_query(url: str, **params: str) -> str:

@@ -430,3 +430,38 @@ def test_cancel_lands_within_a_second_while_a_download_is_stalled(pushed, fault_
     assert isinstance(box.get("error"), Cancelled), box
     assert box["ended"] - cancelled_at < 1.0
     assert dest.aborted and not dest.committed
+
+
+def test_cancel_lands_within_a_second_while_an_upload_is_stalled(registry, fault_proxy, tmp_path):
+    """The registry stops reading a PATCH (for 30 s): cancel cuts the request within about a second instead of
+    waiting for the send to time out; the push raises Cancelled and tags nothing."""
+    reg = registry("noauth")
+    proxy = fault_proxy(reg)
+    img = build_test_image(25, big=48 << 20)  # more than the loopback socket buffers hold
+    write_oci_layout(tmp_path / "layout", [(img, "v1", None)])
+    proxy.add("stall", method="PATCH", path=UPLOAD, seconds=30.0)
+    proxy.add("stall", method="PUT", path=UPLOAD, seconds=30.0)
+    progress = Progress()
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            with open_layout_source(str(tmp_path / "layout"), "v1") as src:
+                push(src, f"{proxy.host}/f/stalled:v1", progress=progress)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            box["error"] = exc
+        box["ended"] = time.monotonic()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    deadline = time.monotonic() + 10
+    while not (proxy.seen("PATCH", UPLOAD) or proxy.seen("PUT", UPLOAD)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)  # the sender is blocked by now
+    cancelled_at = time.monotonic()
+    progress.cancel.cancel()
+    worker.join(10)
+    assert not worker.is_alive(), "the push did not stop within 10 s of cancel"
+    assert isinstance(box.get("error"), Cancelled), box
+    assert box["ended"] - cancelled_at < 2.0
+    assert requests.get(f"{reg.url}/v2/f/stalled/manifests/v1").status_code == 404

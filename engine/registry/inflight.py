@@ -1,0 +1,114 @@
+"""Making a cancel reach a request that is blocked in the socket.
+
+A registry that stops reading leaves `sendall()` blocked inside http.client, and one that stops answering
+leaves `getresponse()` blocked: no cancel check runs there. Every request is therefore sent inside
+`cancellable(token)`: the connections of our pools record themselves as the thread's in-flight connection,
+and a cancel starts a watcher that shuts that socket down once the request has not moved for STALL_WAIT
+(or, at the latest, ABORT_WAIT after the cancel: an upload chunk that is still moving may finish first,
+since distribution cannot even DELETE a session whose PATCH was cut mid-body).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+ABORT_WAIT = 5.0
+STALL_WAIT = 0.75
+
+
+class _Flight:
+    def __init__(self) -> None:
+        self.conn: HTTPConnection | None = None
+        self.moved = time.monotonic()
+        self.done = False
+
+    def watch(self) -> None:
+        deadline = time.monotonic() + ABORT_WAIT
+        while not self.done:
+            now = time.monotonic()
+            if now > deadline or now - self.moved > STALL_WAIT:
+                shut_down(getattr(self.conn, "sock", None))
+                return
+            time.sleep(0.05)
+
+
+_flights: dict[int, _Flight] = {}
+
+
+@contextmanager
+def cancellable(cancel) -> Iterator[None]:
+    """Send one request (headers and body, until the response headers are in) so that `cancel` can cut it."""
+    if cancel is None:
+        yield
+        return
+    flight = _Flight()
+    tid = threading.get_ident()
+    outer = _flights.get(tid)
+    _flights[tid] = flight
+    forget = cancel.on_cancel(lambda: threading.Thread(target=flight.watch, name="estiba-cancel-watch",
+                                                       daemon=True).start())
+    try:
+        yield
+    finally:
+        flight.done = True
+        forget()
+        if outer is None:
+            _flights.pop(tid, None)
+        else:
+            _flights[tid] = outer
+
+
+def moved() -> None:
+    """The request on this thread made progress (an upload body sent a block)."""
+    flight = _flights.get(threading.get_ident())
+    if flight is not None:
+        flight.moved = time.monotonic()
+
+
+def shut_down(sock: socket.socket | None) -> None:
+    """Wake whoever is blocked on `sock` (from another thread)."""
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+class _Recording:
+    def request(self, *args, **kwargs):
+        flight = _flights.get(threading.get_ident())
+        if flight is not None:
+            flight.conn = self
+        return super().request(*args, **kwargs)
+
+
+class _HTTPConnection(_Recording, HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_Recording, HTTPSConnection):
+    pass
+
+
+class _HTTPPool(HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+class TrackingAdapter(HTTPAdapter):
+    """An adapter whose connections record themselves (see the module docstring)."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}

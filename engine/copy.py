@@ -307,15 +307,17 @@ class _Copier:
         if where is None:
             return None
         path, offset, size = where
+        # One progress count per blob: an upload reports its sending; a local link or copy, the checking.
+        uploads = self.dest.uploads
         if not self.source.trusted:
             expected = diff_id if kind == compression.NONE else desc.digest
-            _hash_range(path, offset, size, desc.digest, desc.size, self.progress.counter(desc.digest, size))
+            counter = _checking_cancel(self.progress.cancel) if uploads else self.progress.counter(desc.digest, size)
+            _hash_range(path, offset, size, desc.digest, desc.size, counter)
             if kind == compression.NONE and expected != desc.digest:
                 raise DigestMismatch(f"layer {desc.digest[:19]}… is an uncompressed tar, so it must match the "
                                      f"image config's diffID {expected[:19]}…: the image is corrupt")
-        # Uploads report their own progress; local links and copies are done at once.
-        if not self.dest.put_blob_file(path, offset, size, desc.digest,
-                                       on_bytes=self.progress.counter(desc.digest, size, check_cancel=False)):
+        on_bytes = self.progress.counter(desc.digest, size, check_cancel=False) if uploads else None
+        if not self.dest.put_blob_file(path, offset, size, desc.digest, on_bytes=on_bytes):
             return None
         self.progress.done(desc.digest, size)
         return size
@@ -385,6 +387,13 @@ class _Copier:
             cache.record(diff_id, src_kind, desc.digest, desc.size)
         if out_kind not in (compression.NONE, src_kind):
             cache.record(diff_id, out_kind, digest, size)
+
+
+def _checking_cancel(token):
+    def on_bytes(n: int) -> None:
+        token.check()
+
+    return on_bytes
 
 
 def _hash_range(path: str, offset: int, size: int, digest: Digest, expected_size: int, on_bytes) -> None:

@@ -79,6 +79,7 @@ class Destination(ABC):
     multi_image: bool = False
     compression = CompressionPolicy()
     verify_diff_ids: bool = False  # decompress kept compressed layers to check them against the config
+    uploads: bool = False  # put_blob_file sends the bytes somewhere (and reports them through on_bytes)
 
     def has_blob(self, digest: Digest) -> bool:
         return False

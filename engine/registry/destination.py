@@ -28,6 +28,7 @@ class RegistryDestination(Destination):
     accepts_index = True
     multi_image = False
     compression = CompressionPolicy(compression.GZIP, force=False)
+    uploads = True
 
     def __init__(self, client: RegistryClient, ref: Reference, *, parallel_hint: int = 3,
                  tmpdir: str | None = None) -> None:

@@ -415,13 +415,13 @@ def test_store_repush_of_uncompressed_layers_skips_compressing_them(registry, fa
     assert {e.blob for e in events if e.kind == SKIPPED} >= {layer.diff_id for layer in img.layers}
 
 
-def test_upload_progress_counts_the_bytes_sent(registry, tmp_path):
-    """A layer pushed from a file (as from the store) reports its bytes as they go up, not all at once."""
+@pytest.mark.parametrize("trusted", [True, False])
+def test_upload_progress_counts_the_bytes_sent(registry, tmp_path, trusted):
+    """A layer pushed from a file reports its bytes as they go up, not all at once; from a source that is
+    not the store the blob is hashed first, without a second count (one bar from 0 to its size)."""
     from engine.progress import DONE, READ
 
     class FileSource(MemorySource):
-        trusted = True
-
         def blob_file(self, desc):
             path = tmp_path / desc.digest.hex
             path.write_bytes(self.blobs[desc.digest])
@@ -431,7 +431,9 @@ def test_upload_progress_counts_the_bytes_sent(registry, tmp_path):
     img = build_test_image(13, big=12 << 20)
     mem = MemorySource.from_built(img)
     events = []
-    push(FileSource(mem.blobs, mem.tops), reg.ref("progress/app:v1"), progress=Progress(events.append, interval=0))
+    src = FileSource(mem.blobs, mem.tops)
+    src.trusted = trusted
+    push(src, reg.ref("progress/app:v1"), progress=Progress(events.append, interval=0))
     big = max(img.layers, key=lambda layer: layer.size)
     reads = [e.offset for e in events if e.kind == READ and e.blob == big.digest]
     assert reads == sorted(reads) and reads[-1] == big.size

@@ -6,7 +6,6 @@ platform selection). Layers are transferred in parallel; each is read exactly on
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -418,10 +417,7 @@ def _copy(src, dst) -> None:
     """src -> dst through one reused buffer: a fresh 1 MiB bytes object per chunk, freed on other threads,
     fragments glibc's arenas (resident size grew with layer size). Every writer here copies what it is given
     or consumes it before returning."""
-    readinto = getattr(src, "readinto", None)
-    if readinto is None:
-        shutil.copyfileobj(src, dst, CHUNK)
-        return
+    readinto = src.readinto
     view = memoryview(bytearray(CHUNK))
     chunks = 0
     while n := readinto(view):

@@ -21,7 +21,7 @@ from engine import compression, media
 from engine.digest import Digest, sha256_digest
 from engine.errors import EstibaError, InvalidInput, NotFound, Unsupported
 from engine.formats.base import BlobWriter, CompressionPolicy, Destination, Source, SourceImage
-from engine.formats.staging import StagedWriter, Staging
+from engine.formats.staging import Staging
 from engine.manifest import MAX_MANIFEST_BYTES, Descriptor, ImageConfig, parse
 from engine.progress import OnBytes
 
@@ -203,23 +203,6 @@ def _write_file(path: str, data: bytes) -> None:
         f.write(data)
 
 
-class _Writer:
-    """A staged blob writer whose committed file gets mode 0644 (mkstemp makes 0600)."""
-
-    def __init__(self, inner: StagedWriter, staging: Staging) -> None:
-        self._inner = inner
-        self._staging = staging
-        self.write = inner.write
-
-    def commit(self, digest: Digest, size: int) -> None:
-        digest = Digest(str(digest))
-        self._inner.commit(digest, size)
-        os.chmod(self._staging.path(digest), FILE_MODE)
-
-    def abort(self) -> None:
-        self._inner.abort()
-
-
 class DirDestination(Destination):
     accepts_index = True
     multi_image = False
@@ -277,8 +260,7 @@ class DirDestination(Destination):
         return True
 
     def blob_writer(self) -> BlobWriter:
-        staging = self._stage()
-        return _Writer(staging.writer(), staging)
+        return self._stage().writer()  # StagedWriter makes the blob 0644, as c/image writes dir: blobs
 
     def put_manifest(self, raw: bytes) -> None:
         self._stage()

@@ -31,7 +31,7 @@ from engine import compression, media
 from engine.digest import Digest, sha256_digest
 from engine.errors import EstibaError, InvalidInput, NotFound, Unsupported
 from engine.formats.base import BlobWriter, CompressionPolicy, Destination, Source, SourceImage
-from engine.formats.staging import StagedWriter, Staging, copy_range
+from engine.formats.staging import RecordingWriter, Staging, copy_range
 from engine.formats.tarwriter import copy_into, open_beside, replace_atomically, write_all
 from engine.manifest import (
     MAX_CONFIG_BYTES,
@@ -525,22 +525,6 @@ def legacy_layers(config_raw: bytes, diff_ids: list[Digest]) -> list[tuple[str, 
 # -- writing --------------------------------------------------------------------------------------------------
 
 
-class _RecordingWriter:
-    """A StagedWriter that tells the destination which digest it became."""
-
-    def __init__(self, inner: StagedWriter, on_commit) -> None:
-        self._inner = inner
-        self._on_commit = on_commit
-        self.write = inner.write
-
-    def commit(self, digest: Digest, size: int) -> None:
-        self._inner.commit(digest, size)
-        self._on_commit(digest)
-
-    def abort(self) -> None:
-        self._inner.abort()
-
-
 class _DirectWriter:
     """Streams a layer into the archive file at offset 512; its header is written at commit of the archive,
     when the member order is known."""
@@ -626,7 +610,7 @@ class DockerArchiveDestination(Destination):
         return os.path.getsize(self._staging.path(digest)) if self.has_blob(digest) else -1
 
     def blob_writer(self) -> BlobWriter:
-        return _RecordingWriter(self._staging.writer(), self._record)
+        return RecordingWriter(self._staging.writer(), self._record)
 
     def planned(self, diff_ids: list[Digest]) -> None:
         with self._lock:

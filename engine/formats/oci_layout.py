@@ -25,7 +25,7 @@ from engine import compression, media
 from engine.digest import Digest, sha256_digest
 from engine.errors import DigestMismatch, EstibaError, InvalidInput, NotFound, Unsupported
 from engine.formats.base import BlobWriter, CompressionPolicy, Destination, Source, SourceImage
-from engine.formats.staging import StagedWriter, Staging
+from engine.formats.staging import RecordingWriter, Staging
 from engine.formats.tarwriter import copy_into, replace_atomically, write_all
 from engine.manifest import MAX_JSON_BYTES, MAX_MANIFEST_BYTES, Descriptor, ImageConfig, dump_json, load_json, parse
 from engine.progress import OnBytes
@@ -453,22 +453,6 @@ def _remove_dirs(created: list[str]) -> None:
             pass
 
 
-class _RecordingWriter:
-    """A StagedWriter that tells the destination which digest it became."""
-
-    def __init__(self, inner: StagedWriter, on_commit) -> None:
-        self._inner = inner
-        self._on_commit = on_commit
-        self.write = inner.write
-
-    def commit(self, digest: Digest, size: int) -> None:
-        self._inner.commit(digest, size)
-        self._on_commit(digest)
-
-    def abort(self) -> None:
-        self._inner.abort()
-
-
 class _LayoutDestination(Destination):
     """What both destinations share: staging, names -> index.json descriptors."""
 
@@ -517,7 +501,7 @@ class _LayoutDestination(Destination):
         return -1
 
     def blob_writer(self) -> BlobWriter:
-        return _RecordingWriter(self._staging.writer(), self._record)
+        return RecordingWriter(self._staging.writer(), self._record)
 
     def put_blob_file(self, path: str, offset: int, size: int, digest: Digest, on_bytes: OnBytes = None) -> bool:
         self._staging.put_file(path, offset, size, digest)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 
 from engine.digest import Digest
 
@@ -61,6 +62,22 @@ class StagedWriter:
             os.unlink(self._tmp)
         except FileNotFoundError:
             pass
+
+
+class RecordingWriter:
+    """A StagedWriter that tells its destination which digest it became."""
+
+    def __init__(self, inner: StagedWriter, on_commit: Callable[[Digest], None]) -> None:
+        self._inner = inner
+        self._on_commit = on_commit
+        self.write = inner.write
+
+    def commit(self, digest: Digest, size: int) -> None:
+        self._inner.commit(digest, size)
+        self._on_commit(digest)
+
+    def abort(self) -> None:
+        self._inner.abort()
 
 
 class Staging:

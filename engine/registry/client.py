@@ -142,10 +142,9 @@ class RegistryClient:
         self.session = requests.Session()
         self.session.auth = _no_netrc
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
-        self.session.verify = not self.insecure
-        # Passed on every request: requests lets $REQUESTS_CA_BUNDLE / $CURL_CA_BUNDLE replace a session's
+        # Also passed on every request: requests lets $REQUESTS_CA_BUNDLE / $CURL_CA_BUNDLE replace a session's
         # verify=False (they only yield to a per-request False), which turned --tls-verify=false back on.
-        self._verify = not self.insecure
+        self.session.verify = not self.insecure
         plain = TrackingAdapter(pool_connections=4, pool_maxsize=pool_size)
         self.session.mount("http://", plain)
         if self.insecure:
@@ -267,7 +266,7 @@ class RegistryClient:
             data = body() if callable(body) else body
             with inflight.cancellable(self.cancel):
                 resp = self.session.request(method, url, headers=hdrs, data=data, stream=stream,
-                                            verify=self._verify, allow_redirects=False,
+                                            verify=self.session.verify, allow_redirects=False,
                                             timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
             location = resp.headers.get("Location")
             if resp.status_code not in REDIRECTS or not location:
@@ -285,7 +284,7 @@ class RegistryClient:
             try:
                 with inflight.cancellable(self.cancel):
                     resp = self.session.request(method, url, params=params, data=data, headers=headers or {},
-                                                stream=True, verify=self._verify,
+                                                stream=True, verify=self.session.verify,
                                                 timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
             except requests.exceptions.SSLError as exc:
                 raise self._tls_error(exc, url) from None

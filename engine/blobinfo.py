@@ -75,14 +75,16 @@ class BlobInfoCache:
         pairs.update(new)
         if len(pairs) > MAX_ENTRIES:
             pairs = dict(list(pairs.items())[-MAX_ENTRIES:])
-        folder = os.path.dirname(self.path)
         try:
-            fd, tmp = tempfile.mkstemp(prefix=".blob-info-", dir=folder)
+            fd, tmp = tempfile.mkstemp(prefix=".blob-info-", dir=os.path.dirname(self.path))
+        except OSError:
+            return  # a read-only store: the cache is only an optimisation
+        try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 json.dump({"compressed": pairs}, f, separators=(",", ":"))
             os.replace(tmp, self.path)
         except OSError:
             try:
                 os.unlink(tmp)
-            except (OSError, UnboundLocalError):
+            except OSError:
                 pass

@@ -5,7 +5,8 @@ leaves `getresponse()` blocked: no cancel check runs there. Every request is the
 `cancellable(token)`: the connections of our pools record themselves as the thread's in-flight connection,
 and a cancel starts a watcher that shuts that socket down once the request has not moved for STALL_WAIT
 (or, at the latest, ABORT_WAIT after the cancel: an upload chunk that is still moving may finish first,
-since distribution cannot even DELETE a session whose PATCH was cut mid-body).
+since distribution cannot even DELETE a session whose PATCH was cut mid-body). A body streamed after the
+response headers (a blob download) is cut the same way through response_socket().
 """
 
 from __future__ import annotations
@@ -71,6 +72,16 @@ def moved() -> None:
     flight = _flights.get(threading.get_ident())
     if flight is not None:
         flight.moved = time.monotonic()
+
+
+def response_socket(resp) -> socket.socket | None:
+    """The socket a streamed requests response reads its body from: the connection's, or (a response whose
+    connection will close) only the body reader's (urllib3 -> http.client -> BufferedReader -> SocketIO)."""
+    sock = getattr(getattr(resp.raw, "connection", None), "sock", None)
+    if sock is None:
+        body = getattr(getattr(getattr(resp.raw, "_fp", None), "fp", None), "raw", None)
+        sock = getattr(body, "_sock", None)
+    return sock
 
 
 def shut_down(sock: socket.socket | None) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-import socket
+from collections.abc import Callable
 
 import urllib3
 
@@ -16,6 +16,7 @@ from engine.errors import DigestMismatch, InvalidInput, NotFound
 from engine.formats.base import Source, SourceImage
 from engine.manifest import MAX_MANIFEST_BYTES, Descriptor
 from engine.reference import Reference
+from engine.registry import inflight
 from engine.registry.auth import repo_scope
 from engine.registry.client import KNOWN_BLOBS, RegistryClient, TransportError, exception_reason
 from engine.registry.errors import RegistryError, describe
@@ -95,7 +96,7 @@ class BlobStream(io.RawIOBase):
         self.offset = 0
         self._failures = 0
         self._resp = None
-        self._forget = _nothing
+        self._forget: Callable[[], None] | None = None
         self._open()
         KNOWN_BLOBS.record(desc.digest, self._client.host, source.repo)
 
@@ -121,7 +122,7 @@ class BlobStream(io.RawIOBase):
         self._resp = resp
         if self._client.cancel is not None:
             # A stalled body blocks in recv(): shutting the socket down is what wakes it on cancel.
-            self._forget = self._client.cancel.on_cancel(lambda: _shut_down(resp))
+            self._forget = self._client.cancel.on_cancel(lambda: inflight.shut_down(inflight.response_socket(resp)))
 
     def _skip(self, resp, n: int) -> None:
         while n:
@@ -162,8 +163,9 @@ class BlobStream(io.RawIOBase):
         self._client._sleep(self._client._backoff(self._failures - 1))
 
     def _drop(self) -> None:
-        self._forget()
-        self._forget = _nothing
+        if self._forget is not None:
+            self._forget()
+            self._forget = None
         if self._resp is not None:
             self._resp.close()
             self._resp = None
@@ -171,21 +173,3 @@ class BlobStream(io.RawIOBase):
     def close(self) -> None:
         self._drop()
         super().close()
-
-
-def _nothing() -> None:
-    pass
-
-
-def _shut_down(resp) -> None:
-    """Wake a reader blocked on this response's socket (from another thread): it then sees the body end. The
-    socket is the connection's, or (a response whose connection will close) only the body reader's."""
-    sock = getattr(getattr(resp.raw, "connection", None), "sock", None)
-    if sock is None:  # urllib3 -> http.client.HTTPResponse -> BufferedReader -> SocketIO
-        body = getattr(getattr(getattr(resp.raw, "_fp", None), "fp", None), "raw", None)
-        sock = getattr(body, "_sock", None)
-    if sock is not None:
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass

@@ -32,7 +32,7 @@ from engine.digest import Digest, sha256_digest
 from engine.errors import EstibaError, InvalidInput, NotFound, Unsupported
 from engine.formats.base import BlobWriter, CompressionPolicy, Destination, Source, SourceImage
 from engine.formats.staging import RecordingWriter, Staging, copy_range
-from engine.formats.tarwriter import copy_into, open_beside, replace_atomically, write_all
+from engine.formats.tarwriter import append_file, end_archive, open_beside, replace_atomically, write_all
 from engine.manifest import (
     MAX_CONFIG_BYTES,
     MAX_JSON_BYTES,
@@ -812,13 +812,5 @@ def write_tar(fd: int, members: list[tuple[str, str, str | bytes]]) -> None:
             assert isinstance(payload, str)
             write_all(fd, _header(name, 0, payload))
             continue
-        if isinstance(payload, bytes):
-            size = len(payload)
-            write_all(fd, _header(name, size) + payload)
-        else:
-            size = os.path.getsize(payload)
-            write_all(fd, _header(name, size))
-            copy_into(fd, payload, size)
-        if size % 512:
-            write_all(fd, b"\0" * (512 - size % 512))
-    write_all(fd, b"\0" * 1024)  # two zero blocks, as Go's archive/tar ends
+        append_file(fd, lambda size, name=name: _header(name, size), payload)
+    end_archive(fd)

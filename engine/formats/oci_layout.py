@@ -26,7 +26,7 @@ from engine.digest import Digest, sha256_digest
 from engine.errors import DigestMismatch, EstibaError, InvalidInput, NotFound, Unsupported
 from engine.formats.base import BlobWriter, CompressionPolicy, Destination, Source, SourceImage
 from engine.formats.staging import RecordingWriter, Staging
-from engine.formats.tarwriter import copy_into, replace_atomically, write_all
+from engine.formats.tarwriter import append_file, end_archive, replace_atomically, write_all
 from engine.manifest import MAX_JSON_BYTES, MAX_MANIFEST_BYTES, Descriptor, ImageConfig, dump_json, load_json, parse
 from engine.progress import OnBytes
 from engine.reference import InvalidReference, is_tag_only, parse_reference, valid_oci_ref_name
@@ -725,17 +725,8 @@ def write_tar(fd: int, members: list[tuple[str, str | bytes | None]]) -> None:
         if payload is None:
             write_all(fd, _header(name, 0, True))
             continue
-        if isinstance(payload, bytes):
-            size = len(payload)
-            write_all(fd, _header(name, size, False))
-            write_all(fd, payload)
-        else:
-            size = os.path.getsize(payload)
-            write_all(fd, _header(name, size, False))
-            copy_into(fd, payload, size)
-        if size % 512:
-            write_all(fd, b"\0" * (512 - size % 512))
-    write_all(fd, b"\0" * 1024)
+        append_file(fd, lambda size, name=name: _header(name, size, False), payload)
+    end_archive(fd)
 
 
 def open_layout_destination(path: str, ref: str | None = None, *, compress: str | None = None,

@@ -45,6 +45,24 @@ def copy_into(out_fd: int, src_path: str, size: int | None = None) -> int:
     return actual
 
 
+def append_file(fd: int, header: Callable[[int], bytes], payload: bytes | str) -> None:
+    """Append a tar member: header(size), the data (bytes, or a staged file's path copied by the kernel), then
+    the padding to a 512-byte block."""
+    if isinstance(payload, bytes):
+        size = len(payload)
+        write_all(fd, header(size) + payload)
+    else:
+        size = os.path.getsize(payload)
+        write_all(fd, header(size))
+        copy_into(fd, payload, size)
+    if size % 512:
+        write_all(fd, b"\0" * (512 - size % 512))
+
+
+def end_archive(fd: int) -> None:
+    write_all(fd, b"\0" * 1024)  # two zero blocks, as Go's archive/tar ends
+
+
 def open_beside(target: str) -> tuple[int, str]:
     """A new temporary file in target's directory (same filesystem: the final rename is atomic)."""
     return tempfile.mkstemp(prefix="." + os.path.basename(target) + "-", suffix=".tmp", dir=os.path.dirname(target))

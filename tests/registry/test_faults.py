@@ -399,20 +399,15 @@ def test_file_chunks_grow_to_about_a_second_of_transfer(monkeypatch, tmp_path):
     assert [(e - s) >> 20 for s, e, _ in sent] == [2, 2, 2, 1]
 
 
-def test_cancel_lands_within_a_second_while_a_download_is_stalled(pushed, fault_proxy):
-    """The registry stops sending mid-blob (for 20 s): cancel still ends the pull within a second, not when the
-    bytes come back or the read times out."""
-    reg, img = pushed
-    proxy = fault_proxy(reg)
-    big = img.layers[-1]
-    proxy.add("stall_response", method="GET", path=f"/blobs/{big.digest}", after=200_000, seconds=20.0)
+def cancel_while_stalled(transfer, stalled, settle: float, join: float) -> tuple[BaseException | None, float]:
+    """Run `transfer(progress)` on a thread; once `stalled()` says the stalled request is out, wait `settle`
+    seconds, cancel, and join for up to `join` s. Returns (what it raised, seconds from cancel to its end)."""
     progress = Progress()
-    dest = MemoryDestination()
     box: dict = {}
 
     def run() -> None:
         try:
-            pull(f"{proxy.host}/f/app:v1", progress=progress, dest=dest)
+            transfer(progress)
         except BaseException as exc:  # noqa: BLE001 - handed to the test thread
             box["error"] = exc
         box["ended"] = time.monotonic()
@@ -420,15 +415,28 @@ def test_cancel_lands_within_a_second_while_a_download_is_stalled(pushed, fault_
     worker = threading.Thread(target=run)
     worker.start()
     deadline = time.monotonic() + 10
-    while not [s for s in proxy.seen("GET", f"/blobs/{big.digest}")] and time.monotonic() < deadline:
+    while not stalled() and time.monotonic() < deadline:
         time.sleep(0.05)
-    time.sleep(0.5)  # well into the stall
+    time.sleep(settle)
     cancelled_at = time.monotonic()
     progress.cancel.cancel()
-    worker.join(5)
-    assert not worker.is_alive(), "the pull did not stop within 5 s of cancel"
-    assert isinstance(box.get("error"), Cancelled), box
-    assert box["ended"] - cancelled_at < 1.0
+    worker.join(join)
+    assert not worker.is_alive(), f"the transfer did not stop within {join} s of cancel"
+    return box.get("error"), box["ended"] - cancelled_at
+
+
+def test_cancel_lands_within_a_second_while_a_download_is_stalled(pushed, fault_proxy):
+    """The registry stops sending mid-blob (for 20 s): cancel still ends the pull within a second, not when the
+    bytes come back or the read times out."""
+    reg, img = pushed
+    proxy = fault_proxy(reg)
+    big = img.layers[-1]
+    proxy.add("stall_response", method="GET", path=f"/blobs/{big.digest}", after=200_000, seconds=20.0)
+    dest = MemoryDestination()
+    error, took = cancel_while_stalled(lambda progress: pull(f"{proxy.host}/f/app:v1", progress=progress, dest=dest),
+                                       lambda: proxy.seen("GET", f"/blobs/{big.digest}"), settle=0.5, join=5)
+    assert isinstance(error, Cancelled), error
+    assert took < 1.0
     assert dest.aborted and not dest.committed
 
 
@@ -441,27 +449,13 @@ def test_cancel_lands_within_a_second_while_an_upload_is_stalled(registry, fault
     write_oci_layout(tmp_path / "layout", [(img, "v1", None)])
     proxy.add("stall", method="PATCH", path=UPLOAD, seconds=30.0)
     proxy.add("stall", method="PUT", path=UPLOAD, seconds=30.0)
-    progress = Progress()
-    box: dict = {}
 
-    def run() -> None:
-        try:
-            with open_layout_source(str(tmp_path / "layout"), "v1") as src:
-                push(src, f"{proxy.host}/f/stalled:v1", progress=progress)
-        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
-            box["error"] = exc
-        box["ended"] = time.monotonic()
+    def transfer(progress) -> None:
+        with open_layout_source(str(tmp_path / "layout"), "v1") as src:
+            push(src, f"{proxy.host}/f/stalled:v1", progress=progress)
 
-    worker = threading.Thread(target=run)
-    worker.start()
-    deadline = time.monotonic() + 10
-    while not (proxy.seen("PATCH", UPLOAD) or proxy.seen("PUT", UPLOAD)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(1.0)  # the sender is blocked by now
-    cancelled_at = time.monotonic()
-    progress.cancel.cancel()
-    worker.join(10)
-    assert not worker.is_alive(), "the push did not stop within 10 s of cancel"
-    assert isinstance(box.get("error"), Cancelled), box
-    assert box["ended"] - cancelled_at < 2.0
+    error, took = cancel_while_stalled(transfer, lambda: proxy.seen("PATCH", UPLOAD) or proxy.seen("PUT", UPLOAD),
+                                       settle=1.0, join=10)  # the sender is blocked by then
+    assert isinstance(error, Cancelled), error
+    assert took < 2.0
     assert requests.get(f"{reg.url}/v2/f/stalled/manifests/v1").status_code == 404

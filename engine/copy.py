@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from engine import compression, media
 from engine import platform as platforms
 from engine.blobinfo import BlobInfoCache
+from engine.contract import CopiedImage, Destination, Source, SourceImage
 from engine.digest import Digest, HashingReader, HashingWriter, check, sha256_digest
 from engine.errors import Cancelled, DigestMismatch, EstibaError, InvalidInput, Unsupported
-from engine.formats.base import CopiedImage, Destination, Source, SourceImage
 from engine.malloc import release_free_memory
 from engine.manifest import (
     MAX_CONFIG_BYTES,

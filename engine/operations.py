@@ -6,9 +6,9 @@ import os
 from dataclasses import dataclass
 
 from engine import transports
+from engine.contract import CopiedImage, Source
 from engine.copy import DEFAULT_PARALLEL, CopyOptions, copy
 from engine.errors import InvalidInput, Unsupported
-from engine.formats.base import CopiedImage, Source
 from engine.platform import Platform
 from engine.progress import Progress
 from engine.reference import is_image_id_prefix, parse_reference

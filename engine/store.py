@@ -26,9 +26,9 @@ from dataclasses import asdict, dataclass, field
 from engine import media
 from engine.blobinfo import FILE_NAME as BLOB_INFO_FILE
 from engine.blobinfo import BlobInfoCache
+from engine.contract import CompressionPolicy, Destination, Source, SourceImage
 from engine.digest import Digest, sha256_digest
 from engine.errors import EstibaError, InvalidInput, NotFound
-from engine.formats.base import CompressionPolicy, Destination, Source, SourceImage
 from engine.formats.staging import Staging
 from engine.manifest import Descriptor, ImageConfig, ImageManifest, Index, load_json, parse
 from engine.progress import OnBytes

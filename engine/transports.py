@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from dataclasses import dataclass
 
 from engine import compression
+from engine.contract import Destination, Source
 from engine.errors import InvalidInput, NotFound, Unsupported
-from engine.formats.base import Destination, Source
+from engine.spool import uncompressed_copy
 from engine.tarindex import TarIndex
 
 DOCKER_ARCHIVE, OCI_ARCHIVE, OCI, DIR, DOCKER, STORE = "docker-archive", "oci-archive", "oci", "dir", "docker", "store"
@@ -90,32 +90,6 @@ def detect(path: str, tmpdir: str | None = None) -> tuple[Location, str | None]:
         os.unlink(temp)
     raise InvalidInput(f"{path} is a tar archive but not an image: it has neither manifest.json (docker-archive) "
                        "nor index.json (oci-archive)")
-
-
-def uncompressed_copy(path: str, tmpdir: str | None) -> tuple[str, str | None]:
-    """`path` itself when it is a plain regular file; else a temporary decompressed (or spooled) copy,
-    since archives need random access. A pipe (/dev/stdin) is read once, never reopened."""
-    regular = stat.S_ISREG(os.stat(path).st_mode)
-    with open(path, "rb") as raw:
-        kind, stream = compression.sniffing(raw)
-        if kind == compression.NONE and regular:
-            return path, None
-        fd, temp = tempfile.mkstemp(prefix="spool-", suffix=".tar", dir=tmpdir)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                reader = compression.decompressor(stream, kind)
-                try:
-                    while chunk := reader.read(1 << 20):
-                        out.write(chunk)
-                except compression.decompress_errors() as exc:
-                    raise InvalidInput(f"{path}: corrupt {kind} data ({exc})") from None
-                finally:
-                    if reader is not stream:
-                        reader.close()
-        except BaseException:
-            os.unlink(temp)
-            raise
-    return temp, temp
 
 
 class _TempOwner(Source):

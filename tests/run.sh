@@ -92,7 +92,7 @@ install_python_deps() {
 
 run_lint() {
     local dir targets=()
-    for dir in engine gui tests; do
+    for dir in engine cli gui tests; do
         [[ -d $dir ]] && targets+=("$dir")
     done
     log "ruff check ${targets[*]}"

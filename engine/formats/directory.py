@@ -18,9 +18,9 @@ import threading
 from typing import BinaryIO
 
 from engine import compression, media
+from engine.contract import BlobWriter, CompressionPolicy, Destination, Source, SourceImage
 from engine.digest import Digest, sha256_digest
 from engine.errors import EstibaError, InvalidInput, NotFound, Unsupported
-from engine.formats.base import BlobWriter, CompressionPolicy, Destination, Source, SourceImage
 from engine.formats.staging import Staging
 from engine.manifest import MAX_MANIFEST_BYTES, Descriptor, ImageConfig, parse
 from engine.progress import OnBytes

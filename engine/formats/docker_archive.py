@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from engine import compression, media
+from engine.contract import BlobWriter, CompressionPolicy, Destination, Source, SourceImage
 from engine.digest import Digest, sha256_digest
 from engine.errors import EstibaError, InvalidInput, NotFound, Unsupported
-from engine.formats.base import BlobWriter, CompressionPolicy, Destination, Source, SourceImage
 from engine.formats.staging import RecordingWriter, Staging, copy_range
 from engine.formats.tarwriter import append_file, end_archive, open_beside, replace_atomically, write_all
 from engine.manifest import (

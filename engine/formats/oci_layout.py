@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from engine import compression, media
+from engine.contract import BlobWriter, CompressionPolicy, Destination, Source, SourceImage
 from engine.digest import Digest, sha256_digest
 from engine.errors import DigestMismatch, EstibaError, InvalidInput, NotFound, Unsupported
-from engine.formats.base import BlobWriter, CompressionPolicy, Destination, Source, SourceImage
 from engine.formats.staging import RecordingWriter, Staging
 from engine.formats.tarwriter import append_file, end_archive, replace_atomically, write_all
 from engine.manifest import MAX_JSON_BYTES, MAX_MANIFEST_BYTES, Descriptor, ImageConfig, dump_json, load_json, parse

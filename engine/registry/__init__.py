@@ -8,8 +8,8 @@ engine.credentials.lookup(registry), else anonymous.
 from __future__ import annotations
 
 from engine import compression, media
+from engine.contract import CompressionPolicy, Destination, Source
 from engine.errors import InvalidInput
-from engine.formats.base import CompressionPolicy, Destination, Source
 from engine.reference import Reference, parse_reference
 from engine.registry.client import KNOWN_BLOBS, RegistryClient, api_host, check_login, lookup_credentials
 from engine.registry.destination import RegistryDestination

@@ -9,9 +9,9 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from engine import compression, media
+from engine.contract import CompressionPolicy, Destination
 from engine.digest import Digest, sha256_digest
 from engine.errors import InvalidInput
-from engine.formats.base import CompressionPolicy, Destination
 from engine.manifest import ImageConfig, parse
 from engine.progress import OnBytes
 from engine.reference import Reference

@@ -11,9 +11,9 @@ from collections.abc import Callable
 import urllib3
 
 from engine import media
+from engine.contract import Source, SourceImage
 from engine.digest import Digest, sha256_digest
 from engine.errors import DigestMismatch, InvalidInput, NotFound
-from engine.formats.base import Source, SourceImage
 from engine.manifest import MAX_MANIFEST_BYTES, Descriptor
 from engine.reference import Reference
 from engine.registry import inflight

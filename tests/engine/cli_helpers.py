@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def estiba(store, *args, input_bytes: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "ESTIBA_STORE"}
     env["PYTHONPATH"] = str(ROOT)
-    proc = subprocess.run([sys.executable, "-m", "engine.cli", "--store", str(store), *map(str, args)],
+    proc = subprocess.run([sys.executable, "-m", "cli", "--store", str(store), *map(str, args)],
                           capture_output=True, env=env, input=input_bytes, cwd=ROOT, timeout=300)
     if check and proc.returncode != 0:
         raise AssertionError(f"estiba {' '.join(map(str, args))} failed ({proc.returncode}):\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 from engine import media
+from engine.contract import CompressionPolicy, Destination, Source, SourceImage
 from engine.digest import Digest, sha256_digest
-from engine.formats.base import CompressionPolicy, Destination, Source, SourceImage
 from engine.manifest import Descriptor, ImageConfig
 
 

@@ -119,7 +119,7 @@ def test_usage_mistakes_are_one_line_errors_too(tmp_path):
 
 def test_the_cli_never_imports_qt(tmp_path):
     populate(tmp_path, ("a", ["alpine"]))
-    code = ("import sys; from engine.cli import main; rc = main(['--store', sys.argv[1], 'images']); "
+    code = ("import sys; from cli.main import main; rc = main(['--store', sys.argv[1], 'images']); "
             "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'gui'))]; "
             "print('QT', bad); sys.exit(rc)")
     proc = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, cwd=ROOT, text=True)

@@ -10,9 +10,9 @@ import threading
 import pytest
 
 from engine import compression, media
+from engine.contract import CompressionPolicy
 from engine.copy import CopyOptions, copy
 from engine.errors import Cancelled, DigestMismatch, InvalidInput, Unsupported
-from engine.formats.base import CompressionPolicy
 from engine.manifest import parse
 from engine.platform import Platform
 from engine.progress import DONE, READ, CancelToken, Progress

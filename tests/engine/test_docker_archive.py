@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from engine import compression, media
+from engine.contract import CompressionPolicy
 from engine.copy import CopyOptions, copy
 from engine.digest import Digest
 from engine.errors import DigestMismatch, InvalidInput, NotFound, Unsupported
-from engine.formats.base import CompressionPolicy
 from engine.formats.docker_archive import (
     _go_compact,
     is_docker_archive,

@@ -51,7 +51,7 @@ def estiba(store: Path, *args, input_bytes: bytes | None = None, cwd: Path | Non
     """The real `estiba` command with this test's environment: HOME/XDG/REGISTRY_AUTH_FILE as the `env`
     fixture set them and DBUS_SESSION_BUS_ADDRESS of tests/run.sh (the keyring the test process sees).
     Standard input is empty unless `input_bytes` is given, so nothing can prompt."""
-    argv = [str(CONSOLE_SCRIPT)] if CONSOLE_SCRIPT.exists() else [sys.executable, "-m", "engine.cli"]
+    argv = [str(CONSOLE_SCRIPT)] if CONSOLE_SCRIPT.exists() else [sys.executable, "-m", "cli"]
     child = {k: v for k, v in os.environ.items() if k not in ("ESTIBA_STORE", "ESTIBA_DEBUG")}
     child["PYTHONPATH"] = str(ROOT)
     proc = subprocess.run([*argv, "--store", str(store), *map(str, args)], capture_output=True, env=child,

@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     from engine.errors import EstibaError
 
     try:
-        from engine import commands
+        from cli import commands
 
         return getattr(commands, "cmd_" + args.command)(args) or 0
     except EstibaError as exc:

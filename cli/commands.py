@@ -6,10 +6,10 @@ import datetime as dt
 import json
 import sys
 
+from cli.progress import TerminalProgress, human_bytes
 from engine import operations
-from engine.cli_progress import TerminalProgress, human_bytes
+from engine.contract import CopiedImage
 from engine.errors import EstibaError
-from engine.formats.base import CopiedImage
 from engine.platform import Platform
 from engine.progress import Progress
 from engine.reference import parse_reference

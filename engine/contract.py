@@ -53,6 +53,11 @@ class Source(ABC):
         copy_file_range instead of a copy through Python."""
         return None
 
+    def layer_size(self, desc: Descriptor) -> int | None:
+        """The number of bytes the layer `desc` unpacks to, when the source knows it from an earlier check
+        (None: unknown). Lets a destination lay out an archive before the bytes arrive."""
+        return None
+
     def close(self) -> None:  # noqa: B027 - most sources hold nothing
         pass
 
@@ -80,6 +85,7 @@ class Destination(ABC):
     compression = CompressionPolicy()
     verify_diff_ids: bool = False  # decompress kept compressed layers to check them against the config
     uploads: bool = False  # put_blob_file sends the bytes somewhere (and reports them through on_bytes)
+    plans_layout: bool = False  # lays uncompressed layers out at offsets: planned() needs every size it can get
 
     def has_blob(self, digest: Digest) -> bool:
         return False
@@ -91,8 +97,9 @@ class Destination(ABC):
     @abstractmethod
     def blob_writer(self) -> BlobWriter: ...
 
-    def planned(self, diff_ids: list[Digest]) -> None:  # noqa: B027 - a hint most destinations ignore
-        """The uncompressed layers of the image about to be copied, in order, before any of them is written."""
+    def planned(self, diff_ids: list[Digest], sizes: list[int | None]) -> None:  # noqa: B027 - most ignore it
+        """The uncompressed layers of the image about to be copied, in order, with the size each unpacks to
+        (None: unknown), before any of them is written. A size given here is checked when the layer is."""
 
     def layer_writer(self, diff_id: Digest) -> BlobWriter:
         """A writer for a layer that will be stored uncompressed, so its digest will be `diff_id`."""

@@ -94,7 +94,7 @@ def save(store: Store, images: list[str], output: str, fmt: str = "docker-archiv
     if len(records) > 1 and loc.transport == transports.DIR:
         raise Unsupported("docker-dir holds one image; save several as docker-archive, oci-archive or oci-dir")
     dest = transports.open_destination(loc, compress=opts.compress, docker_format=fmt == "docker-dir",
-                                       tag_only_ref=opts.tag_only_ref)
+                                       tag_only_ref=opts.tag_only_ref, cancel=progress.cancel)
     return copy(_MultiStoreSource(store, records), dest, opts.copy_options(store, progress))
 
 

@@ -114,6 +114,9 @@ class _TempOwner(Source):
     def blob_file(self, desc):
         return self.inner.blob_file(desc)
 
+    def layer_size(self, desc):
+        return self.inner.layer_size(desc)
+
     def close(self) -> None:
         try:
             self.inner.close()
@@ -186,7 +189,7 @@ def open_destination(loc: Location, *, compress: str | None = None, docker_forma
             raise Unsupported("docker-archive layers are always uncompressed; drop --compress")
         from engine.formats import docker_archive
 
-        dest = docker_archive.open_destination(loc.path, loc.ref)
+        dest = docker_archive.open_destination(loc.path, loc.ref, cancel=cancel)
     elif loc.transport == OCI_ARCHIVE:
         from engine.formats import oci_layout
 

@@ -340,6 +340,10 @@ class DockerArchiveSource(Source):
         blob = self._blob(desc)
         return blob.path, blob.offset, blob.size
 
+    def layer_size(self, desc: Descriptor) -> int | None:
+        blob = self._blobs.get(desc.digest)  # a layer's digest here is its diffID: its bytes are unpacked
+        return blob.size if blob is not None else None
+
     def close(self) -> None:
         if self._index is not None:
             self._index.close()

@@ -9,64 +9,31 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
 
 from engine import compression, media
 from engine.contract import BlobWriter, CompressionPolicy, Destination
 from engine.digest import Digest
 from engine.errors import EstibaError, InvalidInput, NotFound, Unsupported
-from engine.formats.docker_archive.common import CHUNK, MANIFEST_FILE, REPOSITORIES_FILE, normalise_name
+from engine.formats.docker_archive.common import MANIFEST_FILE, REPOSITORIES_FILE, normalise_name
 from engine.formats.docker_archive.legacy import legacy_layers
+from engine.formats.docker_archive.members import Member, OutImage, image_members, member_header, write_tar
+from engine.formats.docker_archive.placement import HeadWriter, PlacedWriter, Slot
 from engine.formats.staging import RecordingWriter, Staging, copy_range
 from engine.formats.tarwriter import (
-    SYMLINK,
     USTAR_MAX_SIZE,
-    append_file,
-    end_archive,
-    header,
+    copy_at,
     open_beside,
+    padding,
+    pwrite_all,
     replace_atomically,
-    write_all,
 )
 from engine.manifest import ImageConfig, ImageManifest, dump_json, parse
-from engine.progress import OnBytes
+from engine.progress import CancelToken, OnBytes
 from engine.reference import InvalidReference, parse_reference
 
 FILE_MODE = 0o644  # of the archive file itself (c/image creates it 0644)
-MEMBER_MODE = 0o444  # of the members (c/image's tarFI)
 
 # -- writing --------------------------------------------------------------------------------------------------
-
-
-class _DirectWriter:
-    """Streams a layer into the archive file at offset 512; its header is written at commit of the archive,
-    when the member order is known."""
-
-    def __init__(self, fd: int, on_commit, on_abort) -> None:
-        self._file = open(fd, "wb", buffering=CHUNK, closefd=False)  # noqa: SIM115 - closed in commit/abort
-        self._file.seek(512)
-        self.write = self._file.write
-        self._on_commit = on_commit
-        self._on_abort = on_abort
-
-    def commit(self, digest: Digest, size: int) -> None:
-        end = self._file.tell()
-        self._file.close()
-        if end - 512 != size:
-            self._on_abort()
-            raise InvalidInput(f"layer {digest[:19]}… is {end - 512} bytes, not {size}")
-        self._on_commit(digest, size)
-
-    def abort(self) -> None:
-        self._file.close()
-        self._on_abort()
-
-
-@dataclass
-class _OutImage:
-    config: ImageConfig
-    diff_ids: list[Digest]
-    names: list[str]
 
 
 class DockerArchiveDestination(Destination):
@@ -76,8 +43,9 @@ class DockerArchiveDestination(Destination):
     accepts_index = False
     multi_image = True
     compression = CompressionPolicy(compression.NONE, force=True)  # §2.3: docker-archive layers are plain tars
+    plans_layout = True
 
-    def __init__(self, path: str, ref: str | None = None) -> None:
+    def __init__(self, path: str, ref: str | None = None, *, cancel: CancelToken | None = None) -> None:
         self.description = f"docker-archive:{path}" + (f":{ref}" if ref else "")
         self.target = os.path.abspath(path)
         self._ref: str | None = None
@@ -93,16 +61,22 @@ class DockerArchiveDestination(Destination):
             raise NotFound(f"{parent}: no such directory for the output")
         self._lock = threading.Lock()
         self._blobs: dict[str, Digest] = {}  # hex -> digest, staged
-        self._images: dict[str, _OutImage] = {}  # config digest -> image, in arrival order
+        self._images: dict[str, OutImage] = {}  # config digest -> image, in arrival order
         self._ref_used = False
         self._finished = False
-        # The first layer of the first image is the archive's first member: it is streamed straight into the
-        # archive file (after room for its header) instead of into staging and then copied: the biggest
-        # single cost of an export is writing the bytes, and this writes a single-layer image once.
-        self._first: Digest | None = None
+        self._cancel = cancel
+        # Writing the bytes is the biggest cost of an export: each layer goes straight to its offset in the
+        # archive file (placement.py) while every size is known; the first one whose size is not known is
+        # streamed in place too; only what comes after it is staged and appended at commit.
         self._out: tuple[int, str] | None = None  # the archive file being built (open_beside)
-        self._direct: _DirectWriter | None = None
-        self._direct_done: tuple[Digest, int] | None = None
+        self._end = 0  # where the next member goes: every byte before it is placed
+        self._placing = True
+        self._placed: list[str] = []  # member names placed, in archive order
+        self._written: set[str] = set()  # member names placed (a name is written once)
+        self._slots: dict[str, Slot] = {}  # layer hex -> where its data goes
+        self._head: Digest | None = None  # the layer streamed right after the placed part
+        self._head_writer: HeadWriter | None = None
+        self._head_done: tuple[Digest, int] | None = None
         try:
             self._staging = Staging(parent)
         except OSError as exc:
@@ -118,38 +92,89 @@ class DockerArchiveDestination(Destination):
             return digest.hex in self._blobs
 
     def blob_size(self, digest: Digest) -> int:
-        if self._direct_done is not None and self._direct_done[0] == digest:
-            return self._direct_done[1]
-        return os.path.getsize(self._staging.path(digest)) if self.has_blob(digest) else -1
+        with self._lock:
+            if digest.hex not in self._blobs:
+                return -1
+            slot = self._slots.get(digest.hex)
+            if slot is not None:
+                return slot.size
+            if self._head_done is not None and self._head_done[0] == digest:
+                return self._head_done[1]
+        return os.path.getsize(self._staging.path(digest))
 
     def blob_writer(self) -> BlobWriter:
         return RecordingWriter(self._staging.writer(), self._record)
 
-    def planned(self, diff_ids: list[Digest]) -> None:
+    def _file(self) -> int:
+        if self._out is None:
+            self._out = open_beside(self.target)
+        return self._out[0]
+
+    def _place(self, name: str, length: int) -> None:
+        self._placed.append(name)
+        self._written.add(name)
+        self._end += length + padding(length)
+
+    def planned(self, diff_ids: list[Digest], sizes: list[int | None]) -> None:
+        """Place the image's new layers after what is placed: write their headers, keep their offsets."""
         with self._lock:
-            if self._first is None and not self._images and diff_ids:
-                self._first = diff_ids[0]
+            if not self._placing:
+                return
+            new: dict[str, tuple[Digest, int | None]] = {}
+            for diff_id, size in zip(diff_ids, sizes, strict=True):
+                name = f"{diff_id.hex}.tar"
+                if name not in self._written:
+                    new.setdefault(name, (diff_id, size))
+            if any(size is None for _, size in new.values()):
+                self._placing = False
+                self._head = next(iter(new.values()))[0]
+                return
+            fd = self._file()
+            for name, (diff_id, size) in new.items():
+                assert size is not None
+                head = member_header(name, size)
+                pwrite_all(fd, head, self._end)
+                self._slots[diff_id.hex] = Slot(self._end + len(head), size)
+                self._place(name, len(head) + size)
+
+    def _take_slot(self, digest: Digest) -> Slot | None:
+        slot = self._slots.get(digest.hex)
+        if slot is None or slot.taken:
+            return None
+        slot.taken = True
+        return slot
 
     def layer_writer(self, diff_id: Digest) -> BlobWriter:
         with self._lock:
-            if diff_id != self._first or self._direct is not None or self._direct_done is not None:
+            slot = self._take_slot(diff_id)
+            if slot is not None:
+                return PlacedWriter(self._file(), slot, diff_id, self._record)
+            if diff_id != self._head or self._head_writer is not None or self._head_done is not None:
                 return self.blob_writer()
-            if self._out is None:
-                self._out = open_beside(self.target)
-            self._direct = _DirectWriter(self._out[0], self._direct_committed, self._direct_aborted)
-            return self._direct
+            self._head_writer = HeadWriter(self._file(), self._end + 512, self._head_committed,
+                                           self._head_aborted)
+            return self._head_writer
 
-    def _direct_committed(self, digest: Digest, size: int) -> None:
+    def _head_committed(self, digest: Digest, size: int) -> None:
         with self._lock:
-            self._direct, self._direct_done = None, (digest, size)
+            self._head_writer, self._head_done = None, (digest, size)
             self._blobs[digest.hex] = digest
 
-    def _direct_aborted(self) -> None:
+    def _head_aborted(self) -> None:
         with self._lock:
-            self._direct = None
+            self._head_writer = None
 
     def put_blob_file(self, path: str, offset: int, size: int, digest: Digest, on_bytes: OnBytes = None) -> bool:
-        self._staging.put_file(path, offset, size, digest)
+        with self._lock:
+            slot = self._take_slot(digest)
+            fd = self._file() if slot is not None else -1
+        if slot is None:
+            self._staging.put_file(path, offset, size, digest)
+        else:
+            if size != slot.size:
+                raise InvalidInput(f"layer {digest[:19]}… is {size} bytes, not the {slot.size} recorded for it: "
+                                   "the image or the store is damaged; run `estiba check`")
+            copy_at(path, offset, size, fd, slot.offset, on_bytes)
         self._record(digest)
         return True
 
@@ -173,8 +198,34 @@ class DockerArchiveDestination(Destination):
             for key, other in self._images.items():  # a name belongs to one image: the last one given it
                 if key != config.digest:
                     other.names = [n for n in other.names if n not in wanted]
-            image = self._images.setdefault(str(config.digest), _OutImage(config, diff_ids, []))
+            image = self._images.setdefault(str(config.digest), OutImage(config, diff_ids, []))
             image.names = list(dict.fromkeys(image.names + wanted))
+            if self._placing:
+                self._place_members(image_members(image, self._written, self._staging.path))
+
+    def _place_members(self, members: list[Member]) -> None:
+        """Write an image's config and legacy members (and any layer that was not planned) where they go."""
+        fd = self._file()
+        for kind, name, payload in members:
+            if kind == "symlink":
+                assert isinstance(payload, str)
+                head = member_header(name, 0, payload)
+                pwrite_all(fd, head, self._end)
+                self._place(name, len(head))
+            elif isinstance(payload, bytes):
+                head = member_header(name, len(payload))
+                pwrite_all(fd, head + payload, self._end)
+                self._place(name, len(head) + len(payload))
+            else:
+                size = os.path.getsize(payload)
+                head = member_header(name, size)
+                pwrite_all(fd, head, self._end)
+                copy_at(payload, 0, size, fd, self._end + len(head), self._check_cancel)
+                self._place(name, len(head) + size)
+
+    def _check_cancel(self, n: int) -> None:
+        if self._cancel is not None:
+            self._cancel.check()
 
     def _names(self, names: list[str]) -> list[str]:
         if self._ref is not None:
@@ -194,35 +245,22 @@ class DockerArchiveDestination(Destination):
             out.append(ref.tagged)
         return list(dict.fromkeys(out))
 
-    def _members(self) -> list[tuple[str, str, str | bytes]]:
+    def _members(self) -> list[Member]:
         """(kind, name, data) in c/image's order: per image its new layers, its config, its legacy dirs; then
         manifest.json and repositories (§1.1 variant A)."""
-        members: list[tuple[str, str, str | bytes]] = []
+        members: list[Member] = []
         written: set[str] = set()
         manifest: list[dict] = []
         repositories: dict[str, dict[str, str]] = {}
         for image in self._images.values():
-            layer_names = [f"{d.hex}.tar" for d in image.diff_ids]
-            for diff_id, name in zip(image.diff_ids, layer_names, strict=True):
-                if name not in written:
-                    written.add(name)
-                    members.append(("file", name, self._staging.path(diff_id)))
-            config_name = f"{image.config.digest.hex}.json"
-            if config_name not in written:
-                written.add(config_name)
-                members.append(("file", config_name, self._staging.path(image.config.digest)))
-            legacy = legacy_layers(image.config.raw, image.diff_ids)
-            for (v1id, v1json), layer_name in zip(legacy, layer_names, strict=True):
-                if v1id in written:
-                    continue
-                written.add(v1id)
-                members += [("symlink", f"{v1id}/layer.tar", f"../{layer_name}"),
-                            ("file", f"{v1id}/VERSION", b"1.0"), ("file", f"{v1id}/json", v1json)]
-            manifest.append({"Config": config_name, "RepoTags": list(image.names), "Layers": layer_names})
-            if legacy:
+            members += image_members(image, written, self._staging.path)
+            manifest.append({"Config": f"{image.config.digest.hex}.json", "RepoTags": list(image.names),
+                             "Layers": [f"{d.hex}.tar" for d in image.diff_ids]})
+            if image.diff_ids:
+                top = legacy_layers(image.config.raw, image.diff_ids)[-1][0]
                 for name in image.names:
                     repo, _, tag = name.rpartition(":")
-                    repositories.setdefault(repo, {})[tag] = legacy[-1][0]
+                    repositories.setdefault(repo, {})[tag] = top
         repos_sorted = {k: dict(sorted(v.items())) for k, v in sorted(repositories.items())}  # Go sorts map keys
         members += [("file", MANIFEST_FILE, dump_json(manifest)), ("file", REPOSITORIES_FILE, dump_json(repos_sorted))]
         return members
@@ -234,14 +272,21 @@ class DockerArchiveDestination(Destination):
             if not self._images:
                 raise InvalidInput(f"{self.description}: no image was written")
             members = self._members()
-            start = self._place_direct_layer(members)
-            if start:
-                members = members[1:]
+            placed = len(self._placed)
+            if [m[1] for m in members[:placed]] != self._placed:
+                raise EstibaError(f"internal error: the members placed in {self.description} are out of order")
+            rest = members[placed:]
+            start = self._end
+            if self._place_head_layer(rest):
+                assert self._head_done is not None
+                size = self._head_done[1]
+                start = self._end + 512 + size + padding(size)
+                rest = rest[1:]
 
             def write(fd: int) -> None:
                 os.ftruncate(fd, start)
                 os.lseek(fd, start, os.SEEK_SET)
-                write_tar(fd, members)
+                write_tar(fd, rest, self._check_cancel)
 
             opened, self._out = self._out, None
             replace_atomically(self.target, write, FILE_MODE, opened)
@@ -254,20 +299,20 @@ class DockerArchiveDestination(Destination):
         self._finished = True
         self._staging.cleanup()
 
-    def _place_direct_layer(self, members: list) -> int:
-        """Where the rest of the archive goes after the layer streamed into it: the end of that member when
-        it is the archive's first (always, unless its header needs PAX records: a layer over 8 GiB), else 0
-        after moving its bytes to staging like any other layer."""
-        if self._direct_done is None or self._out is None:
-            return 0
-        digest, size = self._direct_done
+    def _place_head_layer(self, rest: list) -> bool:
+        """Whether the layer streamed after the placed part stays there: it must be the next member, and its
+        header must fit one block (not so for a layer over 8 GiB, which needs PAX records). If not, its bytes
+        move to staging like any other layer's."""
+        if self._head_done is None or self._out is None:
+            return False
+        digest, size = self._head_done
         fd, tmp = self._out
         name = f"{digest.hex}.tar"
-        if members and members[0][:2] == ("file", name) and size <= USTAR_MAX_SIZE:
-            os.pwrite(fd, _header(name, size), 0)
-            return 512 + size + (-size % 512)
-        copy_range(tmp, 512, size, self._staging.path(digest))
-        return 0
+        if rest and rest[0][:2] == ("file", name) and size <= USTAR_MAX_SIZE:
+            pwrite_all(fd, member_header(name, size), self._end)
+            return True
+        copy_range(tmp, self._end + 512, size, self._staging.path(digest))
+        return False
 
     def abort(self) -> None:
         if self._finished:
@@ -284,24 +329,7 @@ class DockerArchiveDestination(Destination):
         self._staging.cleanup()
 
 
-def open_destination(path: str, ref: str | None = None) -> Destination:
-    """`docker-archive:PATH[:NAME[:TAG]]` for writing; with NAME the image gets that name instead of its own."""
-    return DockerArchiveDestination(path, ref)
-
-
-def _header(name: str, size: int, link: str | None = None) -> bytes:
-    if link is None:
-        return header(name, size, mode=MEMBER_MODE, go_numbers=True)
-    return header(name, kind=SYMLINK, link=link, mode=0, go_numbers=True)  # c/image: os.ModeSymlink, no permissions
-
-
-def write_tar(fd: int, members: list[tuple[str, str, str | bytes]]) -> None:
-    """Write a tar at fd: ("file", name, bytes | staged path) or ("symlink", name, target). The data of
-    staged files is copied by the kernel; the header is written first with the size taken from the file."""
-    for kind, name, payload in members:
-        if kind == "symlink":
-            assert isinstance(payload, str)
-            write_all(fd, _header(name, 0, payload))
-            continue
-        append_file(fd, lambda size, name=name: _header(name, size), payload)
-    end_archive(fd)
+def open_destination(path: str, ref: str | None = None, *, cancel: CancelToken | None = None) -> Destination:
+    """`docker-archive:PATH[:NAME[:TAG]]` for writing; with NAME the image gets that name instead of its own.
+    `cancel` is checked while the commit copies staged layers into the archive."""
+    return DockerArchiveDestination(path, ref, cancel=cancel)

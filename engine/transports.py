@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from engine import compression
 from engine.contract import Destination, Source
 from engine.errors import InvalidInput, NotFound, Unsupported
+from engine.progress import Progress
 from engine.spool import uncompressed_copy
 from engine.tarindex import TarIndex
 
@@ -58,7 +59,7 @@ def parse_location(text: str) -> Location | None:
     return None
 
 
-def detect(path: str, tmpdir: str | None = None) -> tuple[Location, str | None]:
+def detect(path: str, tmpdir: str | None = None, progress: Progress | None = None) -> tuple[Location, str | None]:
     """What `load -i path` should read, as podman tries: an OCI layout dir, a dir: dir, an oci-archive or a
     docker-archive (compressed as a whole or not). Returns the location and a temporary uncompressed copy
     to delete afterwards (or None)."""
@@ -75,7 +76,7 @@ def detect(path: str, tmpdir: str | None = None) -> tuple[Location, str | None]:
             return Location(DIR, path), None
         raise InvalidInput(f"{path} is a directory but neither an OCI layout (index.json, oci-layout) nor a "
                            "dir: image (version, manifest.json)")
-    tar_path, temp = uncompressed_copy(path, tmpdir)
+    tar_path, temp = uncompressed_copy(path, tmpdir, progress=progress)
     try:
         with TarIndex(tar_path, what=path) as index:
             if index.has("manifest.json"):

@@ -67,6 +67,11 @@ class Source(ABC):
         pipeline link or copy_file_range instead of copying through Python. None: read open_blob()."""
         return None
 
+    def layer_size(self, desc: Descriptor) -> int | None:
+        """Optional. The number of bytes the layer `desc` unpacks to, when the source knows it from an earlier
+        check (None: unknown). Lets a destination lay out an archive before the bytes arrive."""
+        return None
+
     def close(self) -> None:  # noqa: B027 - optional: most sources hold nothing
         """Release files, spools and connections."""
 
@@ -95,6 +100,9 @@ class Destination(ABC):
     # Optional. True when put_blob_file sends the bytes somewhere (a registry): it then reports them through
     # on_bytes, so progress counts the sending instead of the local checking.
     uploads: bool = False
+    # Optional. True when the destination lays uncompressed layers out at offsets: planned() then needs every
+    # layer size the pipeline can get.
+    plans_layout: bool = False
 
     def has_blob(self, digest: Digest) -> bool:
         """Optional. Whether the blob is there already (then it is not written again)."""
@@ -114,9 +122,10 @@ class Destination(ABC):
     def blob_writer(self) -> BlobWriter:
         """A writer for one blob (a config, a layer)."""
 
-    def planned(self, diff_ids: list[Digest]) -> None:  # noqa: B027 - optional hint
-        """Optional. The uncompressed layers of the image about to be copied, in order, before any is written
-        (a docker-archive writes layers straight into the output in that order)."""
+    def planned(self, diff_ids: list[Digest], sizes: list[int | None]) -> None:  # noqa: B027 - optional hint
+        """Optional. The uncompressed layers of the image about to be copied, in order, with the size each
+        unpacks to (None: unknown), before any is written (a docker-archive lays them out in the output in
+        that order). A size given here is checked when the layer arrives."""
 
     def layer_writer(self, diff_id: Digest) -> BlobWriter:
         """Optional. A writer for a layer stored uncompressed, so its digest will be `diff_id` (a

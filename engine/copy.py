@@ -17,6 +17,7 @@ from engine.chunks import Discard, checking_cancel, copy_stream, hash_range
 from engine.contract import CopiedImage, Destination, Source, SourceImage
 from engine.digest import Digest, HashingReader, HashingWriter, check, sha256_digest
 from engine.errors import Cancelled, DigestMismatch, EstibaError, Hint, InvalidInput, Unsupported
+from engine.layersizes import planned_sizes
 from engine.malloc import release_free_memory
 from engine.manifest import (
     MAX_CONFIG_BYTES,
@@ -167,7 +168,11 @@ class _Copier:
             media.check_layer_type(layer.media_type)
         fam = manifest.family if manifest.family in self.dest.families else self.dest.families[0]
 
-        self.dest.planned(diff_ids)
+        sizes: list[int | None] = [None] * len(diff_ids)
+        if self.dest.plans_layout:
+            sizes = planned_sizes(self.source, manifest.layers, self.opts.blob_info, self.progress.cancel,
+                                  self.opts.parallel)
+        self.dest.planned(diff_ids, sizes)
         layers = self._transfer_layers(manifest.layers, diff_ids, fam)
         config_desc = converted_config(manifest.config, fam)
         if not self.dest.has_blob(config.digest):
@@ -310,9 +315,16 @@ class _Copier:
             if kind == compression.NONE and expected != desc.digest:
                 raise DigestMismatch(f"layer {desc.digest[:19]}… is an uncompressed tar, so it must match the "
                                      f"image config's diffID {expected[:19]}…: the image is corrupt")
-        on_bytes = self.progress.counter(desc.digest, size, check_cancel=False) if uploads else None
+        # A trusted blob was not counted while hashing: count it as the destination takes it. A local copy checks
+        # for a cancel as it goes; an upload body must not be cut mid-request.
+        if uploads or self.source.trusted:
+            on_bytes = self.progress.counter(desc.digest, size, check_cancel=not uploads)
+        else:
+            on_bytes = checking_cancel(self.progress.cancel)
         if not self.dest.put_blob_file(path, offset, size, desc.digest, on_bytes=on_bytes):
             return None
+        if kind == compression.NONE and self.opts.blob_info is not None:
+            self.opts.blob_info.record_size(desc.digest, size)
         self.progress.done(desc.digest, size)
         return size
 
@@ -370,6 +382,8 @@ class _Copier:
         cache = self.opts.blob_info
         if cache is None or actual_diff != diff_id:
             return
+        if out_kind == compression.NONE:
+            cache.record_size(desc.digest, size)  # what this verified layer unpacks to
         if src_kind != compression.NONE:
             cache.record(diff_id, src_kind, desc.digest, desc.size)
         if out_kind not in (compression.NONE, src_kind):

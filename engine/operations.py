@@ -37,7 +37,7 @@ def load(store: Store, path: str, options: TransferOptions | None = None,
     """`load -i PATH`: the format is detected from the content; every image in it goes into the store."""
     opts = options or TransferOptions()
     progress = progress or Progress()
-    loc, temp = transports.detect(path, store.tmp_dir)
+    loc, temp = transports.detect(path, store.tmp_dir, progress)
     try:
         source = transports.open_source(loc, _opening(store, opts, progress))
         source.description = path

@@ -1,37 +1,78 @@
 """The one place an input that is compressed as a whole, or that arrives through a pipe, is turned into a
-plain tar file: archives need random access to their members."""
+plain tar file: archives need random access to their members (manifest.json may come last), so this phase
+cannot be streamed away. It reports its progress like a blob (labelled with the input's file name, counting
+the input's bytes) and hears a cancel between chunks."""
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 
 from engine import compression
-from engine.errors import InvalidInput
+from engine.errors import EstibaError, InvalidInput, NotFound
+from engine.progress import Progress
 
 
-def uncompressed_copy(path: str, tmpdir: str | None) -> tuple[str, str | None]:
-    """`path` itself when it is a plain regular file; else a temporary decompressed (or spooled) copy,
-    since archives need random access. A pipe (/dev/stdin) is read once, never reopened."""
-    regular = stat.S_ISREG(os.stat(path).st_mode)
-    with open(path, "rb") as raw:
-        kind, stream = compression.sniffing(raw)
+class _Counting(io.RawIOBase):
+    """Tells `on_bytes` (once set) how many bytes of the input were read."""
+
+    def __init__(self, raw) -> None:
+        self._raw = raw
+        self.on_bytes: Callable[[int], None] | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf) -> int:
+        n = self._raw.readinto(buf)
+        if n and self.on_bytes is not None:
+            self.on_bytes(n)
+        return n
+
+
+def uncompressed_copy(path: str, tmpdir: str | None, *, prefix: str = "spool-",
+                      progress: Progress | None = None) -> tuple[str, str | None]:
+    """(a plain tar with the input's bytes, the temporary file to delete afterwards or None): `path` itself
+    when it is an uncompressed regular file; else a temporary decompressed (or spooled) copy in `tmpdir`,
+    since archives need random access. A pipe (/dev/stdin) is read once, never reopened. Every failure is a
+    one-line error and leaves no temporary file."""
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed below, kept open while spooling
+    except FileNotFoundError:
+        raise NotFound(f"{path} does not exist") from None
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path} ({exc.strerror})") from None
+    with f:
+        counting = _Counting(f)
+        try:
+            kind, stream = compression.sniffing(counting)
+            st = os.fstat(f.fileno())
+            regular = stat.S_ISREG(st.st_mode)
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {path} ({exc.strerror})") from None
         if kind == compression.NONE and regular:
             return path, None
-        fd, temp = tempfile.mkstemp(prefix="spool-", suffix=".tar", dir=tmpdir)
         try:
+            fd, temp = tempfile.mkstemp(prefix=prefix, suffix=".tar", dir=tmpdir)
+        except OSError as exc:
+            raise EstibaError(f"cannot create a temporary file in {tmpdir or tempfile.gettempdir()} "
+                              f"({exc.strerror}); choose another temp directory") from None
+        label = os.path.basename(path) or path
+        try:
+            if progress is not None:
+                total = st.st_size if regular else -1
+                progress.new(label, total)
+                counting.on_bytes = progress.counter(label, total)
+                counting.on_bytes(compression.SNIFF_BYTES if regular else 0)  # the sniffed head
             with os.fdopen(fd, "wb") as out:
-                reader = compression.decompressor(stream, kind)
-                try:
-                    while chunk := reader.read(1 << 20):
-                        out.write(chunk)
-                except compression.decompress_errors() as exc:
-                    raise InvalidInput(f"{path}: corrupt {kind} data ({exc})") from None
-                finally:
-                    if reader is not stream:
-                        reader.close()
+                what = f"{path} ({kind})" if kind != compression.NONE else path
+                compression.decompress_into(stream, kind, out, what)
         except BaseException:
             os.unlink(temp)
             raise
+        if progress is not None:
+            progress.done(label, st.st_size if regular else -1)
     return temp, temp

@@ -19,6 +19,7 @@ from engine.transports.base import DIRECTORY, FILE, NAME, Location, Opening, Tra
 
 if TYPE_CHECKING:
     from engine.contract import Destination, Source
+    from engine.progress import Progress
 
 __all__ = ["DIRECTORY", "FILE", "NAME", "TRANSPORTS", "Location", "Opening", "Transport", "by_name", "detect",
            "locate", "open_destination", "open_source", "parse_location", "save_format"]
@@ -75,7 +76,7 @@ def save_format(fmt: str) -> tuple[Transport, str | None]:
     raise InvalidInput(f"unknown format {fmt!r}: use {', '.join(names)}")
 
 
-def detect(path: str, tmpdir: str | None = None) -> tuple[Location, str | None]:
+def detect(path: str, tmpdir: str | None = None, progress: Progress | None = None) -> tuple[Location, str | None]:
     """What `load -i path` should read, as podman tries: the directory transports for a directory, else the
     file transports on the tar (compressed as a whole or not). Returns the location and a temporary
     uncompressed copy to delete afterwards (or None)."""
@@ -92,7 +93,7 @@ def detect(path: str, tmpdir: str | None = None) -> tuple[Location, str | None]:
     from engine.spool import uncompressed_copy
     from engine.tarindex import TarIndex
 
-    tar_path, temp = uncompressed_copy(path, tmpdir)
+    tar_path, temp = uncompressed_copy(path, tmpdir, progress=progress)
     try:
         with TarIndex(tar_path, what=path) as index:
             for t in TRANSPORTS:

@@ -27,7 +27,7 @@ def open_destination(loc: Location, opening: Opening) -> Destination:
         raise Unsupported("docker-archive layers are always uncompressed", Hint.KEEP_COMPRESSION)
     from engine.formats import docker_archive
 
-    return docker_archive.open_destination(loc.path, loc.ref)
+    return docker_archive.open_destination(loc.path, loc.ref, cancel=opening.cancel)
 
 
 def recognise(path: str, index: TarIndex | None) -> bool:

@@ -34,6 +34,9 @@ class TempOwner(Source):
     def blob_file(self, desc):
         return self.inner.blob_file(desc)
 
+    def layer_size(self, desc):
+        return self.inner.layer_size(desc)
+
     def close(self) -> None:
         try:
             self.inner.close()

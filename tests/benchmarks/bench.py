@@ -2,10 +2,14 @@
 
 Builds a realistic image from real files on this machine (tests/benchmarks/inputs.py: `multi`, 5 layers of
 different sizes, and `single`, the same files in one layer), runs every operation with `estiba` and with the
-closest skopeo command, alternating them, --reps times each, and prints a table (medians, ratio Estiba/skopeo,
-peak RSS of both) plus the checks (gzip output size, hard links, start-up), and writes it all as JSON.
+closest skopeo command, alternating them, --reps times each (5 by default: the ratio targets are judged on
+medians of at least 5), and prints a table (medians with the min and max of each side, ratio Estiba/skopeo, peak
+RSS of both, the machine's 1-min load average while the operation ran) plus the checks (gzip output size, hard
+links, start-up), and writes it all as JSON. A row whose runs spread too widely to trust its ratio (either side's
+max-min over its median above SPREAD_LIMIT, or a ratio range that straddles the target) is flagged with `!` and
+named in a warning under the table.
 
-    .venv/bin/python -m tests.benchmarks.bench                      # 1 GB inputs, 3 reps, every operation
+    .venv/bin/python -m tests.benchmarks.bench                      # 1 GB inputs, 5 reps, every operation
     .venv/bin/python -m tests.benchmarks.bench --size-gb 3 --images multi --reps 1
     .venv/bin/python -m tests.benchmarks.bench --only save-docker-archive,push-cold
     .venv/bin/python -m tests.benchmarks.bench --profile save-docker-archive   # py-spy or pyinstrument
@@ -52,6 +56,9 @@ RSS_LIMIT_MB = 150
 STARTUP_LIMIT_S = 0.3
 REPUSH_LIMIT_S = 0.5
 GZIP_SIZE_LIMIT = 1.10
+DEFAULT_REPS = 5
+SPREAD_LIMIT = 0.25  # (max - min) / median of one side above this: the ratio is not to be trusted
+LOAD_SAMPLE_S = 0.5  # how often /proc/loadavg is read while a command runs
 
 
 class BenchError(Exception):
@@ -82,9 +89,11 @@ class Sample:
     cpu: float  # user + system seconds of the child
     rc: int
     error: str = ""
+    loadavg: float = 0.0  # highest 1-min load average seen while the command ran
 
     def as_json(self) -> dict:
-        return {"seconds": round(self.seconds, 4), "rss_mb": round(self.rss_kb / 1024, 1), "cpu": round(self.cpu, 3)}
+        return {"seconds": round(self.seconds, 4), "rss_mb": round(self.rss_kb / 1024, 1), "cpu": round(self.cpu, 3),
+                "loadavg": round(self.loadavg, 2)}
 
 
 # An operation is a generator function (bench, image, tool, scratch dir) that does its untimed set-up, yields the
@@ -115,6 +124,35 @@ class Row:
     def median(self, tool: str) -> float | None:
         s = self.samples[tool]
         return statistics.median(x.seconds for x in s) if s else None
+
+    def spread(self, tool: str) -> tuple[float, float] | None:
+        """(min, max) seconds of one side."""
+        s = [x.seconds for x in self.samples[tool]]
+        return (min(s), max(s)) if s else None
+
+    def ratio_range(self) -> tuple[float, float] | None:
+        """The lowest and highest ratio the runs allow: fastest Estiba over slowest skopeo, and back."""
+        sk, es = self.spread(SKOPEO), self.spread(ESTIBA)
+        if not sk or not es or not sk[0] or not sk[1]:
+            return None
+        return es[0] / sk[1], es[1] / sk[0]
+
+    def load(self) -> float | None:
+        """Median of the highest 1-min load average seen during each run of either side."""
+        loads = [x.loadavg for tool in (SKOPEO, ESTIBA) for x in self.samples[tool]]
+        return statistics.median(loads) if loads else None
+
+    def too_spread(self) -> list[str]:
+        """Why the ratio cannot be trusted ([] = it can)."""
+        out = []
+        for tool in (SKOPEO, ESTIBA):
+            sp, med = self.spread(tool), self.median(tool)
+            if sp and med and len(self.samples[tool]) > 1 and (sp[1] - sp[0]) / med > SPREAD_LIMIT:
+                out.append(f"{tool} runs spread {100 * (sp[1] - sp[0]) / med:.0f}% of the median")
+        limit, rr = self.op.target.ratio, self.ratio_range()
+        if limit is not None and rr is not None and rr[0] <= limit < rr[1]:
+            out.append(f"ratio range {rr[0]:.2f}-{rr[1]:.2f} straddles the {limit:g} target")
+        return out
 
     def rss_mb(self, tool: str) -> float | None:
         s = self.samples[tool]
@@ -158,6 +196,11 @@ class Row:
             "commands": {k: " ".join(v) for k, v in self.commands.items()},
             "samples": {k: [s.as_json() for s in v] for k, v in self.samples.items()},
             "median_seconds": {k: _round(self.median(k)) for k in (SKOPEO, ESTIBA)},
+            "min_seconds": {k: _round(sp[0] if (sp := self.spread(k)) else None) for k in (SKOPEO, ESTIBA)},
+            "max_seconds": {k: _round(sp[1] if (sp := self.spread(k)) else None) for k in (SKOPEO, ESTIBA)},
+            "ratio_range": [_round(x, 3) for x in rr] if (rr := self.ratio_range()) else None,
+            "loadavg_during": _round(self.load(), 2),
+            "spread_warning": self.too_spread(),
             "median_cpu_seconds": {k: _round(self.cpu(k)) for k in (SKOPEO, ESTIBA)},
             "peak_rss_mb": {k: _round(self.rss_mb(k), 1) for k in (SKOPEO, ESTIBA)},
             "ratio": _round(self.ratio(), 3),
@@ -212,16 +255,23 @@ class Bench:
         if self.time_bin:
             argv = [self.time_bin, "-f", "%M %U %S", "-o", usage_path, *argv]
         with open(err_path, "wb") as err:
+            loads = [os.getloadavg()[0]]
+            stop = threading.Event()
+            watcher = threading.Thread(target=_watch_load, args=(loads, stop), daemon=True)
             t0 = time.perf_counter()
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
                                     env=self.env, cwd=self.workdir, start_new_session=True)
+            watcher.start()
             timer = threading.Timer(self.timeout, os.killpg, (proc.pid, signal.SIGKILL))
             timer.start()
             try:
                 _, status, usage = os.wait4(proc.pid, 0)
             finally:
                 timer.cancel()
+                stop.set()
             seconds = time.perf_counter() - t0
+            watcher.join()
+            loads.append(os.getloadavg()[0])
         proc.returncode = rc = os.waitstatus_to_exitcode(status)
         rss_kb, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
         if self.time_bin:
@@ -231,7 +281,7 @@ class Bench:
             error = _last_line(err_path) or f"exit status {rc}"
             if seconds >= self.timeout:
                 error = f"killed after the {self.timeout:g} s timeout: {error}"
-        return Sample(seconds, rss_kb, cpu, rc, error)
+        return Sample(seconds, rss_kb, cpu, rc, error, max(loads))
 
     def check(self, argv: list[str], what: str) -> None:
         sample = self.run(argv)
@@ -291,6 +341,12 @@ class Bench:
         for reg in self._registries.values():
             reg.stop()
         self._registries.clear()
+
+
+def _watch_load(loads: list[float], stop: threading.Event) -> None:
+    """The 1-min load average every LOAD_SAMPLE_S while a command runs (the kernel updates it every 5 s)."""
+    while not stop.wait(LOAD_SAMPLE_S):
+        loads.append(os.getloadavg()[0])
 
 
 def _read_usage(path: str, rss_kb: int, cpu: float) -> tuple[int, float]:
@@ -541,23 +597,34 @@ def _fmt_mb(x: float | None) -> str:
     return "-" if x is None else f"{x:.0f}"
 
 
+def _fmt_spread(r: Row, tool: str) -> str:
+    sp = r.spread(tool)
+    return "-" if sp is None else f"{_fmt_s(sp[0])}-{_fmt_s(sp[1])}"
+
+
 def table(rows: list[Row]) -> str:
-    head = ("operation", "image", "skopeo s", "Estiba s", "ratio", "target", "skopeo MB", "Estiba MB",
-            "skopeo cpu", "Estiba cpu", "result")
+    head = ("operation", "image", "skopeo s", "min-max", "Estiba s", "min-max", "ratio", "target", "load",
+            "skopeo MB", "Estiba MB", "skopeo cpu", "Estiba cpu", "result")
     lines = [head]
     for r in rows:
-        ratio = r.ratio()
-        lines.append((r.op.title, r.image or "-", _fmt_s(r.median(SKOPEO)), _fmt_s(r.median(ESTIBA)),
-                      "-" if ratio is None else f"{ratio:.2f}", r.op.target.describe(), _fmt_mb(r.rss_mb(SKOPEO)),
-                      _fmt_mb(r.rss_mb(ESTIBA)), _fmt_s(r.cpu(SKOPEO)), _fmt_s(r.cpu(ESTIBA)), r.result()))
+        ratio, load = r.ratio(), r.load()
+        ratio_text = "-" if ratio is None else f"{ratio:.2f}" + ("!" if r.too_spread() else "")
+        lines.append((r.op.title, r.image or "-", _fmt_s(r.median(SKOPEO)), _fmt_spread(r, SKOPEO),
+                      _fmt_s(r.median(ESTIBA)), _fmt_spread(r, ESTIBA), ratio_text, r.op.target.describe(),
+                      "-" if load is None else f"{load:.1f}", _fmt_mb(r.rss_mb(SKOPEO)), _fmt_mb(r.rss_mb(ESTIBA)),
+                      _fmt_s(r.cpu(SKOPEO)), _fmt_s(r.cpu(ESTIBA)), r.result()))
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     out = []
     for n, line in enumerate(lines):
-        cells = [c.ljust(widths[i]) if i in (0, 1, 5, 10) else c.rjust(widths[i]) for i, c in enumerate(line)]
+        cells = [c.ljust(widths[i]) if i in (0, 1, 7, 13) else c.rjust(widths[i]) for i, c in enumerate(line)]
         out.append("  ".join(cells).rstrip())
         if n == 0:
             out.append("  ".join("-" * w for w in widths))
     return "\n".join(out)
+
+
+def spread_warnings(rows: list[Row]) -> list[str]:
+    return [f"{r.op.title} [{r.image or '-'}]: " + "; ".join(why) for r in rows if (why := r.too_spread())]
 
 
 def error_notes(rows: list[Row]) -> list[str]:
@@ -775,7 +842,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--size-gb", type=float, default=1.0, help="uncompressed size of each input image (default 1)")
     p.add_argument("--size-mb", type=float, help="the size in MB instead (small smoke runs)")
-    p.add_argument("--reps", type=int, default=3, help="runs of each operation per tool (default 3)")
+    p.add_argument("--reps", type=int, default=DEFAULT_REPS,
+                   help=f"runs of each operation per tool (default {DEFAULT_REPS}; ratio targets want at least 5)")
     p.add_argument("--only", help="comma-separated operation keys (see --list)")
     p.add_argument("--images", default="multi,single", help="inputs to run: multi (5 layers), single (1 layer)")
     p.add_argument("--many", type=int, default=200, help="images in the store for `estiba images` (default 200)")
@@ -880,12 +948,20 @@ def run_all(b: Bench, args: argparse.Namespace, ops: list[Op], kinds: tuple[str,
     meta["wall_seconds"] = round(time.monotonic() - t0, 1)
     write_json(json_path, b, rows, meta)
 
-    print(f"Estiba vs skopeo, medians of {args.reps} run(s); sizes: " + "; ".join(
+    print(f"Estiba vs skopeo, medians (min-max) of {args.reps} run(s); sizes: " + "; ".join(
         f"{k} = {len(v.layers)} layer(s), {v.uncompressed / 1e6:.0f} MB uncompressed, {v.compressed / 1e6:.0f} MB gzip"
         for k, v in b.images.items()) + f"; N = {args.many}")
     print("machine: " + describe_machine(meta["machine"]))
     print()
     print(table(rows))
+    if args.reps < DEFAULT_REPS:
+        print(f"\nwarning: {args.reps} run(s) per side; the ratio targets are judged on medians of at least "
+              f"{DEFAULT_REPS}")
+    wide = spread_warnings(rows)
+    if wide:
+        print(f"\nwarning: runs too spread to trust these ratios (`!` above; limit {SPREAD_LIMIT:.0%} of the median):")
+        for w in wide:
+            print("  " + w)
     notes = error_notes(rows)
     if notes:
         print("\nerrors:")
@@ -894,10 +970,10 @@ def run_all(b: Bench, args: argparse.Namespace, ops: list[Op], kinds: tuple[str,
     print("\nchecks:")
     for c in checks(rows):
         print(f"  {'pass' if c['pass'] else 'FAIL'}  {c['check']}: {c['text']} (target {c['target']})")
-    loads = [x for r in rows for x in r.loadavg]
+    loads = [x.loadavg for r in rows for tool in (SKOPEO, ESTIBA) for x in r.samples[tool]]
     if loads:
-        print(f"\n1-min load average before the reps: median {statistics.median(loads):.2f}, max {max(loads):.2f} "
-              "(the benchmark itself adds ~1; more means other work shared the CPU)")
+        print(f"\n1-min load average during the operations: median {statistics.median(loads):.2f}, max "
+              f"{max(loads):.2f} (the measured command itself adds ~1; more means other work shared the CPU)")
     print(f"\nJSON: {json_path}")
     return 0
 

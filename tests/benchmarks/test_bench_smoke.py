@@ -57,6 +57,9 @@ def test_benchmark_runs_every_operation_on_a_tiny_image(tmp_path: Path) -> None:
             assert len(r["samples"]["estiba"]) == 1 and r["median_seconds"]["estiba"] > 0, r
             assert r["ratio"] is not None, r
             assert r["result"] == "pass" or r["result"].startswith("FAIL "), r
+            for tool in ("skopeo", "estiba"):  # one run: min = median = max
+                assert r["min_seconds"][tool] == r["median_seconds"][tool] == r["max_seconds"][tool], r
+            assert r["loadavg_during"] is not None and r["samples"]["estiba"][0]["loadavg"] >= 0, r
     helps = [r for r in doc["results"] if r["op"] == "help"]
     assert helps[0]["samples"]["estiba"], "estiba --help must run"
 
@@ -68,7 +71,28 @@ def test_benchmark_runs_every_operation_on_a_tiny_image(tmp_path: Path) -> None:
     # the table on stdout names every operation
     for op in bench.OPS:
         assert op.title in proc.stdout
-    assert "ratio" in proc.stdout.splitlines()[3]
+    assert "ratio" in proc.stdout.splitlines()[3] and "min-max" in proc.stdout.splitlines()[3]
+    assert "medians of at least 5" in proc.stdout  # one rep: the table says it is not enough
+
+
+def _row(target: float, skopeo: list[float], estiba: list[float]) -> bench.Row:
+    op = bench.Op("x", "x", bench.Target(ratio=target), lambda *a: iter(()))
+    row = bench.Row(op, "multi")
+    for tool, times in ((bench.SKOPEO, skopeo), (bench.ESTIBA, estiba)):
+        row.samples[tool] = [bench.Sample(t, 1024, 0.1, 0, loadavg=1.5) for t in times]
+    return row
+
+
+def test_spread_medians_min_max_and_the_warning() -> None:
+    tight = _row(0.5, [4.0, 4.1, 4.0, 3.9, 4.0], [1.0, 1.02, 0.98, 1.0, 1.01])
+    assert tight.too_spread() == [] and tight.spread(bench.ESTIBA) == (0.98, 1.02)
+    assert tight.load() == 1.5 and tight.as_json()["spread_warning"] == []
+    wide = _row(0.5, [4.0, 4.1, 4.0, 3.9, 4.0], [1.0, 2.4, 0.9, 1.0, 1.1])  # one slow Estiba run: 150% spread
+    assert any("estiba runs spread" in w for w in wide.too_spread())
+    straddles = _row(0.25, [4.0, 4.4, 4.0, 3.7, 4.0], [0.9, 1.0, 1.0, 1.0, 1.1])  # 0.20-0.30 around 0.25
+    assert any("straddles" in w for w in straddles.too_spread())
+    assert "!" in bench.table([wide]).splitlines()[2]
+    assert bench.spread_warnings([tight, wide]) and len(bench.spread_warnings([tight])) == 0
 
 
 def test_plan_layers_fills_groups_in_walk_order() -> None:

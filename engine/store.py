@@ -33,6 +33,7 @@ from engine.formats.staging import Staging
 from engine.manifest import Descriptor, ImageConfig, ImageManifest, Index, load_json, parse
 from engine.progress import OnBytes
 from engine.reference import is_image_id_prefix, parse_reference
+from engine.store_records import StoreDamaged, repaired_records, strict_records
 
 RECORDS_VERSION = 1
 
@@ -90,15 +91,36 @@ class Store:
         finally:
             os.close(fd)
 
-    def images(self) -> list[ImageRecord]:
+    def _records_doc(self):
+        """The parsed images.json ({"images": []} when there is none yet); StoreDamaged when it is not JSON."""
         try:
             with open(self.records_path, "rb") as f:
-                doc = load_json(f.read(), self.records_path, 256 << 20)
+                return load_json(f.read(), self.records_path, 256 << 20)
         except FileNotFoundError:
-            return []
-        if not isinstance(doc, dict) or not isinstance(doc.get("images"), list):
-            raise EstibaError(f"{self.records_path} is damaged; run `estiba check`")
-        return [ImageRecord(**rec) for rec in doc["images"]]
+            return {"images": []}
+        except InvalidInput:
+            raise StoreDamaged(f"the store's image list {self.records_path} is damaged (not JSON); "
+                               "the store needs a check") from None
+
+    def images(self) -> list[ImageRecord]:
+        return [ImageRecord(**fields) for fields in strict_records(self._records_doc(), self.records_path)]
+
+    def repair_records(self) -> list[str]:
+        """For `check`: drop damaged records (naming each), keeping the damaged file as images.json.damaged."""
+        with self.locked():
+            try:
+                doc = self._records_doc()
+            except StoreDamaged:
+                doc, said = {"images": []}, [f"{self.records_path} is not JSON: started an empty image list"]
+            else:
+                said = []
+            fields, repairs = repaired_records(doc, self.records_path)
+            said += repairs
+            if said:
+                shutil.copyfile(self.records_path, self.records_path + ".damaged")
+                self._write_records([ImageRecord(**f) for f in fields])
+                said.append(f"the damaged image list is kept as {self.records_path}.damaged")
+        return said
 
     def _write_records(self, records: list[ImageRecord]) -> None:
         data = json.dumps({"version": RECORDS_VERSION, "images": [asdict(r) for r in records]}, indent=1)
@@ -260,7 +282,7 @@ class Store:
 
     def check(self) -> list[str]:
         """Verify every blob against its digest and every record's references. Returns the problems."""
-        problems: list[str] = []
+        problems: list[str] = [f"repaired: {line}" for line in self.repair_records()]
         for name in sorted(os.listdir(self.blobs_dir)):
             path = os.path.join(self.blobs_dir, name)
             try:

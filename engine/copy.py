@@ -77,7 +77,9 @@ def read_verified(source: Source, desc: Descriptor, what: str, limit: int) -> by
         data = f.read(limit + 1)
     if len(data) > limit:
         raise InvalidInput(f"{what} {desc.digest[:19]}… is over the {limit >> 20} MiB limit")
-    check(what, desc.digest, desc.size, sha256_digest(data), len(data))
+    hasher = desc.digest.new_hasher()  # the descriptor's algorithm (sha512 is valid in the image-spec)
+    hasher.update(data)
+    check(what, desc.digest, desc.size, Digest(f"{desc.digest.algorithm}:{hasher.hexdigest()}"), len(data))
     return data
 
 

@@ -28,7 +28,7 @@ from engine.blobinfo import FILE_NAME as BLOB_INFO_FILE
 from engine.blobinfo import BlobInfoCache
 from engine.contract import CompressionPolicy, Destination, Source, SourceImage
 from engine.digest import Digest, sha256_digest
-from engine.errors import EstibaError, InvalidInput, NotFound
+from engine.errors import EstibaError, InvalidInput, NotFound, Unsupported
 from engine.formats.staging import Staging
 from engine.manifest import Descriptor, ImageConfig, ImageManifest, Index, load_json, parse
 from engine.progress import OnBytes
@@ -267,9 +267,10 @@ class Store:
         """Delete blobs no image references and stale staging areas. Returns (blobs, bytes) removed."""
         count = freed = 0
         with self.locked():
-            keep = self.referenced_blobs(self.images())
+            # by file name: a blob is kept whatever its digest's algorithm (blobs/sha256/ holds them all)
+            keep = {Digest(d).hex for d in self.referenced_blobs(self.images())}
             for name in os.listdir(self.blobs_dir):
-                if "sha256:" + name not in keep:
+                if name not in keep:
                     path = os.path.join(self.blobs_dir, name)
                     freed += os.path.getsize(path)
                     os.unlink(path)
@@ -386,6 +387,11 @@ class StoreDestination(Destination):
         self.committed: list[ImageRecord] = []
 
     def has_blob(self, digest: Digest) -> bool:
+        # Asked about every blob before it is written (copy._already_there): refuse other algorithms up front,
+        # since records, check and prune name blobs by sha256 (issue 10 item 19).
+        if Digest(digest).algorithm != "sha256":
+            raise Unsupported(f"blob {digest[:19]}… uses a {Digest(digest).algorithm} digest; the local store "
+                              "keeps only sha256 blobs (copy the image with sha256 digests, e.g. with skopeo)")
         return self.staging.has(digest) or self.store.has_blob(digest)
 
     def blob_size(self, digest: Digest) -> int:

@@ -4,6 +4,7 @@ is refused or repaired cleanly, never exported as if it were sound, never losing
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -62,3 +63,76 @@ def test_an_image_list_that_is_not_json_is_repaired_by_check(tmp_path):
     out = estiba(store, "check", check=False).stdout.decode()
     assert "not JSON" in out
     assert estiba(store, "images").returncode == 0
+
+
+# -- item 19: sha512 digests ----------------------------------------------------------------------------------
+
+
+def sha512_layout(path, layer_tar: bytes) -> None:
+    """An OCI layout whose layer and config are addressed by sha512 (the image-spec allows it)."""
+    import gzip
+    import hashlib
+
+    def put(data: bytes, alg: str = "sha512") -> str:
+        hexd = hashlib.new(alg, data).hexdigest()
+        (path / "blobs" / alg).mkdir(parents=True, exist_ok=True)
+        (path / "blobs" / alg / hexd).write_bytes(data)
+        return f"{alg}:{hexd}"
+
+    blob = gzip.compress(layer_tar, mtime=0)
+    config = json.dumps({"architecture": "amd64", "os": "linux", "config": {},
+                         "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(layer_tar).hexdigest()]},
+                         }).encode()
+    manifest = json.dumps({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": put(config), "size": len(config)},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": put(blob),
+                    "size": len(blob)}]}).encode()
+    mdigest = put(manifest, "sha256")
+    (path / "oci-layout").write_text('{"imageLayoutVersion": "1.0.0"}')
+    (path / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": [
+        {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": mdigest, "size": len(manifest),
+         "annotations": {"org.opencontainers.image.ref.name": "v1"}}]}))
+
+
+def test_a_sha512_layout_is_refused_by_load_with_the_store_unchanged(tmp_path):
+    from tests.engine.cli_helpers import snapshot
+
+    store, _ = loaded_store(tmp_path)
+    layout = tmp_path / "layout512"
+    sha512_layout(layout, make_layer_tar({"etc/x": b"sha512 layer"}))
+    before = snapshot(store)
+    proc = estiba(store, "load", "-i", layout, check=False)
+    line = assert_one_line_error(proc, "sha512", "only sha256")
+    assert "corrupt" not in line and "tampered" not in line
+    assert snapshot(store) == before
+    assert estiba(store, "check").returncode == 0
+
+
+def test_prune_keeps_and_check_verifies_a_sha512_blob_an_image_references(tmp_path):
+    """A store written by an older Estiba that took sha512 blobs (as blobs/sha256/<128 hex>): check verifies
+    them and prune never deletes one an image still references."""
+    import hashlib
+
+    from engine.store import Store
+
+    store_dir, _ = loaded_store(tmp_path)
+    store = Store(str(store_dir))
+    rec = store.images()[0]
+    manifest = json.loads(store.read_blob(rec.digest))
+    old_layer = manifest["layers"][0]["digest"]
+    data = store.read_blob(old_layer)
+    hexd = hashlib.sha512(data).hexdigest()
+    os.chmod(store.blobs_dir, 0o755)
+    (store_dir / "blobs" / "sha256" / hexd).write_bytes(data)
+    manifest["layers"][0]["digest"] = "sha512:" + hexd
+    raw = json.dumps(manifest).encode()
+    mhex = hashlib.sha256(raw).hexdigest()
+    (store_dir / "blobs" / "sha256" / mhex).write_bytes(raw)
+    doc = json.loads((store_dir / "images.json").read_text())
+    doc["images"][0]["digest"] = "sha256:" + mhex
+    (store_dir / "images.json").write_text(json.dumps(doc))
+    estiba(store_dir, "prune")
+    assert (store_dir / "blobs" / "sha256" / hexd).read_bytes() == data
+    assert estiba(store_dir, "check").returncode == 0
+    estiba(store_dir, "save", "--format", "oci-archive", "-o", tmp_path / "out.tar", "foo")

@@ -391,7 +391,7 @@ class StoreDestination(Destination):
         # since records, check and prune name blobs by sha256 (issue 10 item 19).
         if Digest(digest).algorithm != "sha256":
             raise Unsupported(f"blob {digest[:19]}… uses a {Digest(digest).algorithm} digest; the local store "
-                              "keeps only sha256 blobs (copy the image with sha256 digests, e.g. with skopeo)")
+                              "keeps only sha256 blobs")
         return self.staging.has(digest) or self.store.has_blob(digest)
 
     def blob_size(self, digest: Digest) -> int:

@@ -32,6 +32,7 @@ class RegistrySource(Source):
         self.repo = ref.path
         self.scopes = (repo_scope(self.repo, "pull"),)
         self.description = f"docker://{ref}"
+        self.peer = f"registry {client.registry}"  # what a stalled transfer waits for
 
     @property
     def where(self) -> str:

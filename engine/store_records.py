@@ -1,15 +1,50 @@
-"""Reading the store's image list (ROOT/images.json) strictly, and repairing a damaged one for `check`.
+"""The store's image records (ROOT/images.json): one per image, keyed by image ID (engine/store.py).
 
 The file is ours, but a hand edit, a bad disk or another program can damage it: every record is checked field
 by field before it becomes an ImageRecord, so a damaged record is named (its position and what is wrong) and
-never turns into a Python TypeError in some later verb.
+never turns into a Python TypeError in some later verb; `check` repairs the list (repaired_records).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from engine.errors import EstibaError
+from engine import media
+from engine.errors import EstibaError, Hint
+
+RECORDS_VERSION = 1
+
+
+@dataclass
+class ImageRecord:
+    id: str  # "sha256:<hex>": config digest, or index digest for a multi-platform image
+    digest: str  # top manifest or index digest
+    media_type: str
+    names: list[str] = field(default_factory=list)
+    created: str | None = None
+    size: int = 0
+    platforms: list[str] = field(default_factory=list)
+    added: float = 0.0
+
+    @property
+    def hex(self) -> str:
+        return self.id.split(":", 1)[1]
+
+    @property
+    def is_index(self) -> bool:
+        return self.media_type in media.INDEX_TYPES
+
+
+
+def assign_names(records: list[ImageRecord], image_id: str, names: list[str]) -> None:
+    """Give `names` to image_id; a name already on another image moves (as podman does)."""
+    for rec in records:
+        if rec.id == image_id:
+            rec.names += [n for n in names if n not in rec.names]
+        else:
+            rec.names = [n for n in rec.names if n not in names]
+
 
 _DIGEST = re.compile(r"sha256:[a-f0-9]{64}")
 # field -> (check, what it must be); the order is ImageRecord's
@@ -28,9 +63,10 @@ DEFAULTS = {"names": [], "created": None, "size": 0, "platforms": [], "added": 0
 
 
 class StoreDamaged(EstibaError):
-    """The store's own files are damaged; `estiba check` (the window's store check) repairs them."""
+    """The store's own files are damaged; the store check (Hint.CHECK_STORE) repairs them."""
 
-    hint = "check-store"  # neutral: each front end words what to do
+    def __init__(self, message: str) -> None:
+        super().__init__(message, Hint.CHECK_STORE)
 
 
 def _kind(value) -> str:
@@ -76,8 +112,7 @@ def check_record(obj) -> tuple[dict | None, str | None]:
 
 def records_list(doc, path: str) -> list:
     if not isinstance(doc, dict) or not isinstance(doc.get("images"), list):
-        raise StoreDamaged(f"the store's image list {path} is damaged (it holds no list of images); "
-                           "the store needs a check")
+        raise StoreDamaged(f"the store's image list {path} is damaged (it holds no list of images)")
     return doc["images"]
 
 
@@ -87,8 +122,7 @@ def strict_records(doc, path: str) -> list[dict]:
     for i, obj in enumerate(records_list(doc, path), 1):
         fields, problem = check_record(obj)
         if problem is not None:
-            raise StoreDamaged(f"the store's image list {path} is damaged: record {i} {problem}; "
-                               "the store needs a check")
+            raise StoreDamaged(f"the store's image list {path} is damaged: record {i} {problem}")
         assert fields is not None
         out.append(fields)
     return out

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from tests.engine.cli_helpers import assert_one_line_error, estiba
+from tests.cli.cli_helpers import assert_one_line_error, estiba
 from tests.fixtures.images import build_image, make_layer_tar, write_docker_archive
 
 
@@ -41,7 +41,7 @@ def test_a_damaged_image_list_is_named_by_every_verb_and_repaired_by_check(tmp_p
     damaged = (store / "images.json").read_bytes()
     for verb in (["images"], ["inspect", "foo"], ["save", "-o", tmp_path / "o.tar", "foo"], ["tag", "foo", "bar"]):
         proc = estiba(store, *verb, check=False)
-        line = assert_one_line_error(proc, "record 2", "needs a check")
+        line = assert_one_line_error(proc, "record 2", "estiba check")
         assert "TypeError" not in line and "internal error" not in line
         assert (store / "images.json").read_bytes() == damaged, verb
     assert not (tmp_path / "o.tar").exists()
@@ -59,7 +59,7 @@ def test_a_damaged_image_list_is_named_by_every_verb_and_repaired_by_check(tmp_p
 def test_an_image_list_that_is_not_json_is_repaired_by_check(tmp_path):
     store, _ = loaded_store(tmp_path)
     (store / "images.json").write_bytes(b"{not json")
-    assert_one_line_error(estiba(store, "images", check=False), "damaged", "needs a check")
+    assert_one_line_error(estiba(store, "images", check=False), "damaged", "estiba check")
     out = estiba(store, "check", check=False).stdout.decode()
     assert "not JSON" in out
     assert estiba(store, "images").returncode == 0
@@ -96,7 +96,7 @@ def sha512_layout(path, layer_tar: bytes) -> None:
 
 
 def test_a_sha512_layout_is_refused_by_load_with_the_store_unchanged(tmp_path):
-    from tests.engine.cli_helpers import snapshot
+    from tests.cli.cli_helpers import snapshot
 
     store, _ = loaded_store(tmp_path)
     layout = tmp_path / "layout512"

@@ -36,6 +36,7 @@ from engine.store_records import (
     strict_records,
 )
 from engine.store_transfer import StoreDestination, StoreSource
+from engine.store_verify import VerifiedStamps, hash_file, stamp_of
 
 __all__ = ["ImageRecord", "Store", "StoreDestination", "StoreSource", "default_root"]
 
@@ -55,6 +56,7 @@ class Store:
         self.blobs_dir = os.path.join(self.root, "blobs", "sha256")
         self.tmp_dir = os.path.join(self.root, "tmp")
         self.records_path = os.path.join(self.root, "images.json")
+        self._verified: VerifiedStamps | None = None
         try:
             os.makedirs(self.blobs_dir, exist_ok=True)
             os.makedirs(self.tmp_dir, exist_ok=True)
@@ -264,6 +266,7 @@ class Store:
     def check(self) -> list[str]:
         """Verify every blob against its digest and every record's references. Returns the problems."""
         problems: list[str] = [f"repaired: {line}" for line in self.repair_records()]
+        found: dict[str, tuple | None] = {}  # verified stamps (store_verify.py) of what was hashed here
         for name in sorted(os.listdir(self.blobs_dir)):
             path = os.path.join(self.blobs_dir, name)
             try:
@@ -271,12 +274,15 @@ class Store:
             except InvalidInput:
                 problems.append(f"stray file in blobs: {name}")
                 continue
-            hasher = digest.new_hasher()
-            with open(path, "rb") as f:
-                while chunk := f.read(4 << 20):
-                    hasher.update(chunk)
-            if hasher.hexdigest() != digest.hex:
+            before = os.stat(path)
+            if hash_file(path, digest):
+                if stamp_of(os.stat(path)) == stamp_of(before):
+                    found[name] = stamp_of(before)
+            else:
+                found[name] = None
                 problems.append(f"blob {name[:12]} is corrupt: its content does not match its digest")
+        with self.locked():
+            self.verified.record(found)
         for rec in self.images():
             try:
                 for digest in self._blobs_of(Digest(rec.digest)):
@@ -285,6 +291,13 @@ class Store:
             except EstibaError as exc:
                 problems.append(f"image {rec.hex[:12]}: {exc}")
         return problems
+
+    @property
+    def verified(self) -> VerifiedStamps:
+        """Which blob files were found good, and as what file (store_verify.py)."""
+        if self._verified is None:
+            self._verified = VerifiedStamps(self.root)
+        return self._verified
 
     # -- transfers ----------------------------------------------------------------------------------------
 

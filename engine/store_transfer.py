@@ -16,6 +16,7 @@ from engine.manifest import Descriptor, ImageConfig, ImageManifest, Index, parse
 from engine.progress import OnBytes
 from engine.reference import parse_reference
 from engine.store_records import ImageRecord, assign_names
+from engine.store_verify import ensure_sound, stamp_of
 
 if TYPE_CHECKING:
     from engine.store import Store
@@ -29,6 +30,7 @@ class StoreSource(Source):
         self.rec = rec
         self.names = names
         self.description = f"image {rec.names[0] if rec.names else rec.hex[:12]}"
+        self._sound_blobs: set[str] = set()
 
     def images(self) -> list[SourceImage]:
         raw = self.store.read_blob(Digest(self.rec.digest))
@@ -37,14 +39,23 @@ class StoreSource(Source):
     def get_manifest(self, digest: Digest, size: int) -> bytes:
         return self.store.read_blob(digest)
 
+    def _sound(self, desc: Descriptor) -> str:
+        """The blob's path, once its size is the descriptor's and its bytes are known good (store_verify.py)."""
+        path = self.store.blob_path(desc.digest)
+        if desc.digest not in self._sound_blobs:
+            ensure_sound(self.store.verified, path, Digest(desc.digest), desc.size, self.description)
+            self._sound_blobs.add(desc.digest)
+        return path
+
     def open_blob(self, desc: Descriptor):
+        path = self._sound(desc)
         try:
-            return open(self.store.blob_path(desc.digest), "rb")
+            return open(path, "rb")
         except FileNotFoundError:
             raise NotFound(f"blob {desc.digest[:19]}… is missing from the store", Hint.CHECK_STORE) from None
 
     def blob_file(self, desc: Descriptor) -> tuple[str, int, int] | None:
-        path = self.store.blob_path(desc.digest)
+        path = self._sound(desc)
         try:
             return path, 0, os.path.getsize(path)
         except FileNotFoundError:
@@ -127,6 +138,7 @@ class StoreDestination(Destination):
 
     def commit(self) -> None:
         new = [self._record(*p) for p in self.pending]
+        moved: dict[str, tuple | None] = {}
         with self.store.locked():
             for name in os.listdir(self.staging.dir):
                 if name.endswith(".part"):
@@ -135,6 +147,9 @@ class StoreDestination(Destination):
                 if not os.path.exists(target):
                     os.chmod(os.path.join(self.staging.dir, name), 0o444)
                     os.replace(os.path.join(self.staging.dir, name), target)
+                    moved[name] = stamp_of(os.stat(target))  # verified on the way in (staging.py)
+            if moved:
+                self.store.verified.record(moved)
             records = self.store.images()
             for rec in new:
                 # A blob seen as present before the lock may have been pruned meanwhile: check, under the lock.

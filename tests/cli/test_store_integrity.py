@@ -9,7 +9,7 @@ import os
 import pytest
 
 from tests.cli.cli_helpers import assert_one_line_error, estiba
-from tests.fixtures.images import build_image, make_layer_tar, write_docker_archive
+from tests.fixtures.images import build_image, make_layer_tar, write_oci_archive
 
 
 def loaded_store(tmp_path, seed: int = 1):
@@ -17,7 +17,7 @@ def loaded_store(tmp_path, seed: int = 1):
     img = build_image([make_layer_tar({f"etc/s{seed}": b"x" * 5000}), make_layer_tar({"b": b"y" * 3000})],
                       compression="gzip")
     archive = tmp_path / f"in{seed}.tar"
-    write_docker_archive(archive, [(img, ["foo:latest"])])
+    write_oci_archive(archive, [(img, "foo:latest", None)])  # layers are stored as they are
     estiba(store, "load", "-i", archive)
     return store, img
 
@@ -136,3 +136,70 @@ def test_prune_keeps_and_check_verifies_a_sha512_blob_an_image_references(tmp_pa
     assert (store_dir / "blobs" / "sha256" / hexd).read_bytes() == data
     assert estiba(store_dir, "check").returncode == 0
     estiba(store_dir, "save", "--format", "oci-archive", "-o", tmp_path / "out.tar", "foo")
+
+
+# -- items 13 and 17: store blobs changed behind the store's back ---------------------------------------------
+
+
+def store_layer(store, img, i: int = 0):
+    return store / "blobs" / "sha256" / img.layers[i].digest.split(":", 1)[1]
+
+
+@pytest.mark.parametrize("fmt", ["docker-archive", "oci-archive"])
+def test_a_layer_changed_through_a_hard_linked_export_is_verified_again_before_save(tmp_path, fmt):
+    store, img = loaded_store(tmp_path)
+    estiba(store, "save", "--format", "oci-dir", "-o", tmp_path / "exported", "foo")
+    hexd = img.layers[0].digest.split(":", 1)[1]
+    exported = tmp_path / "exported" / "blobs" / "sha256" / hexd
+    assert os.stat(exported).st_ino == os.stat(store_layer(store, img)).st_ino, "the export is not a hard link"
+    os.chmod(exported, 0o644)
+    data = bytearray(exported.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # same size: only the bytes changed
+    exported.write_bytes(bytes(data))
+    out = tmp_path / "out" / "image.tar"
+    out.parent.mkdir()
+    proc = estiba(store, "save", "--format", fmt, "-o", out, "foo", check=False)
+    line = assert_one_line_error(proc, "foo", "changed since it was verified", "estiba check")
+    assert "internal error" not in line
+    assert list(out.parent.iterdir()) == []  # no output, no temporary beside it
+    assert "is corrupt" in estiba(store, "check", check=False).stdout.decode()
+
+
+@pytest.mark.parametrize("fmt", ["docker-archive", "oci-archive"])
+def test_a_truncated_store_layer_fails_save_cleanly_with_no_output(tmp_path, fmt):
+    store, img = loaded_store(tmp_path)
+    layer = store_layer(store, img, 1)
+    os.chmod(layer, 0o644)
+    os.truncate(layer, img.layers[1].size // 2)
+    out = tmp_path / "out" / "image.tar"
+    out.parent.mkdir()
+    proc = estiba(store, "save", "--format", fmt, "-o", out, "foo", check=False)
+    assert_one_line_error(proc, "foo", f"{img.layers[1].size // 2} bytes", str(img.layers[1].size))
+    assert list(out.parent.iterdir()) == []
+    assert list((store / "tmp").iterdir()) == []
+
+
+def test_an_unchanged_verified_blob_is_not_hashed_again(tmp_path, monkeypatch):
+    """The stamp spares a second hashing: saving a loaded image reads each layer once (to write it), no more."""
+    from engine import store_verify
+    from engine.store import Store
+
+    store_dir, img = loaded_store(tmp_path)
+    store = Store(str(store_dir))
+    hashed = []
+    real = store_verify.hash_file
+    monkeypatch.setattr(store_verify, "hash_file", lambda path, digest, cancel=None: hashed.append(digest) or
+                        real(path, digest, cancel))
+    rec = store.lookup("foo")
+    source = store.source(rec)
+    from engine.manifest import parse
+
+    manifest = parse(store.read_blob(rec.digest))
+    for layer in manifest.layers:
+        source.open_blob(layer).close()
+    assert hashed == []
+    os.utime(store_layer(store_dir, img))  # touched: verified again, once
+    source = store.source(rec)
+    for layer in manifest.layers:
+        source.open_blob(layer).close()
+    assert hashed == [img.layers[0].digest]

@@ -7,7 +7,7 @@ import os
 import stat
 import tempfile
 
-from engine import compression
+from engine import compression, leftovers
 from engine.errors import InvalidInput
 
 
@@ -19,7 +19,8 @@ def uncompressed_copy(path: str, tmpdir: str | None) -> tuple[str, str | None]:
         kind, stream = compression.sniffing(raw)
         if kind == compression.NONE and regular:
             return path, None
-        fd, temp = tempfile.mkstemp(prefix="spool-", suffix=".tar", dir=tmpdir)
+        fd, temp = tempfile.mkstemp(prefix=leftovers.owner_tag() + "spool-", suffix=".tar", dir=tmpdir)
+        _hold_while_it_exists(temp)
         try:
             with os.fdopen(fd, "wb") as out:
                 reader = compression.decompressor(stream, kind)
@@ -35,3 +36,18 @@ def uncompressed_copy(path: str, tmpdir: str | None) -> tuple[str, str | None]:
             os.unlink(temp)
             raise
     return temp, temp
+
+
+_held: dict[str, int] = {}  # spool path -> an fd holding its owner's lock (engine/leftovers.py)
+
+
+def _hold_while_it_exists(path: str) -> None:
+    """Lock a spool for as long as it exists; the caller removes it, and the next spool closes the locks of the
+    removed ones (an fd whose file has no name left)."""
+    for old, fd in list(_held.items()):
+        if os.fstat(fd).st_nlink == 0:
+            os.close(fd)
+            del _held[old]
+    fd = leftovers.hold_path(path)
+    if fd is not None:
+        _held[path] = fd

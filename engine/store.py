@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict
 
+from engine import leftovers
 from engine.blobinfo import FILE_NAME as BLOB_INFO_FILE
 from engine.blobinfo import BlobInfoCache
 from engine.digest import Digest
@@ -57,6 +58,7 @@ class Store:
         self.tmp_dir = os.path.join(self.root, "tmp")
         self.records_path = os.path.join(self.root, "images.json")
         self._verified: VerifiedStamps | None = None
+        leftovers.sweep_store_tmp(self.tmp_dir)  # staging and spools of processes that were killed
         try:
             os.makedirs(self.blobs_dir, exist_ok=True)
             os.makedirs(self.tmp_dir, exist_ok=True)
@@ -257,10 +259,7 @@ class Store:
                     freed += os.path.getsize(path)
                     os.unlink(path)
                     count += 1
-            for name in os.listdir(self.tmp_dir):
-                pid = name.split("-", 1)[0]
-                if not (pid.isdigit() and _alive(int(pid))):
-                    shutil.rmtree(os.path.join(self.tmp_dir, name), ignore_errors=True)
+            leftovers.sweep_store_tmp(self.tmp_dir)  # only what dead processes left (a live one's spool stays)
         return count, freed
 
     def check(self) -> list[str]:
@@ -311,13 +310,3 @@ class Store:
     def destination(self, names: list[str] | None = None) -> StoreDestination:
         """Where copies into the store go; `names` (tagged) replace the names the source gives."""
         return StoreDestination(self, names)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

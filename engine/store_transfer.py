@@ -77,7 +77,7 @@ class StoreDestination(Destination):
         self.store = store
         self.names = names
         self.description = "the local store"
-        self.staging = Staging(store.tmp_dir, prefix=f"{os.getpid()}-")
+        self.staging = Staging(store.tmp_dir, prefix="")  # tmp/<pid>-…: swept once its process is gone
         self.pending: list[tuple[bytes, list[str], ImageConfig | None]] = []
         self.committed: list[ImageRecord] = []
 

@@ -177,7 +177,16 @@ class Progress:
                 self._last[blob] = now
             self._emit(Event(READ, blob, state["offset"], total))
 
+        on_bytes.touch = lambda: self.touch(blob)  # type: ignore[attr-defined]
         return on_bytes
+
+    def touch(self, blob: str) -> None:
+        """The blob's transfer moves although nothing is counted yet (an upload body going into the socket,
+        before the registry's answer counts it): it is not waiting."""
+        with self._lock:
+            moving = self._moving.get(blob)
+            if moving is not None:
+                moving[0] = time.monotonic()
 
 
 def _nothing() -> None:

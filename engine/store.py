@@ -4,7 +4,9 @@ Layout:
     ROOT/blobs/sha256/<hex>   every manifest, index, config and layer, as received (read-only files)
     ROOT/images.json          the image records (replaced atomically)
     ROOT/lock                 flock'd by every writer
-    ROOT/tmp/<pid>-*/         staging areas of running operations
+    ROOT/verified.json        the file stamp of each blob when it was last verified (store_verify.py)
+    ROOT/tmp/<pid>-*          staging areas and spools of running operations; those of dead processes are
+                              swept when the store is next opened (leftovers.py)
 
 Records are keyed by image ID: the config digest (the sha256 of the config bytes, as podman and Docker
 compute it) or, for a multi-platform image kept whole, the index digest.

@@ -57,6 +57,8 @@ class FileRange:
         self.size = size
         self._on_bytes = on_bytes
         self._high = 0
+        # told as each block is taken by the socket: a body that moves is not "waiting" (progress.py)
+        self.touch = getattr(on_bytes, "touch", None)
 
     def pread(self, offset: int, n: int) -> bytes:
         return os.pread(self.fd, n, self.offset + offset)
@@ -148,6 +150,9 @@ class _Body:
             pos += len(block)
             yield block
             inflight.moved()  # sent: a cancel's watcher (inflight.py) lets a moving chunk finish
+            touch = getattr(self.data, "touch", None)
+            if touch is not None:
+                touch()
 
 
 def with_query(url: str, **params: str) -> str:

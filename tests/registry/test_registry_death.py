@@ -63,15 +63,23 @@ class Watcher:
         return sum(self.done.values())
 
 
+@pytest.fixture(scope="module")
+def plain_image():
+    """Uncompressed layers: the push compresses them as it streams (the writer's spool path of upload.py)."""
+    return build_image([random_layer_tar(80 + i, LAYER, files=2) for i in range(3)], compression="none")
+
+
+@pytest.mark.parametrize("layers", ["gzip", "streamed"])
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
-def test_a_registry_killed_mid_push_fails_the_push_with_a_reason(registry, big_image, tmp_path, fast_retries,
-                                                                  monkeypatch, sig):
+def test_a_registry_killed_mid_push_fails_the_push_with_a_reason(registry, big_image, plain_image, tmp_path,
+                                                                  fast_retries, monkeypatch, sig, layers):
     monkeypatch.setattr(upload_mod, "CHUNK_SIZE", 2 << 20)
     monkeypatch.setattr(upload_mod, "FILE_CHUNK_SIZE", 2 << 20)  # several acknowledged chunks per layer
     monkeypatch.setattr(ev, "WAIT_AFTER", 0.3)
     reg = registry("noauth")
-    write_oci_layout(tmp_path / "layout", [(big_image, "v1", None)])
-    total = sum(x.size for x in big_image.layers)
+    image = big_image if layers == "gzip" else plain_image
+    write_oci_layout(tmp_path / "layout", [(image, "v1", None)])
+    total = sum(x.size for x in image.layers)
     watcher = Watcher(reg, total, 0.2, sig)
     progress = Progress(watcher, interval=0)
     began = time.monotonic()

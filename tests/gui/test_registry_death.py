@@ -16,7 +16,7 @@ from engine.registry import upload as upload_mod
 from gui.models.transfers_model import COL_ACTION, COL_STATE
 from tests.fixtures.images import build_image, random_layer_tar
 from tests.gui.helpers import preload, write_oci_archive
-from tests.registry.conftest import _wait_ready
+from tests.registry.conftest import _wait_ready, fault_proxy  # noqa: F401 - a fixture
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
@@ -87,3 +87,37 @@ def test_a_waiting_blob_shows_what_it_waits_for_instead_of_a_speed():
     assert snaps[-1].waiting
     agg(ev.Event(ev.READ, "sha256:a", 80, 100))
     assert not snaps[-1].waiting
+
+
+def test_a_stalled_push_row_says_it_waits_for_the_registry(qtbot, make_window, registry, fault_proxy, tmp_path,  # noqa: F811
+                                                           store_root, monkeypatch):
+    """The registry is held by the proxy before it reads the layers: the row's speed column says what the push
+    waits for instead of a speed, and the push still completes once the registry answers."""
+    from engine import progress as ev
+    from gui.models.transfers_model import COL_SPEED
+
+    monkeypatch.setattr(ev, "WAIT_AFTER", 0.3)
+    reg = registry("noauth")
+    proxy = fault_proxy(reg)
+    proxy.add("stall", method="PUT", path=r"/blobs/uploads/", seconds=3, times=100)
+    img = build_image([random_layer_tar(95, 6 << 20, files=2)], compression="gzip", gzip_level=1)
+    write_oci_archive(tmp_path / "seed.tar", [(img, f"{proxy.host}/team/slow:1", None)])
+    preload(store_root, tmp_path / "seed.tar")
+    window = make_window()
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 1)
+    window.table.select_view_rows([0])
+    dialog = window.commands.push(window.selected_rows()[0])
+    seen: list[str] = []
+
+    def waiting_shown() -> bool:
+        jobs = window.manager.active_jobs()
+        text = window.dock.model.index_of(jobs[0], COL_SPEED).data() if jobs else None
+        if text:
+            seen.append(text)
+        return bool(text) and text.startswith("waiting for")
+
+    with qtbot.waitSignal(window.manager.job_finished, timeout=60_000) as finished:
+        qtbot.mouseClick(dialog.push_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(waiting_shown, timeout=30_000)
+    assert seen[-1] == f"waiting for registry {proxy.host}", seen[-3:]
+    assert finished.args[0].state == "done", finished.args[0].failure

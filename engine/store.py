@@ -306,8 +306,9 @@ class Store:
         """What earlier copies learnt about compressed and uncompressed forms of layers (see blobinfo.py)."""
         return BlobInfoCache(os.path.join(self.root, BLOB_INFO_FILE))
 
-    def source(self, rec: ImageRecord, names: list[str] | None = None) -> StoreSource:
-        return StoreSource(self, rec, rec.names if names is None else names)
+    def source(self, rec: ImageRecord, names: list[str] | None = None, cancel=None) -> StoreSource:
+        """`cancel` (a CancelToken) stops the re-hashing of a blob that changed since it was verified."""
+        return StoreSource(self, rec, rec.names if names is None else names, cancel)
 
     def destination(self, names: list[str] | None = None) -> StoreDestination:
         """Where copies into the store go; `names` (tagged) replace the names the source gives."""

@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 class StoreSource(Source):
     trusted = True  # blobs were verified on the way in; `estiba check` re-verifies
 
-    def __init__(self, store: Store, rec: ImageRecord, names: list[str]) -> None:
+    def __init__(self, store: Store, rec: ImageRecord, names: list[str], cancel=None) -> None:
         self.store = store
+        self.cancel = cancel
         self.rec = rec
         self.names = names
         self.description = f"image {rec.names[0] if rec.names else rec.hex[:12]}"
@@ -43,7 +44,8 @@ class StoreSource(Source):
         """The blob's path, once its size is the descriptor's and its bytes are known good (store_verify.py)."""
         path = self.store.blob_path(desc.digest)
         if desc.digest not in self._sound_blobs:
-            ensure_sound(self.store.verified, path, Digest(desc.digest), desc.size, self.description)
+            ensure_sound(self.store.verified, path, Digest(desc.digest), desc.size, self.description,
+                         self.cancel)
             self._sound_blobs.add(desc.digest)
         return path
 

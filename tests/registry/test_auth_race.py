@@ -32,3 +32,21 @@ def test_parallel_unauthenticated_heads_are_all_retried_with_basic_credentials(r
         heads = proxy.seen("HEAD", r"/blobs/")
         assert any(h.status == 401 for h in heads), "the fault did not happen: no unauthenticated HEAD"
         proxy.clear()
+
+
+def test_cli_push_with_jobs_3_and_creds_works_every_time(registry, fault_proxy, tmp_path):
+    """The same through the real `estiba push --jobs 3 --creds`, repeated (the race lost 2 runs of 3)."""
+    from tests.registry.test_cli_registry import estiba
+
+    reg = registry("htpasswd")
+    proxy = fault_proxy(reg)
+    proxy.add("status", method="GET", path=r"^/v2/$", status=200, times=10_000)
+    store = tmp_path / "store"
+    for run in range(3):
+        img = build_image([make_layer_tar({f"c{run}-{i}": bytes([i + 1]) * (i + 7)}) for i in range(6)])
+        write_oci_layout(tmp_path / f"cli{run}", [(img, "v1", None)])
+        estiba(store, "load", "-i", tmp_path / f"cli{run}")
+        estiba(store, "push", "--jobs", "3", "--creds", "alice:s3cret", img.id[:12],
+               f"docker://{proxy.host}/alice/cli{run}:v1")
+        assert any(h.status == 401 for h in proxy.seen("HEAD", r"/blobs/")), "no unauthenticated HEAD raced"
+        proxy.clear()

@@ -12,6 +12,7 @@ from engine import operations
 from engine.contract import CopiedImage
 from engine.dates import format_created
 from engine.errors import Cancelled, EstibaError
+from engine.options import TransferOptions
 from engine.platform import Platform
 from engine.progress import CancelToken, Progress
 from engine.reference import parse_reference
@@ -22,7 +23,7 @@ def _store(args) -> Store:
     return Store(args.store)
 
 
-def _options(args) -> operations.TransferOptions:
+def _options(args) -> TransferOptions:
     compress = getattr(args, "compress", None)
     if getattr(args, "uncompressed", False):
         compress = "none"
@@ -34,7 +35,7 @@ def _options(args) -> operations.TransferOptions:
         if not sep or not user:
             raise EstibaError("--creds takes USER:PASSWORD")
         creds = (user, secret)
-    return operations.TransferOptions(
+    return TransferOptions(
         tls_verify=getattr(args, "tls_verify", None),
         retry_times=getattr(args, "retry_times", 3),
         credentials=creds,

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
 import sys
 
 from cli.progress import TerminalProgress, human_bytes
 from engine import operations
 from engine.contract import CopiedImage
 from engine.dates import format_created
-from engine.errors import EstibaError
+from engine.errors import Cancelled, EstibaError
 from engine.options import TransferOptions
 from engine.platform import Platform
-from engine.progress import Progress
+from engine.progress import CancelToken, Progress
 from engine.reference import parse_reference
 from engine.store import ImageRecord, Store
 
@@ -49,12 +50,28 @@ def _options(args) -> TransferOptions:
 
 
 def _run(args, fn, *fn_args):
+    """A transfer: Ctrl-C and SIGTERM cancel it (the engine stops within a second and removes what it staged,
+    in the store's tmp/ and beside the output); a second one interrupts at once."""
     bar = TerminalProgress()
     if getattr(args, "quiet", False):
         bar.enabled = False
+    token = CancelToken()
+
+    def on_signal(signum, frame) -> None:
+        if token.requested:
+            raise KeyboardInterrupt
+        token.cancel()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        return fn(*fn_args, _options(args), Progress(bar))
+        return fn(*fn_args, _options(args), Progress(bar, token))
+    except Cancelled:
+        if token.requested:
+            raise KeyboardInterrupt from None  # worded by main(): "interrupted; nothing was changed"
+        raise
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         bar.finish()
 
 

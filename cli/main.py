@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 
 EXIT_ERROR = 125
@@ -142,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         return _open_gui(parser, args.store)
     from engine.errors import EstibaError
 
+    signal.signal(signal.SIGTERM, _interrupted)  # like Ctrl-C (transfers cancel: cli/commands._run)
     try:
         from cli import commands
 
@@ -161,6 +163,10 @@ def main(argv: list[str] | None = None) -> int:
             raise
         _error(f"internal error: {exc.__class__.__name__}: {exc} (set ESTIBA_DEBUG=1 for details)")
     return EXIT_ERROR
+
+
+def _interrupted(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _error(message: str) -> None:

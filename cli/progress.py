@@ -29,6 +29,7 @@ class TerminalProgress:
         self._done: dict[str, int] = {}
         self._total: dict[str, int] = {}
         self._finished: set[str] = set()
+        self._waiting: dict[str, str] = {}  # blob -> the peer it waits for (engine WAITING events)
         self._last = 0.0
         self._drawn = False
 
@@ -36,6 +37,12 @@ class TerminalProgress:
         if not self.enabled or event.kind == ev.MESSAGE:
             return
         with self._lock:
+            if event.kind == ev.WAITING:
+                self._waiting[event.blob] = event.text
+                self._draw()
+                return
+            if event.offset > self._done.get(event.blob, -1) or event.kind != ev.READ:
+                self._waiting.pop(event.blob, None)
             if event.total >= 0:
                 self._total[event.blob] = event.total
             self._done[event.blob] = event.offset
@@ -54,6 +61,8 @@ class TerminalProgress:
         bar = "=" * filled + (">" if filled < _BAR else "") + " " * (_BAR - filled - 1)
         line = (f"\r[{bar}] {frac * 100:3.0f}% {human_bytes(done)} / {human_bytes(total)}  "
                 f"{len(self._finished)}/{len(self._total)} blobs")
+        if self._waiting:
+            line += f"  waiting for {next(iter(self._waiting.values()))}"
         self.stream.write(line + "\x1b[K")
         self.stream.flush()
         self._drawn = True

@@ -49,6 +49,9 @@ class CopyOptions:
 def copy(source: Source, dest: Destination, options: CopyOptions | None = None) -> list[CopiedImage]:
     """Copy every image `source` offers into `dest` and commit; on any failure nothing is left behind."""
     opts = options or CopyOptions()
+    # A transfer that stops moving waits on the far side: the registry (or other peer) we upload to or read from.
+    far = dest if getattr(dest, "uploads", False) else source
+    opts.progress.start_watch(getattr(far, "peer", far.description))
     try:
         images = source.images()
         if not images:
@@ -65,6 +68,8 @@ def copy(source: Source, dest: Destination, options: CopyOptions | None = None) 
     except BaseException:
         dest.abort()
         raise
+    finally:
+        opts.progress.stop_watch()
 
 
 def read_verified(source: Source, desc: Descriptor, what: str, limit: int) -> bytes:
@@ -74,7 +79,9 @@ def read_verified(source: Source, desc: Descriptor, what: str, limit: int) -> by
         data = f.read(limit + 1)
     if len(data) > limit:
         raise InvalidInput(f"{what} {desc.digest[:19]}… is over the {limit >> 20} MiB limit")
-    check(what, desc.digest, desc.size, sha256_digest(data), len(data))
+    hasher = desc.digest.new_hasher()  # the descriptor's algorithm (sha512 is valid in the image-spec)
+    hasher.update(data)
+    check(what, desc.digest, desc.size, Digest(f"{desc.digest.algorithm}:{hasher.hexdigest()}"), len(data))
     return data
 
 
@@ -217,7 +224,7 @@ class _Copier:
                             isinstance(first_error, Cancelled) and not isinstance(exc, Cancelled)
                         ):
                             first_error = exc
-                        self.progress.cancel.cancel()
+                        self.progress.cancel.stop()  # not a cancel: the failure is what gets reported
                 if first_error is not None:
                     raise first_error
         return [results[d.digest] for d in layers]

@@ -25,7 +25,8 @@ class Digest(str):
 
     @classmethod
     def from_hex(cls, hexdigest: str) -> Digest:
-        return cls("sha256:" + hexdigest)
+        """A store blob's name back to its digest: 64 hex digits are sha256, 128 sha512."""
+        return cls(("sha512:" if len(hexdigest) == 128 else "sha256:") + hexdigest)
 
     @property
     def algorithm(self) -> str:

@@ -1,7 +1,12 @@
 """Progress events and the cancel token.
 
 Events are per blob (new / read / done / skipped), as containers/image reports them. The throttle
-sits at the source: a listener hears at most one `read` event per blob every `interval` seconds.
+sits at the source: a listener hears at most one `read` event per blob every `interval` seconds. A blob in
+flight that has not moved for WAIT_AFTER seconds gets a `waiting` event naming the peer it waits for (the
+front ends show that instead of a speed), repeated every WAIT_AFTER while it stays still.
+
+The cancel token tells a user's cancel (cancel()) from the pipeline stopping its other workers after a failure
+(stop()): only the first is reported as Cancelled.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ from dataclasses import dataclass
 
 from engine.errors import Cancelled
 
-NEW, READ, DONE, SKIPPED, MESSAGE = "new", "read", "done", "skipped", "message"
+NEW, READ, DONE, SKIPPED, MESSAGE, WAITING = "new", "read", "done", "skipped", "message", "waiting"
+WAIT_AFTER = 3.0  # seconds without a byte before a blob in flight is reported as waiting
 
 
 @dataclass(frozen=True)
@@ -22,7 +28,7 @@ class Event:
     blob: str  # digest, or a short label such as "config"
     offset: int = 0  # bytes of this blob done so far
     total: int = -1  # its size when known
-    text: str = ""
+    text: str = ""  # MESSAGE: the message; WAITING: what is waited for ("registry example.com")
 
 
 class CancelToken:
@@ -34,8 +40,15 @@ class CancelToken:
         self._lock = threading.Lock()
         self._callbacks: dict[int, Callable[[], None]] = {}
         self._next = 0
+        self._requested = False
 
     def cancel(self) -> None:
+        """The user (or the app on quit) cancels."""
+        self._requested = True
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop every piece of work, as a cancel does, without it being one (a failure stops the others)."""
         self._event.set()
         with self._lock:
             callbacks = list(self._callbacks.values())
@@ -64,7 +77,13 @@ class CancelToken:
 
     @property
     def cancelled(self) -> bool:
+        """Work must stop (a cancel or a stop)."""
         return self._event.is_set()
+
+    @property
+    def requested(self) -> bool:
+        """Somebody cancelled (not merely a stop after a failure)."""
+        return self._requested
 
     def check(self) -> None:
         if self._event.is_set():
@@ -85,10 +104,46 @@ class Progress:
         self.interval = interval
         self._lock = threading.Lock()
         self._last: dict[str, float] = {}
+        self._moving: dict[str, list] = {}  # blob in flight -> [last move (monotonic), offset, total]
+        self.waiting_for = ""  # the peer a stalled blob waits for, set by the copy pipeline
+        self._watch: threading.Event | None = None
 
     def _emit(self, event: Event) -> None:
+        if event.kind != MESSAGE and event.blob:
+            with self._lock:
+                if event.kind in (NEW, READ):
+                    self._moving[event.blob] = [time.monotonic(), event.offset, event.total]
+                elif event.kind in (DONE, SKIPPED):
+                    self._moving.pop(event.blob, None)
         if self.listener is not None:
             self.listener(event)
+
+    def start_watch(self, waiting_for: str) -> None:
+        """Report blobs that stop moving (until stop_watch()); `waiting_for` names the peer."""
+        self.waiting_for = waiting_for
+        if self._watch is None and self.listener is not None:
+            self._watch = threading.Event()
+            threading.Thread(target=self._watching, args=(self._watch,), name="estiba-stall-watch",
+                             daemon=True).start()
+
+    def stop_watch(self) -> None:
+        if self._watch is not None:
+            self._watch.set()
+            self._watch = None
+        with self._lock:
+            self._moving.clear()
+
+    def _watching(self, stop: threading.Event) -> None:
+        while not stop.wait(min(0.25, WAIT_AFTER / 2)):
+            now = time.monotonic()
+            with self._lock:
+                still = [(blob, state[1], state[2]) for blob, state in self._moving.items()
+                         if now - state[0] >= WAIT_AFTER]
+                for blob, _, _ in still:
+                    self._moving[blob][0] = now  # said once per WAIT_AFTER of stillness
+            for blob, offset, total in still:
+                if not stop.is_set() and self.listener is not None:
+                    self.listener(Event(WAITING, blob, offset, total, self.waiting_for))
 
     def message(self, text: str) -> None:
         self._emit(Event(MESSAGE, "", text=text))
@@ -114,12 +169,24 @@ class Progress:
             state["offset"] += n
             now = time.monotonic()
             with self._lock:
+                moving = self._moving.get(blob)
+                if moving is not None:
+                    moving[0], moving[1] = now, state["offset"]
                 if now - self._last.get(blob, 0.0) < self.interval:
                     return
                 self._last[blob] = now
             self._emit(Event(READ, blob, state["offset"], total))
 
+        on_bytes.touch = lambda: self.touch(blob)  # type: ignore[attr-defined]
         return on_bytes
+
+    def touch(self, blob: str) -> None:
+        """The blob's transfer moves although nothing is counted yet (an upload body going into the socket,
+        before the registry's answer counts it): it is not waiting."""
+        with self._lock:
+            moving = self._moving.get(blob)
+            if moving is not None:
+                moving[0] = time.monotonic()
 
 
 def _nothing() -> None:

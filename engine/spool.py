@@ -11,7 +11,7 @@ import stat
 import tempfile
 from collections.abc import Callable
 
-from engine import compression
+from engine import compression, leftovers
 from engine.errors import EstibaError, InvalidInput, NotFound
 from engine.progress import Progress
 
@@ -56,10 +56,11 @@ def uncompressed_copy(path: str, tmpdir: str | None, *, prefix: str = "spool-",
         if kind == compression.NONE and regular:
             return path, None
         try:
-            fd, temp = tempfile.mkstemp(prefix=prefix, suffix=".tar", dir=tmpdir)
+            fd, temp = tempfile.mkstemp(prefix=leftovers.owner_tag() + prefix, suffix=".tar", dir=tmpdir)
         except OSError as exc:
             raise EstibaError(f"cannot create a temporary file in {tmpdir or tempfile.gettempdir()} "
                               f"({exc.strerror}); choose another temp directory") from None
+        _hold_while_it_exists(temp)
         label = os.path.basename(path) or path
         try:
             if progress is not None:
@@ -76,3 +77,18 @@ def uncompressed_copy(path: str, tmpdir: str | None, *, prefix: str = "spool-",
         if progress is not None:
             progress.done(label, st.st_size if regular else -1)
     return temp, temp
+
+
+_held: dict[str, int] = {}  # spool path -> an fd holding its owner's lock (engine/leftovers.py)
+
+
+def _hold_while_it_exists(path: str) -> None:
+    """Lock a spool for as long as it exists; the caller removes it, and the next spool closes the locks of the
+    removed ones (an fd whose file has no name left)."""
+    for old, fd in list(_held.items()):
+        if os.fstat(fd).st_nlink == 0:
+            os.close(fd)
+            del _held[old]
+    fd = leftovers.hold_path(path)
+    if fd is not None:
+        _held[path] = fd

@@ -4,7 +4,9 @@ Layout:
     ROOT/blobs/sha256/<hex>   every manifest, index, config and layer, as received (read-only files)
     ROOT/images.json          the image records (replaced atomically)
     ROOT/lock                 flock'd by every writer
-    ROOT/tmp/<pid>-*/         staging areas of running operations
+    ROOT/verified.json        the file stamp of each blob when it was last verified (store_verify.py)
+    ROOT/tmp/<pid>-*          staging areas and spools of running operations; those of dead processes are
+                              swept when the store is next opened (leftovers.py)
 
 Records are keyed by image ID: the config digest (the sha256 of the config bytes, as podman and Docker
 compute it) or, for a multi-platform image kept whole, the index digest.
@@ -21,14 +23,23 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict
 
+from engine import leftovers
 from engine.blobinfo import FILE_NAME as BLOB_INFO_FILE
 from engine.blobinfo import BlobInfoCache
 from engine.digest import Digest
 from engine.errors import EstibaError, Hint, InvalidInput, NotFound
 from engine.manifest import ImageConfig, ImageManifest, Index, load_json, parse
 from engine.reference import is_image_id_prefix, parse_reference
-from engine.store_records import RECORDS_VERSION, ImageRecord, assign_names
+from engine.store_records import (
+    RECORDS_VERSION,
+    ImageRecord,
+    StoreDamaged,
+    assign_names,
+    repaired_records,
+    strict_records,
+)
 from engine.store_transfer import StoreDestination, StoreSource
+from engine.store_verify import VerifiedStamps, hash_file, stamp_of
 
 __all__ = ["ImageRecord", "Store", "StoreDestination", "StoreSource", "default_root"]
 
@@ -48,6 +59,8 @@ class Store:
         self.blobs_dir = os.path.join(self.root, "blobs", "sha256")
         self.tmp_dir = os.path.join(self.root, "tmp")
         self.records_path = os.path.join(self.root, "images.json")
+        self._verified: VerifiedStamps | None = None
+        leftovers.sweep_store_tmp(self.tmp_dir)  # staging and spools of processes that were killed
         try:
             os.makedirs(self.blobs_dir, exist_ok=True)
             os.makedirs(self.tmp_dir, exist_ok=True)
@@ -65,15 +78,35 @@ class Store:
         finally:
             os.close(fd)
 
-    def images(self) -> list[ImageRecord]:
+    def _records_doc(self):
+        """The parsed images.json ({"images": []} when there is none yet); StoreDamaged when it is not JSON."""
         try:
             with open(self.records_path, "rb") as f:
-                doc = load_json(f.read(), self.records_path, 256 << 20)
+                return load_json(f.read(), self.records_path, 256 << 20)
         except FileNotFoundError:
-            return []
-        if not isinstance(doc, dict) or not isinstance(doc.get("images"), list):
-            raise EstibaError(f"{self.records_path} is damaged", Hint.CHECK_STORE)
-        return [ImageRecord(**rec) for rec in doc["images"]]
+            return {"images": []}
+        except InvalidInput:
+            raise StoreDamaged(f"the store's image list {self.records_path} is damaged (not JSON)") from None
+
+    def images(self) -> list[ImageRecord]:
+        return [ImageRecord(**fields) for fields in strict_records(self._records_doc(), self.records_path)]
+
+    def repair_records(self) -> list[str]:
+        """For `check`: drop damaged records (naming each), keeping the damaged file as images.json.damaged."""
+        with self.locked():
+            try:
+                doc = self._records_doc()
+            except StoreDamaged:
+                doc, said = {"images": []}, [f"{self.records_path} is not JSON: started an empty image list"]
+            else:
+                said = []
+            fields, repairs = repaired_records(doc, self.records_path)
+            said += repairs
+            if said:
+                shutil.copyfile(self.records_path, self.records_path + ".damaged")
+                self._write_records([ImageRecord(**f) for f in fields])
+                said.append(f"the damaged image list is kept as {self.records_path}.damaged")
+        return said
 
     def _write_records(self, records: list[ImageRecord]) -> None:
         data = json.dumps({"version": RECORDS_VERSION, "images": [asdict(r) for r in records]}, indent=1)
@@ -220,22 +253,21 @@ class Store:
         """Delete blobs no image references and stale staging areas. Returns (blobs, bytes) removed."""
         count = freed = 0
         with self.locked():
-            keep = self.referenced_blobs(self.images())
+            # by file name: a blob is kept whatever its digest's algorithm (blobs/sha256/ holds them all)
+            keep = {Digest(d).hex for d in self.referenced_blobs(self.images())}
             for name in os.listdir(self.blobs_dir):
-                if "sha256:" + name not in keep:
+                if name not in keep:
                     path = os.path.join(self.blobs_dir, name)
                     freed += os.path.getsize(path)
                     os.unlink(path)
                     count += 1
-            for name in os.listdir(self.tmp_dir):
-                pid = name.split("-", 1)[0]
-                if not (pid.isdigit() and _alive(int(pid))):
-                    shutil.rmtree(os.path.join(self.tmp_dir, name), ignore_errors=True)
+            leftovers.sweep_store_tmp(self.tmp_dir)  # only what dead processes left (a live one's spool stays)
         return count, freed
 
     def check(self) -> list[str]:
         """Verify every blob against its digest and every record's references. Returns the problems."""
-        problems: list[str] = []
+        problems: list[str] = [f"repaired: {line}" for line in self.repair_records()]
+        found: dict[str, tuple | None] = {}  # verified stamps (store_verify.py) of what was hashed here
         for name in sorted(os.listdir(self.blobs_dir)):
             path = os.path.join(self.blobs_dir, name)
             try:
@@ -243,12 +275,15 @@ class Store:
             except InvalidInput:
                 problems.append(f"stray file in blobs: {name}")
                 continue
-            hasher = digest.new_hasher()
-            with open(path, "rb") as f:
-                while chunk := f.read(4 << 20):
-                    hasher.update(chunk)
-            if hasher.hexdigest() != digest.hex:
+            before = os.stat(path)
+            if hash_file(path, digest):
+                if stamp_of(os.stat(path)) == stamp_of(before):
+                    found[name] = stamp_of(before)
+            else:
+                found[name] = None
                 problems.append(f"blob {name[:12]} is corrupt: its content does not match its digest")
+        with self.locked():
+            self.verified.record(found)
         for rec in self.images():
             try:
                 for digest in self._blobs_of(Digest(rec.digest)):
@@ -258,25 +293,23 @@ class Store:
                 problems.append(f"image {rec.hex[:12]}: {exc}")
         return problems
 
+    @property
+    def verified(self) -> VerifiedStamps:
+        """Which blob files were found good, and as what file (store_verify.py)."""
+        if self._verified is None:
+            self._verified = VerifiedStamps(self.root)
+        return self._verified
+
     # -- transfers ----------------------------------------------------------------------------------------
 
     def blob_info(self) -> BlobInfoCache:
         """What earlier copies learnt about compressed and uncompressed forms of layers (see blobinfo.py)."""
         return BlobInfoCache(os.path.join(self.root, BLOB_INFO_FILE))
 
-    def source(self, rec: ImageRecord, names: list[str] | None = None) -> StoreSource:
-        return StoreSource(self, rec, rec.names if names is None else names)
+    def source(self, rec: ImageRecord, names: list[str] | None = None, cancel=None) -> StoreSource:
+        """`cancel` (a CancelToken) stops the re-hashing of a blob that changed since it was verified."""
+        return StoreSource(self, rec, rec.names if names is None else names, cancel)
 
     def destination(self, names: list[str] | None = None) -> StoreDestination:
         """Where copies into the store go; `names` (tagged) replace the names the source gives."""
         return StoreDestination(self, names)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING
 from engine import media
 from engine.contract import CompressionPolicy, Destination, Source, SourceImage
 from engine.digest import Digest, sha256_digest
-from engine.errors import EstibaError, Hint, NotFound
+from engine.errors import EstibaError, Hint, NotFound, Unsupported
 from engine.formats.staging import Staging
 from engine.manifest import Descriptor, ImageConfig, ImageManifest, Index, parse
 from engine.progress import OnBytes
 from engine.reference import parse_reference
 from engine.store_records import ImageRecord, assign_names
+from engine.store_verify import ensure_sound, stamp_of
 
 if TYPE_CHECKING:
     from engine.store import Store
@@ -24,11 +25,13 @@ if TYPE_CHECKING:
 class StoreSource(Source):
     trusted = True  # blobs were verified on the way in; `estiba check` re-verifies
 
-    def __init__(self, store: Store, rec: ImageRecord, names: list[str]) -> None:
+    def __init__(self, store: Store, rec: ImageRecord, names: list[str], cancel=None) -> None:
         self.store = store
+        self.cancel = cancel
         self.rec = rec
         self.names = names
         self.description = f"image {rec.names[0] if rec.names else rec.hex[:12]}"
+        self._sound_blobs: set[str] = set()
 
     def images(self) -> list[SourceImage]:
         raw = self.store.read_blob(Digest(self.rec.digest))
@@ -37,14 +40,24 @@ class StoreSource(Source):
     def get_manifest(self, digest: Digest, size: int) -> bytes:
         return self.store.read_blob(digest)
 
+    def _sound(self, desc: Descriptor) -> str:
+        """The blob's path, once its size is the descriptor's and its bytes are known good (store_verify.py)."""
+        path = self.store.blob_path(desc.digest)
+        if desc.digest not in self._sound_blobs:
+            ensure_sound(self.store.verified, path, Digest(desc.digest), desc.size, self.description,
+                         self.cancel)
+            self._sound_blobs.add(desc.digest)
+        return path
+
     def open_blob(self, desc: Descriptor):
+        path = self._sound(desc)
         try:
-            return open(self.store.blob_path(desc.digest), "rb")
+            return open(path, "rb")
         except FileNotFoundError:
             raise NotFound(f"blob {desc.digest[:19]}… is missing from the store", Hint.CHECK_STORE) from None
 
     def blob_file(self, desc: Descriptor) -> tuple[str, int, int] | None:
-        path = self.store.blob_path(desc.digest)
+        path = self._sound(desc)
         try:
             return path, 0, os.path.getsize(path)
         except FileNotFoundError:
@@ -66,11 +79,16 @@ class StoreDestination(Destination):
         self.store = store
         self.names = names
         self.description = "the local store"
-        self.staging = Staging(store.tmp_dir, prefix=f"{os.getpid()}-")
+        self.staging = Staging(store.tmp_dir, prefix="")  # tmp/<pid>-…: swept once its process is gone
         self.pending: list[tuple[bytes, list[str], ImageConfig | None]] = []
         self.committed: list[ImageRecord] = []
 
     def has_blob(self, digest: Digest) -> bool:
+        # Asked about every blob before it is written (copy._already_there): refuse other algorithms up front,
+        # since records, check and prune name blobs by sha256 (issue 10 item 19).
+        if Digest(digest).algorithm != "sha256":
+            raise Unsupported(f"blob {digest[:19]}… uses a {Digest(digest).algorithm} digest; the local store "
+                              "keeps only sha256 blobs")
         return self.staging.has(digest) or self.store.has_blob(digest)
 
     def blob_size(self, digest: Digest) -> int:
@@ -122,6 +140,7 @@ class StoreDestination(Destination):
 
     def commit(self) -> None:
         new = [self._record(*p) for p in self.pending]
+        moved: dict[str, tuple | None] = {}
         with self.store.locked():
             for name in os.listdir(self.staging.dir):
                 if name.endswith(".part"):
@@ -130,6 +149,9 @@ class StoreDestination(Destination):
                 if not os.path.exists(target):
                     os.chmod(os.path.join(self.staging.dir, name), 0o444)
                     os.replace(os.path.join(self.staging.dir, name), target)
+                    moved[name] = stamp_of(os.stat(target))  # verified on the way in (staging.py)
+            if moved:
+                self.store.verified.record(moved)
             records = self.store.images()
             for rec in new:
                 # A blob seen as present before the lock may have been pruned meanwhile: check, under the lock.

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 
+from engine import leftovers
 from engine.digest import Digest
 
 CHUNK = 1 << 20
@@ -85,7 +86,10 @@ class Staging:
 
     def __init__(self, parent: str, prefix: str = ".estiba-tmp-") -> None:
         os.makedirs(parent, exist_ok=True)
-        self.dir = tempfile.mkdtemp(prefix=prefix, dir=parent)
+        # `<prefix><pid>-…`, locked while it lives: a later run sweeps those of dead processes (leftovers.py)
+        leftovers.sweep_beside(os.path.join(parent, "x"), prefix)
+        self.dir = tempfile.mkdtemp(prefix=prefix + leftovers.owner_tag(), dir=parent)
+        self._held = leftovers.hold_path(self.dir)
 
     def path(self, digest: Digest) -> str:
         return os.path.join(self.dir, digest.hex)
@@ -115,3 +119,6 @@ class Staging:
 
     def cleanup(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
+        held, self._held = self._held, None
+        if held is not None:
+            os.close(held)

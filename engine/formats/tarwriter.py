@@ -9,6 +9,7 @@ import tarfile
 import tempfile
 from collections.abc import Callable
 
+from engine import leftovers
 from engine.errors import InvalidInput
 
 REGULAR = tarfile.REGTYPE
@@ -139,8 +140,14 @@ def end_archive(fd: int) -> None:
 
 
 def open_beside(target: str) -> tuple[int, str]:
-    """A new temporary file in target's directory (same filesystem: the final rename is atomic)."""
-    return tempfile.mkstemp(prefix="." + os.path.basename(target) + "-", suffix=".tmp", dir=os.path.dirname(target))
+    """A new temporary file in target's directory (same filesystem: the final rename is atomic), named after
+    this process and locked while it is open; stale ones of dead processes writing the same target go first
+    (engine/leftovers.py)."""
+    prefix = "." + os.path.basename(target) + "-"
+    leftovers.sweep_beside(target, prefix, ".tmp")
+    fd, tmp = tempfile.mkstemp(prefix=prefix + leftovers.owner_tag(), suffix=".tmp", dir=os.path.dirname(target))
+    leftovers.hold(fd)
+    return fd, tmp
 
 
 def replace_atomically(target: str, write: Callable[[int], None], mode: int,

@@ -173,8 +173,10 @@ class Authenticator:
 
     # -- 401 handling -------------------------------------------------------------------------------------
 
-    def on_unauthorized(self, resp, scopes: tuple[str, ...]) -> tuple[str, ...] | None:
-        """After a 401: the scopes to retry the request with, or None when a retry cannot help."""
+    def on_unauthorized(self, resp, scopes: tuple[str, ...], sent: bool = True) -> tuple[str, ...] | None:
+        """After a 401: the scopes to retry the request with, or None when a retry cannot help. `sent`: the
+        refused request carried an Authorization header (parallel requests race: the challenge may have been
+        learnt from another thread's 401 after this one went out without credentials)."""
         challenges = parse_challenges(resp.headers.get("WWW-Authenticate", ""))
         bearer = next((c for c in challenges if c.scheme == "bearer" and c.realm), None)
         basic = next((c for c in challenges if c.scheme == "basic"), None)
@@ -183,7 +185,7 @@ class Authenticator:
             self.challenge = Challenge("bearer", {k: v for k, v in bearer.params.items()
                                                   if k in ("realm", "service")})
             wanted = merge_scopes(scopes, bearer.scopes)
-            if bearer.error == "invalid_token" or not had_token:
+            if bearer.error == "invalid_token" or not had_token or not sent:
                 self.drop(wanted)  # expired or revoked: fetch a new one
                 return wanted
             if wanted != merge_scopes(scopes):
@@ -193,7 +195,7 @@ class Authenticator:
             if self.challenge is None or self.challenge.scheme != "basic":
                 self.challenge = basic
                 return scopes if self.credentials else None
-            return None
+            return scopes if self.credentials and not sent else None
         return None
 
     # -- token endpoint -----------------------------------------------------------------------------------

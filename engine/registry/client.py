@@ -227,7 +227,7 @@ class RegistryClient:
                 tries = f" after {attempt + 1} attempts" if attempt else ""
                 raise TransportError(f"{what}: {exception_reason(exc)}{tries}") from None
             if resp.status_code == 401 and auth_tries < 2 and self.same_origin(resp.url or url):
-                new_scopes = self.auth.on_unauthorized(resp, scopes)
+                new_scopes = self.auth.on_unauthorized(resp, scopes, sent="Authorization" in hdrs)
                 if new_scopes is not None:
                     resp.close()
                     scopes = new_scopes

@@ -44,6 +44,7 @@ class RegistryDestination(Destination):
         self.repo = ref.path
         self.where = f"{client.registry}/{self.repo}"
         self.description = f"docker://{ref}"
+        self.peer = f"registry {client.registry}"  # what a stalled transfer waits for
         self.scopes = (repo_scope(self.repo, "pull", "push"),)
         self.uploader = Uploader(client, self.repo, self.where)
         self.tmpdir = tmpdir

@@ -32,6 +32,7 @@ class RegistrySource(Source):
         self.repo = ref.path
         self.scopes = (repo_scope(self.repo, "pull"),)
         self.description = f"docker://{ref}"
+        self.peer = f"registry {client.registry}"  # what a stalled transfer waits for
 
     @property
     def where(self) -> str:
@@ -135,13 +136,19 @@ class BlobStream(io.RawIOBase):
         return True
 
     def readinto(self, buf) -> int:
+        size = self._desc.size
         while True:
             try:
                 if self._resp is None:
                     self._open()
-                data = self._resp.raw.read(len(buf), decode_content=False)
-                if not data and 0 <= self.offset < self._desc.size:
-                    raise urllib3.exceptions.ProtocolError(f"body ended at byte {self.offset} of {self._desc.size}")
+                if 0 <= size <= self.offset:
+                    self._at_end()
+                    return 0
+                # Never more than the descriptor declares: a body that does not end is not read on.
+                want = len(buf) if size < 0 else min(len(buf), size - self.offset)
+                data = self._resp.raw.read(want, decode_content=False)
+                if not data and 0 <= self.offset < size:
+                    raise urllib3.exceptions.ProtocolError(f"body ended at byte {self.offset} of {size}")
             except (urllib3.exceptions.HTTPError, OSError, TransportError) as exc:
                 self._reconnect(exc)
                 continue
@@ -151,6 +158,19 @@ class BlobStream(io.RawIOBase):
             if n:
                 self._failures = 0
             return n
+
+    def _at_end(self) -> None:
+        """At the declared size: the body must end here (one byte more is an error, not more data)."""
+        if self._resp is None or self._resp.raw.length_remaining == 0:
+            return
+        try:
+            extra = self._resp.raw.read(1, decode_content=False)
+        except (urllib3.exceptions.HTTPError, OSError):
+            return  # cut right after the last byte: every byte we wanted arrived
+        if extra:
+            self._drop()
+            raise DigestMismatch(f"{self._what}: the registry sends more than the {self._desc.size} bytes the "
+                                 "manifest declares; refusing it")
 
     def _reconnect(self, exc: BaseException) -> None:
         self._drop()

@@ -47,8 +47,9 @@ class BlobData(Protocol):
 
 
 class FileRange:
-    """Bytes [offset, offset+size) of a file. on_bytes hears of each byte once as it is first read for sending
-    (a resent chunk or a restarted blob does not count twice)."""
+    """Bytes [offset, offset+size) of a file. on_bytes hears of each byte once, when the registry has accepted
+    it (the answer to its PATCH or PUT), not when it is queued in a socket buffer: a registry that dies stops
+    the count (issue 10 item 1). A resent chunk or a restarted blob does not count twice."""
 
     def __init__(self, path: str, offset: int, size: int, on_bytes: OnBytes = None) -> None:
         self.fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
@@ -56,14 +57,17 @@ class FileRange:
         self.size = size
         self._on_bytes = on_bytes
         self._high = 0
+        # told as each block is taken by the socket: a body that moves is not "waiting" (progress.py)
+        self.touch = getattr(on_bytes, "touch", None)
 
     def pread(self, offset: int, n: int) -> bytes:
-        data = os.pread(self.fd, n, self.offset + offset)
-        end = offset + len(data)
+        return os.pread(self.fd, n, self.offset + offset)
+
+    def accepted(self, end: int) -> None:
+        """The registry holds bytes [0, end)."""
         if self._on_bytes is not None and end > self._high:
             self._on_bytes(end - self._high)
             self._high = end
-        return data
 
     def close(self) -> None:
         os.close(self.fd)
@@ -146,6 +150,9 @@ class _Body:
             pos += len(block)
             yield block
             inflight.moved()  # sent: a cancel's watcher (inflight.py) lets a moving chunk finish
+            touch = getattr(self.data, "touch", None)
+            if touch is not None:
+                touch()
 
 
 def with_query(url: str, **params: str) -> str:
@@ -287,6 +294,9 @@ class Uploader:
                 ok = resp.status_code == 201 if final else resp.status_code in (201, 202, 204)
                 if ok:
                     self._advanced(sess, resp, end, digest)
+                    accepted = getattr(data, "accepted", None)
+                    if accepted is not None:
+                        accepted(end)
                     return
                 body_text = read_error_body(resp)
                 reason, wait = describe(resp, body_text), retry_after(resp)

@@ -34,7 +34,7 @@ def parse(rest: str) -> Location:
 def open_source(loc: Location, opening: Opening) -> Source:
     store = opening.the_store()
     rec = store.lookup(loc.path)
-    return store.source(rec, names_for(rec, loc.path) or rec.names[:1])
+    return store.source(rec, names_for(rec, loc.path) or rec.names[:1], cancel=opening.cancel)
 
 
 def open_destination(loc: Location, opening: Opening) -> Destination:

@@ -36,6 +36,7 @@ class ProgressSnapshot:
     blobs: tuple[BlobProgress, ...]
     message: str = ""
     sequence: int = 0
+    waiting: str = ""  # the peer a stalled blob waits for (engine WAITING events): shown instead of a speed
 
     @property
     def fraction(self) -> float | None:
@@ -59,6 +60,7 @@ class ProgressAggregator:
         self._samples: deque[tuple[float, int]] = deque()
         self._last_emit = float("-inf")
         self._message = ""
+        self._waiting: dict[str, str] = {}  # blob -> what it waits for, until it moves again
         self._sequence = 0
         self._dirty = False
 
@@ -86,7 +88,12 @@ class ProgressAggregator:
         if event.kind == ev.MESSAGE:
             self._message = event.text
             return
+        if event.kind == ev.WAITING:
+            self._waiting[event.blob] = event.text
+            return
         state = self._blobs.get(event.blob)
+        if event.kind != ev.READ or state is None or event.offset > state[0]:
+            self._waiting.pop(event.blob, None)
         if state is None:
             state = self._blobs[event.blob] = [0, event.total, RUNNING]
         if event.total >= 0:
@@ -118,7 +125,10 @@ class ProgressAggregator:
         speed = (self._moved - moved0) / (now - t0) if now - t0 >= 0.2 else 0.0
         done = sum(min(d, t) if t >= 0 else d for d, t, _ in self._blobs.values())
         total = sum(max(t, d) for d, t, _ in self._blobs.values())
+        waiting = next(iter(self._waiting.values()), "")
+        if waiting:
+            speed = 0.0  # no made-up speed while nothing moves
         eta = (total - done) / speed if speed > 0 and total >= done else None
         blobs = tuple(BlobProgress(b, d, t, s) for b, (d, t, s) in self._blobs.items())
         self._sequence += 1
-        return ProgressSnapshot(done, total, speed, eta, blobs, self._message, self._sequence)
+        return ProgressSnapshot(done, total, speed, eta, blobs, self._message, self._sequence, waiting)

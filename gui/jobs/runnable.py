@@ -67,12 +67,11 @@ class JobRunnable(QRunnable):
         aggregator = ProgressAggregator(lambda snap: signals.progress.emit((*key, snap)), self.interval)
         try:
             result = self.work(Progress(aggregator, self.token))
-        except Cancelled:
-            aggregator.flush()
-            signals.cancelled.emit(key)
         except BaseException as exc:  # noqa: BLE001 - every failure becomes a row message, never a crash
             aggregator.flush()
-            if self.token.cancelled and isinstance(exc, EstibaError | OSError):
+            # Cancelled only when somebody cancelled: the engine also stops a job's other layers when one fails
+            # (token.stop()), and that failure is what the row must say (issue 10 item 1).
+            if self.token.requested and isinstance(exc, Cancelled | EstibaError | OSError):
                 signals.cancelled.emit(key)  # an error caused by stopping half-way is still a cancel
             else:
                 signals.failed.emit((*key, describe(exc)))

@@ -7,7 +7,7 @@ model is never reset on progress.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QModelIndex, Qt
 
 from gui import humanize
 from gui.icons import icon
@@ -179,6 +179,9 @@ class TransfersModel(QAbstractItemModel):
             if col == COL_PROGRESS:
                 return progress_text(snap.done, snap.total, job.state)
             if col == COL_SPEED:
+                if job.state == states.RUNNING and snap.waiting:
+                    return QCoreApplication.translate("TransfersModel", "waiting for %1").replace("%1",
+                                                                                                snap.waiting)
                 return humanize.speed(snap.speed) if job.state == states.RUNNING and snap.speed > 0 else ""
             if col == COL_ETA:
                 return humanize.duration(snap.eta) if job.state == states.RUNNING and snap.eta is not None else ""

@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("check", help="verify every blob and image record in the store")
     sub.add_parser("prune", help="remove blobs that no image uses")
+    from cli import registry_verbs
+
+    registry_verbs.add_parsers(sub)  # inspect TRANSPORT:REF, list-tags, catalog, delete, sync; copy's flags
     return p
 
 
@@ -141,9 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     from engine.errors import EstibaError
 
     try:
-        from cli import commands
+        from cli import commands, registry_verbs
 
-        return getattr(commands, "cmd_" + args.command)(args) or 0
+        verb = registry_verbs.handler(args) or getattr(commands, "cmd_" + args.command.replace("-", "_"))
+        return verb(args) or 0
     except EstibaError as exc:
         _error(str(exc))
     except KeyboardInterrupt:

@@ -11,7 +11,9 @@ import json
 import sys
 from collections.abc import Callable
 
-PARTIAL_EXIT = 1  # the JSON printed is incomplete (the registry's listing broke off); errors are 125
+PARTIAL_EXIT = 1
+SIDE_FLAGS = ("src_creds", "dest_creds", "src_tls_verify", "dest_tls_verify", "copy_all", "dest_compress_format",
+              "preserve_digests")  # the JSON printed is incomplete (the registry's listing broke off); errors are 125
 
 
 def _bool(text: str) -> bool:
@@ -100,6 +102,8 @@ def handler(args) -> Callable | None:
         if _is_location(args.image) or args.raw or args.config:
             return cmd_inspect
         return None
+    if args.command == "copy" and any(getattr(args, flag, None) not in (None, False) for flag in SIDE_FLAGS):
+        return cmd_copy_sides
     return {"list-tags": cmd_list_tags, "catalog": cmd_catalog, "delete": cmd_delete,
             "sync": _sync}.get(args.command)
 
@@ -269,4 +273,35 @@ def cmd_delete(args) -> int:
     finally:
         client.close()
     print(f"Deleted {ref.name}@{deleted} (tags that went with it: {shown})")
+    return 0
+
+
+def cmd_copy_sides(args) -> int:
+    """copy with skopeo's per-side flags: each side's access, then the copy (engine/copy_sides.py)."""
+    from dataclasses import replace
+
+    from cli import commands
+    from engine.copy_sides import copy_with_sides
+    from engine.errors import EstibaError
+    from engine.progress import Progress
+
+    if args.dest_compress_format and args.compress and args.dest_compress_format != args.compress:
+        raise EstibaError("--compress and --dest-compress-format disagree; give one of them")
+    base = commands._options(args)
+    if args.copy_all:
+        base = replace(base, all_platforms=True)
+    if args.dest_compress_format:
+        base = replace(base, compress=args.dest_compress_format)
+    src = replace(base, tls_verify=base.tls_verify if args.src_tls_verify is None else args.src_tls_verify,
+                  credentials=credentials(args.src_creds, "--src-creds") or base.credentials)
+    dest = replace(base, tls_verify=base.tls_verify if args.dest_tls_verify is None else args.dest_tls_verify,
+                   credentials=credentials(args.dest_creds, "--dest-creds") or base.credentials)
+    bar = commands.TerminalProgress()
+    if args.quiet:
+        bar.enabled = False
+    try:
+        copy_with_sides(commands._store(args), args.source, args.destination, src, dest, Progress(bar),
+                        preserve_digests=args.preserve_digests)
+    finally:
+        bar.finish()
     return 0

@@ -34,6 +34,17 @@ def add_parser(sub, access_flags, parse_bool) -> None:
     access_flags(s, existing={"--tls-verify", "--creds"})
 
 
+def _locations_file(args) -> str | None:
+    """Beside the store (--store, $ESTIBA_STORE or the default), without creating the store for it."""
+    import os
+
+    from engine.registry.blob_locations import FILE_NAME
+    from engine.store import default_root
+
+    root = args.store or os.environ.get("ESTIBA_STORE") or default_root()
+    return os.path.join(root, FILE_NAME)
+
+
 def cmd_sync(args) -> int:
     from cli.progress import TerminalProgress
     from cli.registry_verbs import credentials
@@ -60,7 +71,8 @@ def cmd_sync(args) -> int:
     opts = sync.SyncOptions(dest_access=dst, all_platforms=args.sync_all,
                             platform=Platform.parse(args.platform) if args.platform else None, jobs=args.jobs,
                             layers=args.layer_jobs, compress=args.dest_compress_format,
-                            manifest_format=args.manifest_format, keep_going=args.keep_going)
+                            manifest_format=args.manifest_format, keep_going=args.keep_going,
+                            locations_file=_locations_file(args))
 
     def report(res: sync.ItemResult) -> None:
         if args.quiet and res.status != sync.FAILED:

@@ -157,3 +157,38 @@ def raw_manifest(text: str, **open_kwargs) -> bytes:
         raise InvalidInput(f"{text!r} names no transport; write docker://HOST/REPO:TAG, oci-archive:PATH, ...")
     with transports.open_source(loc, **open_kwargs) as source:
         return top_manifest(source)[0]
+
+
+@dataclass
+class TagSummary:
+    """One row of a registry browser: what a tag points at, read without pulling."""
+
+    digest: str
+    platforms: list[str]
+    size: int  # compressed layers of the platform shown (the host's, else the first)
+    created: str | None
+    labels: dict
+
+
+def summarize(text: str, **open_kwargs) -> TagSummary:
+    """The summary of `docker://HOST/REPO:TAG` (or any transport). An index without the host's platform is
+    summarized by its first platform instead of failing."""
+    from engine import transports
+
+    loc = transports.parse_location(text)
+    if loc is None:
+        raise InvalidInput(f"{text!r} names no transport")
+    with transports.open_source(loc, **open_kwargs) as source:
+        raw, _digest = top_manifest(source)
+        platform = None
+        top = parse(raw, f"manifest of {source.description}")
+        if isinstance(top, Index):
+            offered = [d.platform for d in top.manifests if d.platform is not None and d.platform.os != "unknown"]
+            if offered and platforms.choose(offered, platforms.host()) is None:
+                platform = offered[0]
+        result = inspect_source(source, platform=platform)
+    cfg = result.config.doc.get("config") if isinstance(result.config.doc.get("config"), dict) else {}
+    shown = [p.platform for p in result.platforms if p.platform != "unknown/unknown"] or \
+        [str(result.config.platform)]
+    return TagSummary(str(result.top_digest), shown, result.layers_size(), result.config.created,
+                      dict(cfg.get("Labels") or {}))

@@ -66,6 +66,7 @@ class SyncOptions:
     manifest_format: str | None = None
     tmpdir: str | None = None
     keep_going: bool = True  # one image failing does not stop the others
+    locations_file: str | None = None  # blob locations kept between runs (engine/registry/blob_locations.py)
 
 
 @dataclass
@@ -297,6 +298,10 @@ def run(items: list[SyncItem], opts: SyncOptions | None = None, progress: Progre
     keep_going is False); a cancel stops everything and raises Cancelled."""
     opts = opts or SyncOptions()
     progress = progress or Progress()
+    if opts.locations_file:
+        from engine.registry import blob_locations
+
+        blob_locations.load(opts.locations_file)
     uploads = _Uploads()
     summary = SyncSummary()
     started = time.monotonic()
@@ -331,6 +336,8 @@ def run(items: list[SyncItem], opts: SyncOptions | None = None, progress: Progre
             except Cancelled:
                 cancelled = True
     summary.seconds = time.monotonic() - started
+    if opts.locations_file:
+        blob_locations.save(opts.locations_file)
     if cancelled or progress.cancel.cancelled:
         raise Cancelled(f"sync cancelled after {summary.count(COPIED)} copied image(s); a rerun copies only what "
                         "is missing")

@@ -200,3 +200,18 @@ def test_a_failing_image_does_not_stop_the_others(registry, tmp_path):
     by_status = {r.item.source.rsplit(":", 1)[1]: r for r in summary.results}
     assert by_status["v1"].status == COPIED and by_status["nope"].status == FAILED
     assert "manifest unknown" in by_status["nope"].error
+
+
+def test_separate_runs_mount_what_an_earlier_run_sent(registry, fault_proxy, tmp_path):
+    """One process per repository (skopeo's `--src docker` use): the blob locations kept beside the store let
+    the second run mount the shared base instead of uploading it again."""
+    src, dst = registry(), registry()
+    built = fill(src, tmp_path, {"r/one": ["v1"], "r/two": ["v1"]})
+    hexpart = built["r/one:v1"].layers[0].digest.split(":")[1]
+    proxy = fault_proxy(dst)
+    estiba(tmp_path / "store", "sync", "--src", "docker", "--dest", "docker", src.ref("r/one"), f"{proxy.host}/m")
+    proxy.clear()
+    estiba(tmp_path / "store", "sync", "--src", "docker", "--dest", "docker", src.ref("r/two"), f"{proxy.host}/m")
+    assert not [s for s in proxy.seen("PUT", "/blobs/uploads/") if hexpart in s.path]
+    assert [s.status for s in proxy.seen("POST", "mount=") if hexpart in s.path] == [201]
+    assert (tmp_path / "store" / "blob-locations.json").is_file()

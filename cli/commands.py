@@ -9,11 +9,12 @@ import sys
 from cli.progress import TerminalProgress, human_bytes
 from engine import operations
 from engine.contract import CopiedImage
+from engine.dates import format_created
 from engine.errors import EstibaError
 from engine.platform import Platform
 from engine.progress import Progress
 from engine.reference import parse_reference
-from engine.store import ImageRecord, Store, format_created
+from engine.store import ImageRecord, Store
 
 
 def _store(args) -> Store:

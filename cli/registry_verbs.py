@@ -134,9 +134,14 @@ def credentials(text: str | None, flag: str = "--creds") -> tuple[str, str] | No
     return user, secret
 
 
-def access(args) -> dict:
-    return {"tls_verify": args.tls_verify, "retry_times": args.retry_times,
-            "credentials": credentials(args.creds), "authfile": args.authfile}
+def options(args):
+    """The registry access flags as the engine's TransferOptions (--platform too, where the verb has it)."""
+    from engine.options import TransferOptions
+    from engine.platform import Platform
+
+    return TransferOptions(tls_verify=args.tls_verify, retry_times=args.retry_times,
+                           credentials=credentials(args.creds), authfile=args.authfile,
+                           platform=Platform.parse(args.platform) if getattr(args, "platform", None) else None)
 
 
 def _print_json(doc) -> None:
@@ -156,7 +161,6 @@ def _render(template: str, doc) -> str:
 def cmd_inspect(args) -> int:
     from engine import inspect_remote
     from engine.errors import EstibaError
-    from engine.platform import Platform
 
     text = args.image
     if not _is_location(text):
@@ -171,17 +175,15 @@ def cmd_inspect(args) -> int:
         manifest = store.image_manifest(rec)
         _print_json(store.config_of(rec, manifest).doc)
         return 0
-    platform = Platform.parse(args.platform) if getattr(args, "platform", None) else None
     fmt = getattr(args, "remote_format", None) or getattr(args, "format", None)
     fmt = fmt if isinstance(fmt, str) and fmt not in ("json", "") else None
     if args.raw and not args.config:
         if fmt:
             raise EstibaError("--raw prints the manifest as it is; it cannot be combined with --format")
-        sys.stdout.buffer.write(inspect_remote.raw_manifest(text, **access(args)))
+        sys.stdout.buffer.write(inspect_remote.raw_manifest(text, options(args)))
         sys.stdout.flush()
         return 0
-    result = inspect_remote.inspect_location(text, platform=platform, repo_tags=not (args.no_tags or args.config),
-                                             **access(args))
+    result = inspect_remote.inspect_location(text, options(args), repo_tags=not (args.no_tags or args.config))
     if args.config:
         if args.raw:
             sys.stdout.buffer.write(result.config.raw)
@@ -208,6 +210,7 @@ def _repository(text: str):
 
 
 def cmd_list_tags(args) -> int:
+    from engine import remote
     from engine.errors import InvalidInput
     from engine.registry import browse
 
@@ -216,7 +219,7 @@ def cmd_list_tags(args) -> int:
         raise InvalidInput(f"{args.repository}: name a repository without a tag or digest")
     if args.page_size is not None and args.page_size < 1:
         raise InvalidInput("--page-size must be at least 1")
-    client = browse.open_client(ref.domain, repo=ref.path, **access(args))
+    client = remote.open_client(ref.domain, ref.path, options(args))
     try:
         listing = browse.list_tags(client, ref.path, page_size=args.page_size)
     finally:
@@ -229,6 +232,7 @@ def cmd_list_tags(args) -> int:
 
 
 def cmd_catalog(args) -> int:
+    from engine import remote
     from engine.errors import InvalidInput
     from engine.registry import browse
 
@@ -237,7 +241,7 @@ def cmd_catalog(args) -> int:
         raise InvalidInput(f"{args.registry!r}: name a registry (HOST[:PORT]), not a repository")
     if args.page_size is not None and args.page_size < 1:
         raise InvalidInput("--page-size must be at least 1")
-    client = browse.open_client(registry, **access(args))
+    client = remote.open_client(registry, "", options(args))
     try:
         listing = browse.catalog(client, page_size=args.page_size)
     finally:
@@ -254,11 +258,12 @@ def cmd_catalog(args) -> int:
 
 
 def cmd_delete(args) -> int:
+    from engine import remote
     from engine.errors import Cancelled
     from engine.registry import browse
 
     ref = _repository(args.reference)
-    client = browse.open_client(ref.domain, repo=ref.path, **access(args))
+    client = remote.open_client(ref.domain, ref.path, options(args))
     try:
         target = ref.digest or ref.tag or "latest"
         head = browse.head_manifest(client, ref.path, target)
@@ -287,6 +292,9 @@ def cmd_copy_sides(args) -> int:
 
     if args.dest_compress_format and args.compress and args.dest_compress_format != args.compress:
         raise EstibaError("--compress and --dest-compress-format disagree; give one of them")
+    if args.preserve_digests and (args.manifest_format or (args.dest_compress_format or args.compress or "none")
+                                  != "none"):
+        raise EstibaError("--preserve-digests cannot be combined with --format or a compression change")
     base = commands._options(args)
     if args.copy_all:
         base = replace(base, all_platforms=True)

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from engine import transports
 from engine.contract import CopiedImage, Destination, Source
-from engine.copy import copy
+from engine.copy import CopyOptions, copy
 from engine.digest import sha256_digest
 from engine.errors import InvalidInput, Unsupported
-from engine.operations import TransferOptions, names_for
+from engine.options import TransferOptions
 from engine.progress import Progress
-from engine.reference import parse_reference
 from engine.store import Store
 
 
@@ -21,8 +20,7 @@ class _Preserving(Destination):
     def __init__(self, inner: Destination, source: _Recording) -> None:
         self.inner = inner
         self.source = source
-        for attr in ("description", "families", "accepts_index", "multi_image", "compression", "verify_diff_ids",
-                     "uploads"):
+        for attr in ("description", "families", "accepts_index", "multi_image", "compression", "uploads"):
             setattr(self, attr, getattr(inner, attr))
 
     def has_blob(self, digest):
@@ -54,7 +52,7 @@ class _Preserving(Destination):
     def _check(self, raw: bytes) -> None:
         digest = sha256_digest(raw)
         if digest not in self.source.offered:
-            raise Unsupported(f"--preserve-digests: copying to {self.inner.description} would change a manifest "
+            raise Unsupported(f"keeping the digests: copying to {self.inner.description} would change a manifest "
                               f"(to {digest[:19]}…: a format or compression conversion); nothing was written")
 
     def commit(self) -> None:
@@ -97,28 +95,19 @@ def copy_with_sides(store: Store, source_text: str, dest_text: str, src_opts: Tr
                     dest_opts: TransferOptions, progress: Progress | None = None, *,
                     preserve_digests: bool = False) -> list[CopiedImage]:
     """`copy SOURCE DESTINATION` where each side is reached with its own options; a bare name is the store.
-    Platform, parallelism and conversions come from dest_opts."""
+    Platform, parallelism and conversions come from dest_opts. preserve_digests: refuse (before anything is
+    committed) a copy that would change any manifest."""
     progress = progress or Progress()
     if preserve_digests and (dest_opts.manifest_format or dest_opts.compress not in (None, "none")):
-        raise InvalidInput("--preserve-digests cannot be combined with --format or a compression change")
-    src_loc = transports.parse_location(source_text)
-    dst_loc = transports.parse_location(dest_text)
-    if src_loc is None:
-        rec = store.lookup(source_text)
-        source: Source = store.source(rec, names_for(rec, source_text) or rec.names[:1])
-    else:
-        source = transports.open_source(src_loc, **src_opts.source_kwargs(store, progress))
+        raise InvalidInput("keeping the digests rules out a manifest format or compression change")
+    src_loc = transports.locate(source_text, transports.STORE)
+    dst_loc = transports.locate(dest_text, transports.STORE)
+    source = transports.open_source(src_loc, transports.Opening(src_opts, store.tmp_dir, progress.cancel, store))
     recording = _Recording(source)
     with recording:
-        if dst_loc is None:
-            name = parse_reference(dest_text)
-            if name.digest:
-                raise InvalidInput("a store name cannot hold a digest; give a tag")
-            dest: Destination = store.destination()
-            names: list[str] | None = [name.tagged]
-        else:
-            dest = transports.open_destination(dst_loc, **dest_opts.dest_kwargs(store, progress))
-            names = None
+        dest = transports.open_destination(dst_loc, transports.Opening(dest_opts, store.tmp_dir, progress.cancel,
+                                                                       store))
         if preserve_digests:
             dest = _Preserving(dest, recording)
-        return copy(recording, dest, dest_opts.copy_options(store, progress, names))
+        return copy(recording, dest, CopyOptions(dest_opts.platform, dest_opts.all_platforms, dest_opts.parallel,
+                                                 None, progress, store.blob_info()))

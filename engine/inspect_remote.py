@@ -12,9 +12,12 @@ from engine import platform as platforms
 from engine.contract import Source
 from engine.copy import read_verified
 from engine.digest import Digest, check, sha256_digest
-from engine.errors import InvalidInput, Unsupported
+from engine.errors import Hint, InvalidInput, Unsupported
 from engine.manifest import MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, ImageConfig, ImageManifest, Index, parse
+from engine.options import TransferOptions
 from engine.platform import Platform
+
+DEFAULTS = TransferOptions()
 
 
 @dataclass
@@ -105,7 +108,7 @@ def inspect_source(source: Source, *, name: str = "", repo_tags: list[str] | Non
         chosen = platforms.choose([d.platform for d in children], want)
         if chosen is None:
             raise Unsupported(f"{source.description} has no image for platform {want} (it has: "
-                              f"{', '.join(p.platform for p in offered) or 'none'}); choose one with --platform")
+                              f"{', '.join(p.platform for p in offered) or 'none'})", Hint.CHOOSE_PLATFORM)
         desc = children[chosen]
         child_raw = source.get_manifest(desc.digest, desc.size)
         check("manifest", desc.digest, desc.size, sha256_digest(child_raw), len(child_raw))
@@ -124,19 +127,32 @@ def raw_config(source: Source, platform: Platform | None = None) -> bytes:
     return inspect_source(source, platform=platform).config.raw
 
 
-def inspect_location(text: str, *, platform: Platform | None = None, repo_tags: bool = True,
-                     tls_verify: bool | None = None, retry_times: int = 3,
-                     credentials: tuple[str, str] | None = None, authfile: str | None = None, tmpdir: str | None = None,
-                     cancel=None) -> Inspection:
-    """Inspect `transport:...` text. For docker:// the name is host/repo and RepoTags lists the repository's
-    tags (one more request per page, as skopeo does; repo_tags=False skips it)."""
+def _open(text: str, options: TransferOptions, tmpdir: str | None, cancel):
     from engine import transports
 
     loc = transports.parse_location(text)
     if loc is None:
         raise InvalidInput(f"{text!r} names no transport; write docker://HOST/REPO:TAG, oci-archive:PATH, ...")
-    with transports.open_source(loc, tmpdir=tmpdir, tls_verify=tls_verify, retry_times=retry_times,
-                                credentials=credentials, authfile=authfile, cancel=cancel) as source:
+    if loc.transport == transports.DOCKER and options.credentials is None:
+        from dataclasses import replace
+
+        from engine import remote
+        from engine.registry import parse_registry_reference
+
+        ref = parse_registry_reference(loc.path)
+        options = replace(options, credentials=remote.credentials_for(ref.domain, ref.path, options))
+    return loc, transports.open_source(loc, transports.Opening(options, tmpdir, cancel))
+
+
+def inspect_location(text: str, options: TransferOptions = DEFAULTS, *, repo_tags: bool = True,
+                     tmpdir: str | None = None, cancel=None) -> Inspection:
+    """Inspect `transport:...` text (an index: options.platform, else the host's). For docker:// the name is
+    host/repo and RepoTags lists the repository's tags (one more request per page, as skopeo does;
+    repo_tags=False skips it)."""
+    from engine import transports
+
+    loc, source = _open(text, options, tmpdir, cancel)
+    with source:
         name, tags = "", []
         client = getattr(source, "client", None)
         if loc.transport == transports.DOCKER and client is not None:
@@ -145,17 +161,14 @@ def inspect_location(text: str, *, platform: Platform | None = None, repo_tags: 
             name = f"{client.registry}/{source.repo}"
             if repo_tags:
                 tags = browse.list_tags(client, source.repo).names
-        return inspect_source(source, name=name, repo_tags=tags, platform=platform)
+        return inspect_source(source, name=name, repo_tags=tags, platform=options.platform)
 
 
-def raw_manifest(text: str, **open_kwargs) -> bytes:
+def raw_manifest(text: str, options: TransferOptions = DEFAULTS, *, tmpdir: str | None = None,
+                 cancel=None) -> bytes:
     """The manifest or index `text` names, byte-exact (skopeo inspect --raw)."""
-    from engine import transports
-
-    loc = transports.parse_location(text)
-    if loc is None:
-        raise InvalidInput(f"{text!r} names no transport; write docker://HOST/REPO:TAG, oci-archive:PATH, ...")
-    with transports.open_source(loc, **open_kwargs) as source:
+    _loc, source = _open(text, options, tmpdir, cancel)
+    with source:
         return top_manifest(source)[0]
 
 
@@ -170,15 +183,11 @@ class TagSummary:
     labels: dict
 
 
-def summarize(text: str, **open_kwargs) -> TagSummary:
+def summarize(text: str, options: TransferOptions = DEFAULTS, *, cancel=None) -> TagSummary:
     """The summary of `docker://HOST/REPO:TAG` (or any transport). An index without the host's platform is
     summarized by its first platform instead of failing."""
-    from engine import transports
-
-    loc = transports.parse_location(text)
-    if loc is None:
-        raise InvalidInput(f"{text!r} names no transport")
-    with transports.open_source(loc, **open_kwargs) as source:
+    _loc, source = _open(text, options, None, cancel)
+    with source:
         raw, _digest = top_manifest(source)
         platform = None
         top = parse(raw, f"manifest of {source.description}")

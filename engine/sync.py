@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from engine import platform as platforms
 from engine.contract import Destination, Source, SourceImage
@@ -23,6 +23,7 @@ from engine.copy import CopyOptions, copy
 from engine.digest import Digest, sha256_digest
 from engine.errors import Cancelled, EstibaError, NotFound
 from engine.manifest import Index, parse
+from engine.options import TransferOptions
 from engine.platform import Platform
 from engine.progress import Progress
 
@@ -132,8 +133,7 @@ class _SharedDestination(Destination):
         self.cancel = cancel
         self.host = inner.client.host
         self.claimed: set[tuple[str, str]] = set()
-        for attr in ("description", "families", "accepts_index", "multi_image", "compression", "verify_diff_ids",
-                     "uploads"):
+        for attr in ("description", "families", "accepts_index", "multi_image", "compression", "uploads"):
             setattr(self, attr, getattr(inner, attr))
 
     def has_blob(self, digest: Digest) -> bool:
@@ -265,16 +265,18 @@ def _copy_one(item: SyncItem, opts: SyncOptions, progress: Progress, uploads: _U
     src_loc = transports.parse_location(item.source)
     dst_loc = transports.parse_location(item.dest)
     a, d = item.src_access, opts.dest_access
-    source = transports.open_source(src_loc, tmpdir=opts.tmpdir, tls_verify=a.tls_verify, retry_times=a.retry_times,
-                                    credentials=a.credentials, authfile=a.authfile, cancel=progress.cancel)
+    src_opts = TransferOptions(platform=opts.platform, all_platforms=opts.all_platforms, parallel=opts.layers,
+                               tls_verify=a.tls_verify, retry_times=a.retry_times, credentials=a.credentials,
+                               authfile=a.authfile)
+    dest_opts = replace(src_opts, compress=opts.compress, manifest_format=opts.manifest_format,
+                        tls_verify=d.tls_verify, retry_times=d.retry_times, credentials=d.credentials,
+                        authfile=d.authfile)
+    source = transports.open_source(src_loc, transports.Opening(src_opts, opts.tmpdir, progress.cancel))
     with source:
         images = source.images()
         if dst_loc.transport == transports.DIR:
             os.makedirs(os.path.dirname(os.path.abspath(dst_loc.path)), exist_ok=True)
-        dest = transports.open_destination(dst_loc, compress=opts.compress, manifest_format=opts.manifest_format,
-                                           tls_verify=d.tls_verify, retry_times=d.retry_times,
-                                           credentials=d.credentials, authfile=d.authfile,
-                                           parallel_hint=opts.layers, tmpdir=opts.tmpdir, cancel=progress.cancel)
+        dest = transports.open_destination(dst_loc, transports.Opening(dest_opts, opts.tmpdir, progress.cancel))
         try:
             want = expected_digest(images[0].manifest, opts.all_platforms, opts.platform) if len(images) == 1 \
                 else None

@@ -35,18 +35,21 @@ def _suffix(full_name: str, scoped: bool) -> str:
 
 def _check_kinds(src_kind: str, dest_kind: str) -> None:
     if src_kind not in SOURCE_KINDS:
-        raise InvalidInput(f"--src {src_kind!r}: use docker, dir or yaml")
+        raise InvalidInput(f"a sync source of kind {src_kind!r}: use docker, dir or yaml")
     if dest_kind not in DEST_KINDS:
-        raise InvalidInput(f"--dest {dest_kind!r}: use docker or dir")
+        raise InvalidInput(f"a sync destination of kind {dest_kind!r}: use docker or dir")
     if src_kind == "dir" and dest_kind == "dir":
         raise InvalidInput("a sync from dir to dir is not supported (as with skopeo): copy the directory")
 
 
 def repo_tags(registry: str, repo: str, access: Access, cancel=None) -> list[str]:
+    from engine import remote
+    from engine.options import TransferOptions
     from engine.registry import browse
 
-    client = browse.open_client(registry, repo=repo, tls_verify=access.tls_verify, retry_times=access.retry_times,
-                                credentials=access.credentials, authfile=access.authfile, cancel=cancel)
+    options = TransferOptions(tls_verify=access.tls_verify, retry_times=access.retry_times,
+                              credentials=access.credentials, authfile=access.authfile)
+    client = remote.open_client(registry, repo, options, cancel=cancel)
     try:
         listing = browse.list_tags(client, repo)
     finally:

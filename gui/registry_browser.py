@@ -41,10 +41,16 @@ SESSION_CACHE: dict[tuple[str, str, str], object] = {}  # (registry, repo, tag) 
 DETAIL_BATCH = 40  # rows whose details are asked for at once
 
 
-def _client(registry: str, tls_verify: bool | None):
-    from engine.registry import browse
+def _options(tls_verify: bool | None):
+    from engine.options import TransferOptions
 
-    return browse.open_client(registry, tls_verify=tls_verify)
+    return TransferOptions(tls_verify=tls_verify)
+
+
+def _client(registry: str, tls_verify: bool | None, repo: str = ""):
+    from engine import remote
+
+    return remote.open_client(registry, repo, _options(tls_verify))
 
 
 def fetch_catalog(registry: str, tls_verify: bool | None):
@@ -60,7 +66,7 @@ def fetch_catalog(registry: str, tls_verify: bool | None):
 def fetch_tags(registry: str, repo: str, tls_verify: bool | None):
     from engine.registry import browse
 
-    client = _client(registry, tls_verify)
+    client = _client(registry, tls_verify, repo)
     try:
         return browse.list_tags(client, repo)
     finally:
@@ -70,13 +76,13 @@ def fetch_tags(registry: str, repo: str, tls_verify: bool | None):
 def fetch_summary(registry: str, repo: str, tag: str, tls_verify: bool | None):
     from engine.inspect_remote import summarize
 
-    return summarize(f"docker://{registry}/{repo}:{tag}", tls_verify=tls_verify)
+    return summarize(f"docker://{registry}/{repo}:{tag}", _options(tls_verify))
 
 
 def fetch_inspection(registry: str, repo: str, tag: str, tls_verify: bool | None) -> dict:
     from engine.inspect_remote import inspect_location
 
-    result = inspect_location(f"docker://{registry}/{repo}:{tag}", tls_verify=tls_verify, repo_tags=False)
+    result = inspect_location(f"docker://{registry}/{repo}:{tag}", _options(tls_verify), repo_tags=False)
     return {"overview": result.as_skopeo_json(), "manifest": result.top.decode("utf-8", "replace"),
             "config": result.config.doc, "history": result.config.doc.get("history") or []}
 
@@ -270,7 +276,9 @@ class RegistryBrowser(QDialog):
     def _on_repos_failed(self, gen: int, failure: Failure) -> None:
         if gen != self._generation:
             return
-        if failure.kind == "CatalogUnavailable":
+        from engine.registry.browse import CatalogUnavailable
+
+        if failure.is_a(CatalogUnavailable):
             self._say(self.tr("This registry does not list its repositories: type a repository name below."))
             self.repo_edit.setFocus()
         else:

@@ -18,14 +18,16 @@ import urllib3
 from engine import media
 from engine.digest import Digest
 from engine.errors import InvalidInput, NotFound, Unsupported
+from engine.options import TransferOptions
 from engine.reference import Reference
 from engine.registry.auth import repo_scope
-from engine.registry.client import RegistryClient, TransportError, exception_reason, lookup_credentials
+from engine.registry.client import RegistryClient, TransportError, exception_reason
 from engine.registry.errors import Denied, RegistryError, Unauthorized, describe, error_codes, read_error_body
 
 MAX_LIST_BYTES = 10 << 20  # all pages of one listing together
 MAX_PAGES = 100_000
 CATALOG_SCOPE = "registry:catalog:*"
+DEFAULTS = TransferOptions()
 
 
 @dataclass
@@ -57,14 +59,12 @@ class TagMoved(InvalidInput):
     """The tag points at another manifest than the one the user saw: nothing was deleted."""
 
 
-def open_client(registry: str, *, repo: str = "", tls_verify: bool | None = None, retry_times: int = 3,
-                credentials: tuple[str, str] | None = None, authfile: str | None = None,
-                cancel=None) -> RegistryClient:
-    """A pinged client for `registry`; credentials as for pulls (explicit, else looked up, else anonymous)."""
-    creds = credentials if credentials is not None else lookup_credentials(
-        f"{registry}/{repo}" if repo else registry, authfile)
-    client = RegistryClient(registry, tls_verify=tls_verify, retry_times=retry_times, credentials=creds,
-                            cancel=cancel)
+def open_client(registry: str, options: TransferOptions = DEFAULTS, *,
+                credentials: tuple[str, str] | None = None, cancel=None) -> RegistryClient:
+    """A pinged client for `registry` with exactly these credentials (None: anonymous). Stored logins are
+    looked up by the caller (engine/remote.py), as for pulls."""
+    client = RegistryClient(registry, tls_verify=options.tls_verify, retry_times=options.retry_times,
+                            credentials=credentials, cancel=cancel)
     try:
         client.ping()
     except BaseException:

@@ -16,7 +16,7 @@ import pytest
 from engine.errors import NotFound
 from engine.reference import parse_reference
 from engine.registry import browse
-from tests.engine.cli_helpers import assert_one_line_error, estiba
+from tests.cli.cli_helpers import assert_one_line_error, estiba
 from tests.fixtures.images import write_oci_layout
 from tests.registry.conftest import build_test_image, push
 

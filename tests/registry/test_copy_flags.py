@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from tests.engine.cli_helpers import assert_one_line_error, estiba
+from tests.cli.cli_helpers import assert_one_line_error, estiba
 from tests.fixtures.images import write_oci_layout
 from tests.registry.conftest import build_test_image, push
 
@@ -69,7 +69,7 @@ def test_preserve_digests_refuses_a_conversion_and_writes_nothing(registry, tmp_
     seed(src, "a/plain:v1", tmp_path, compression="none")  # uncompressed layers: a registry push gzips them
     proc = estiba(tmp_path / "store", "copy", "--preserve-digests", f"docker://{src.ref('a/plain:v1')}",
                   f"docker://{dst.ref('a/plain:v1')}", check=False)
-    assert_one_line_error(proc, "--preserve-digests", "nothing was written")
+    assert_one_line_error(proc, "keeping the digests", "would change a manifest", "nothing was written")
     assert skopeo_raw(f"docker://{dst.ref('a/plain:v1')}").returncode != 0
     img = seed(src, "a/gz:v1", tmp_path)[0]
     estiba(tmp_path / "store", "copy", "--preserve-digests", f"docker://{src.ref('a/gz:v1')}",

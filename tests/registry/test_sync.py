@@ -11,7 +11,7 @@ import time
 
 from engine.sync import COPIED, FAILED, SKIPPED, SyncOptions, run
 from engine.sync_plan import plan
-from tests.engine.cli_helpers import assert_one_line_error, estiba
+from tests.cli.cli_helpers import assert_one_line_error, estiba
 from tests.fixtures.images import build_image, make_layer_tar, random_layer_tar, write_oci_layout
 from tests.registry.conftest import push
 

@@ -26,6 +26,7 @@ from engine.manifest import Index, parse
 from engine.options import TransferOptions
 from engine.platform import Platform
 from engine.progress import Progress
+from engine.sync_clients import ClientPool
 
 COPIED, SKIPPED, FAILED = "copied", "skipped", "failed"
 
@@ -258,7 +259,8 @@ def _dest_digest(dest: Destination, dest_text: str) -> str | None:
         return None
 
 
-def _copy_one(item: SyncItem, opts: SyncOptions, progress: Progress, uploads: _Uploads) -> ItemResult:
+def _copy_one(item: SyncItem, opts: SyncOptions, progress: Progress, uploads: _Uploads,
+              pool: ClientPool) -> ItemResult:
     from engine import transports
 
     started = time.monotonic()
@@ -271,12 +273,18 @@ def _copy_one(item: SyncItem, opts: SyncOptions, progress: Progress, uploads: _U
     dest_opts = replace(src_opts, compress=opts.compress, manifest_format=opts.manifest_format,
                         tls_verify=d.tls_verify, retry_times=d.retry_times, credentials=d.credentials,
                         authfile=d.authfile)
-    source = transports.open_source(src_loc, transports.Opening(src_opts, opts.tmpdir, progress.cancel))
+    if src_loc.transport == transports.DOCKER:
+        source = pool.open_source(src_loc.path, src_opts)
+    else:
+        source = transports.open_source(src_loc, transports.Opening(src_opts, opts.tmpdir, progress.cancel))
     with source:
         images = source.images()
         if dst_loc.transport == transports.DIR:
             os.makedirs(os.path.dirname(os.path.abspath(dst_loc.path)), exist_ok=True)
-        dest = transports.open_destination(dst_loc, transports.Opening(dest_opts, opts.tmpdir, progress.cancel))
+        if dst_loc.transport == transports.DOCKER:
+            dest = pool.open_destination(dst_loc.path, dest_opts, opts.tmpdir)
+        else:
+            dest = transports.open_destination(dst_loc, transports.Opening(dest_opts, opts.tmpdir, progress.cancel))
         try:
             want = expected_digest(images[0].manifest, opts.all_platforms, opts.platform) if len(images) == 1 \
                 else None
@@ -305,6 +313,7 @@ def run(items: list[SyncItem], opts: SyncOptions | None = None, progress: Progre
 
         blob_locations.load(opts.locations_file)
     uploads = _Uploads()
+    pool = ClientPool(progress.cancel, pool_size=max(10, opts.jobs * opts.layers * 3))
     summary = SyncSummary()
     started = time.monotonic()
     lock = threading.Lock()
@@ -315,7 +324,7 @@ def run(items: list[SyncItem], opts: SyncOptions | None = None, progress: Progre
             return
         t0 = time.monotonic()
         try:
-            res = _copy_one(item, opts, progress, uploads)
+            res = _copy_one(item, opts, progress, uploads, pool)
         except Cancelled:
             stop.set()
             raise
@@ -329,14 +338,17 @@ def run(items: list[SyncItem], opts: SyncOptions | None = None, progress: Progre
         if on_result is not None:
             on_result(res)
 
-    with ThreadPoolExecutor(max(1, opts.jobs), thread_name_prefix="estiba-sync") as pool:
-        futures = [pool.submit(one, item) for item in items]
-        cancelled = False
-        for fut in futures:
-            try:
-                fut.result()
-            except Cancelled:
-                cancelled = True
+    cancelled = False
+    try:
+        with ThreadPoolExecutor(max(1, opts.jobs), thread_name_prefix="estiba-sync") as workers:
+            futures = [workers.submit(one, item) for item in items]
+            for fut in futures:
+                try:
+                    fut.result()
+                except Cancelled:
+                    cancelled = True
+    finally:
+        pool.close()
     summary.seconds = time.monotonic() - started
     if opts.locations_file:
         blob_locations.save(opts.locations_file)

@@ -215,3 +215,15 @@ def test_separate_runs_mount_what_an_earlier_run_sent(registry, fault_proxy, tmp
     assert not [s for s in proxy.seen("PUT", "/blobs/uploads/") if hexpart in s.path]
     assert [s.status for s in proxy.seen("POST", "mount=") if hexpart in s.path] == [201]
     assert (tmp_path / "store" / "blob-locations.json").is_file()
+
+
+def test_sync_from_a_token_registry_asks_one_token_per_repository(registry, tmp_path):
+    src, dst = registry("token"), registry()
+    fill(src, tmp_path, {"alice/app": ["v1", "v2", "v3", "v4"]})
+    before = len(src.tokens.issued)
+    proc = estiba(tmp_path / "store", "sync", "--src", "docker", "--dest", "docker", "--src-creds", "alice:s3cret",
+                  src.ref("alice/app"), dst.ref("m"))
+    assert "4 copied" in proc.stderr.decode()
+    assert tags_of(dst.host, "m/app") == ["v1", "v2", "v3", "v4"]
+    # One client for the whole sync: the tag listing's token and the pulls' token, not one per image.
+    assert len(src.tokens.issued) - before <= 2, src.tokens.issued[before:]

@@ -183,6 +183,9 @@ class RegistryBrowser(QDialog):
         self.delete_button.clicked.connect(self.delete_selected)
         self.tag_view.selectionModel().selectionChanged.connect(self._update_buttons)
 
+        for b in (self.open_button, self.pull_button, self.inspect_button, self.delete_button):
+            b.setAutoDefault(False)  # Return belongs to the field being typed in, not to a button
+
         self.status = QLabel(self)
         self.status.setObjectName("browserStatus")
         self.status.setWordWrap(True)

@@ -188,3 +188,28 @@ def test_delete_refuses_a_tag_that_moved(qtbot, window, registry, monkeypatch, t
     select_tag(browser, "a")
     browser.delete_selected()
     qtbot.waitUntil(lambda: "changed since it was listed" in browser.status.text(), timeout=10_000)
+
+
+def test_a_thousand_tags_show_in_under_a_second_and_details_stay_lazy(qtbot, window, registry, fault_proxy,
+                                                                      tmp_path):
+    """1,000 tags (the list is the proxy's: pushing 1,000 manifests would only slow the test): the table fills
+    at once and only the rows in view ask for their manifests."""
+    import json
+
+    reg = registry()
+    seed(reg, tmp_path, {"team/app:v1": small_image("one")})
+    proxy = fault_proxy(reg)
+    tags = [f"1.{i}" for i in range(1000)]
+    proxy.add("status", method="GET", path=r"/tags/list", status=200, times=5,
+              body=json.dumps({"name": "team/app", "tags": tags}).encode())
+    registry_browser.SESSION_CACHE.clear()
+    browser = window.open_registry_browser(proxy.host)
+    qtbot.addWidget(browser)
+    qtbot.waitUntil(lambda: browser.repo_list.count() == 1, timeout=10_000)
+    t0 = time.monotonic()
+    with qtbot.waitSignal(browser.tags_shown, timeout=10_000) as shown:
+        browser.repo_list.setCurrentRow(0)
+    assert shown.args == [1000] and time.monotonic() - t0 < 1.0
+    qtbot.wait(500)
+    asked = {s.path for s in proxy.seen("GET", "/manifests/")}
+    assert 0 < len(asked) <= registry_browser.DETAIL_BATCH

@@ -390,6 +390,7 @@ class MainWindow(QMainWindow):
 
         dialog = RegistryBrowser(self.settings, self, registry)
         dialog.pull_requested.connect(self.pull)
+        dialog.transfer_requested.connect(self.submit)
         dialog.show()
         return dialog
 

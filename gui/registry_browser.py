@@ -30,10 +30,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui import humanize
+from gui import humanize, registry_jobs
 from gui.dialogs import confirm as confirm_mod
 from gui.jobs.errors import Failure
 from gui.jobs.tasks import TaskRunner
+from gui.registry_fetch import (
+    do_delete,
+    fetch_catalog,
+    fetch_delete_plan,
+    fetch_inspection,
+    fetch_summary,
+    fetch_tags,
+)
 from gui.settings import AppSettings
 
 COL_TAG, COL_DIGEST, COL_PLATFORMS, COL_SIZE, COL_CREATED, COL_LABELS = range(6)
@@ -41,80 +49,12 @@ SESSION_CACHE: dict[tuple[str, str, str], object] = {}  # (registry, repo, tag) 
 DETAIL_BATCH = 40  # rows whose details are asked for at once
 
 
-def _options(tls_verify: bool | None):
-    from engine.options import TransferOptions
-
-    return TransferOptions(tls_verify=tls_verify)
-
-
-def _client(registry: str, tls_verify: bool | None, repo: str = ""):
-    from engine import remote
-
-    return remote.open_client(registry, repo, _options(tls_verify))
-
-
-def fetch_catalog(registry: str, tls_verify: bool | None):
-    from engine.registry import browse
-
-    client = _client(registry, tls_verify)
-    try:
-        return browse.catalog(client)
-    finally:
-        client.close()
-
-
-def fetch_tags(registry: str, repo: str, tls_verify: bool | None):
-    from engine.registry import browse
-
-    client = _client(registry, tls_verify, repo)
-    try:
-        return browse.list_tags(client, repo)
-    finally:
-        client.close()
-
-
-def fetch_summary(registry: str, repo: str, tag: str, tls_verify: bool | None):
-    from engine.inspect_remote import summarize
-
-    return summarize(f"docker://{registry}/{repo}:{tag}", _options(tls_verify))
-
-
-def fetch_inspection(registry: str, repo: str, tag: str, tls_verify: bool | None) -> dict:
-    from engine.inspect_remote import inspect_location
-
-    result = inspect_location(f"docker://{registry}/{repo}:{tag}", _options(tls_verify), repo_tags=False)
-    return {"overview": result.as_skopeo_json(), "manifest": result.top.decode("utf-8", "replace"),
-            "config": result.config.doc, "history": result.config.doc.get("history") or []}
-
-
-def fetch_delete_plan(registry: str, repo: str, tag: str, tls_verify: bool | None) -> tuple[str, list[str]]:
-    """The digest the tag points at now and every tag that a delete of it takes along."""
-    from engine.registry import browse
-
-    client = _client(registry, tls_verify)
-    try:
-        digest = browse.head_manifest(client, repo, tag).digest
-        return str(digest), browse.tags_on(client, repo, digest)
-    finally:
-        client.close()
-
-
-def do_delete(registry: str, repo: str, tag: str, expected: str, tls_verify: bool | None) -> str:
-    from engine.reference import parse_reference
-    from engine.registry import browse
-
-    client = _client(registry, tls_verify)
-    try:
-        return str(browse.delete(client, parse_reference(f"{registry}/{repo}:{tag}"), expected=expected))
-    finally:
-        client.close()
-
-
 class RegistryBrowser(QDialog):
     pull_requested = Signal(object)  # dict(source, platform, all_platforms, tls_verify), as the pull dialog's
     tags_shown = Signal(int)  # rows in the tag table (tests wait on it)
     details_shown = Signal(str)  # a tag whose details arrived
     deleted = Signal(str)  # the digest deleted
+    transfer_requested = Signal(object)  # a TransferSpec for the Transfers panel (export, copy, mirror)
 
     def __init__(self, settings: AppSettings, parent: QWidget | None = None, registry: str = "") -> None:
         super().__init__(parent)
@@ -181,9 +121,20 @@ class RegistryBrowser(QDialog):
         self.delete_button = QPushButton(self.tr("Delete…"), self)
         self.delete_button.setObjectName("deleteTagButton")
         self.delete_button.clicked.connect(self.delete_selected)
+        self.export_button = QPushButton(self.tr("Export…"), self)
+        self.export_button.setObjectName("exportTagButton")
+        self.export_button.clicked.connect(self.export_selected)
+        self.copy_button = QPushButton(self.tr("Copy to…"), self)
+        self.copy_button.setObjectName("copyTagButton")
+        self.copy_button.clicked.connect(self.copy_selected)
+        self.mirror_button = QPushButton(self.tr("Mirror Repository…"), self)
+        self.mirror_button.setObjectName("mirrorButton")
+        self.mirror_button.clicked.connect(self.mirror_repository)
         self.tag_view.selectionModel().selectionChanged.connect(self._update_buttons)
 
-        for b in (self.open_button, self.pull_button, self.inspect_button, self.delete_button):
+        self.tag_buttons = (self.pull_button, self.inspect_button, self.export_button, self.copy_button,
+                            self.delete_button)
+        for b in (self.open_button, self.mirror_button, *self.tag_buttons):
             b.setAutoDefault(False)  # Return belongs to the field being typed in, not to a button
 
         self.status = QLabel(self)
@@ -205,9 +156,10 @@ class RegistryBrowser(QDialog):
         right_layout.addWidget(self.tag_view, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.platform_combo)
-        for b in (self.pull_button, self.inspect_button, self.delete_button):
+        for b in self.tag_buttons:
             buttons.addWidget(b)
         buttons.addStretch(1)
+        buttons.addWidget(self.mirror_button)
         right_layout.addLayout(buttons)
         split = QSplitter(self)
         split.addWidget(left)
@@ -239,8 +191,9 @@ class RegistryBrowser(QDialog):
     @Slot()
     def _update_buttons(self, *args) -> None:  # noqa: ARG002
         tag = self.selected_tag()
-        for b in (self.pull_button, self.inspect_button, self.delete_button):
+        for b in self.tag_buttons:
             b.setEnabled(tag is not None)
+        self.mirror_button.setEnabled(bool(self.repo))
         self.platform_combo.clear()
         self.platform_combo.addItem(self.tr("This computer's platform"), None)
         summary = SESSION_CACHE.get((self.registry, self.repo, tag)) if tag else None
@@ -395,6 +348,49 @@ class RegistryBrowser(QDialog):
                                   "platform": choice if choice not in (None, "all") else None,
                                   "all_platforms": choice == "all", "tls_verify": self._tls()})
         self._say(self.tr("Pulling %1 (see Transfers)").replace("%1", f"{self.repo}:{tag}"))
+
+    @Slot()
+    def export_selected(self) -> None:
+        from gui.dialogs import files
+
+        tag = self.selected_tag()
+        if tag is None:
+            return
+        fmt = self.settings.export_format
+        name = f"{self.registry}/{self.repo}:{tag}"
+        default = f"{self.repo.rpartition('/')[2]}-{tag}" + ("" if fmt.endswith("-dir") else ".tar")
+        path = files.ask_export_path(self, fmt, default)
+        if path:
+            window = self.parent()
+            self.transfer_requested.emit(registry_jobs.copy_spec(
+                getattr(window, "store_root", ""), name, registry_jobs.export_location(fmt, path, name),
+                parallel=self.settings.parallel_layers, tls_verify=self._tls(),
+                manifest_format="v2s2" if fmt in ("docker-dir", "docker-archive") else None, output=path))
+
+    @Slot()
+    def copy_selected(self) -> None:
+        tag = self.selected_tag()
+        if tag is None:
+            return
+        target = registry_jobs.ask_text(self, self.tr("Copy to another registry"),
+                                        self.tr("Destination (HOST/REPOSITORY:TAG):"), f"{self.repo}:{tag}")
+        if target:
+            target = target if "://" in target or target.startswith(("oci", "dir:")) else f"docker://{target}"
+            self.transfer_requested.emit(registry_jobs.copy_spec(
+                getattr(self.parent(), "store_root", ""), f"{self.registry}/{self.repo}:{tag}", target,
+                parallel=self.settings.parallel_layers, tls_verify=self._tls()))
+
+    @Slot()
+    def mirror_repository(self) -> None:
+        if not self.repo:
+            return
+        target = registry_jobs.ask_text(self, self.tr("Mirror a repository"), self.tr(
+            "Every tag of %1 to a registry (HOST/PATH) or a folder (/path):").replace("%1", self.repo))
+        if target:
+            self.transfer_requested.emit(registry_jobs.mirror_spec(
+                self.registry, self.repo, target, jobs=max(1, self.settings.parallel_jobs),
+                parallel=self.settings.parallel_layers, tls_verify=self._tls()))
+            self._say(self.tr("Mirroring %1 (see Transfers)").replace("%1", self.repo))
 
     @Slot()
     def inspect_selected(self, *args) -> None:  # noqa: ARG002

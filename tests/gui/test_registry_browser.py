@@ -213,3 +213,54 @@ def test_a_thousand_tags_show_in_under_a_second_and_details_stay_lazy(qtbot, win
     qtbot.wait(500)
     asked = {s.path for s in proxy.seen("GET", "/manifests/")}
     assert 0 < len(asked) <= registry_browser.DETAIL_BATCH
+
+
+def wait_job(qtbot, window, start) -> object:
+    with qtbot.waitSignal(window.manager.job_finished, timeout=30_000) as finished:
+        start()
+    job = finished.args[0]
+    assert job.state == "done", job.failure
+    return job
+
+
+def test_export_a_tag_to_a_file_without_the_store(qtbot, window, registry, monkeypatch, gui_settings, tmp_path):
+    import subprocess
+
+    from gui.dialogs import files
+
+    reg = registry()
+    img = small_image("exported")
+    seed(reg, tmp_path, {"team/app:v1": img})
+    gui_settings.export_format = "oci-archive"
+    out = tmp_path / "out.tar"
+    monkeypatch.setattr(files, "ask_export_path", lambda parent, fmt, default: str(out))
+    browser = open_browser(qtbot, window, reg)
+    choose_repo(qtbot, browser, "team/app")
+    select_tag(browser, "v1")
+    wait_job(qtbot, window, browser.export_selected)
+    raw = subprocess.run(["skopeo", "inspect", "--raw", f"oci-archive:{out}:v1"], capture_output=True, check=True)
+    assert raw.stdout == img.manifest
+    assert window.model.records() == []  # nothing went into the store
+
+
+def test_copy_and_mirror_to_another_registry(qtbot, window, registry, monkeypatch, tmp_path):
+    from engine import remote
+    from engine.registry import browse
+    from gui import registry_jobs
+
+    reg, other = registry(), registry()
+    imgs = {"team/app:v1": small_image("m1"), "team/app:v2": small_image("m2")}
+    seed(reg, tmp_path, imgs)
+    browser = open_browser(qtbot, window, reg)
+    choose_repo(qtbot, browser, "team/app")
+    select_tag(browser, "v1")
+    monkeypatch.setattr(registry_jobs, "ask_text", lambda *a, **k: other.ref("copied/app:c1"))
+    wait_job(qtbot, window, browser.copy_selected)
+    client = remote.open_client(other.host)
+    assert browse.head_manifest(client, "copied/app", "c1").digest == imgs["team/app:v1"].manifest_digest
+    monkeypatch.setattr(registry_jobs, "ask_text", lambda *a, **k: other.ref("mirror"))
+    job = wait_job(qtbot, window, browser.mirror_repository)
+    assert job.result.count("copied") == 2
+    assert sorted(browse.list_tags(client, "mirror/app").names) == ["v1", "v2"]
+    again = wait_job(qtbot, window, browser.mirror_repository)  # a rerun (what Retry does) copies nothing
+    assert again.result.count("skipped") == 2

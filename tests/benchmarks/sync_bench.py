@@ -76,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workdir", default="/tmp/estiba-sync-bench")
     p.add_argument("--estiba", default=str(Path(sys.executable).with_name("estiba")))
     p.add_argument("--json", metavar="PATH")
+    p.add_argument("-v", "--verbose", action="store_true", help="print each run as it ends")
     args = p.parse_args(argv)
     work = Path(args.workdir)
     shutil.rmtree(work, ignore_errors=True)
@@ -89,24 +90,27 @@ def main(argv: list[str] | None = None) -> int:
         times: dict[str, list[float]] = {k: [] for k in ("estiba-docker", "skopeo-docker", "estiba-yaml",
                                                           "skopeo-yaml", "estiba-second")}
 
+        estiba = [args.estiba, "--store", str(work / "store"), "sync", "-q", "--jobs", str(args.jobs)]
+
         def per_repo(tool: str, dest: str) -> list[list[str]]:
             if tool == "skopeo":
                 return [["skopeo", "sync", "--src", "docker", "--dest", "docker", "--src-tls-verify=false",
                          "--dest-tls-verify=false", f"{src.address}/{n}", f"{dest}/m"] for n in names]
-            return [[args.estiba, "sync", "-q", "--jobs", str(args.jobs), "--src", "docker", "--dest", "docker",
+            return [[*estiba, "--src", "docker", "--dest", "docker",
                      f"{src.address}/{n}", f"{dest}/m"] for n in names]
 
         def one_yaml(tool: str, dest: str) -> list[str]:
             if tool == "skopeo":
                 return ["skopeo", "sync", "--src", "yaml", "--dest", "docker", "--dest-tls-verify=false", str(spec),
                         f"{dest}/m"]
-            return [args.estiba, "sync", "-q", "--jobs", str(args.jobs), "--src", "yaml", "--dest", "docker",
+            return [*estiba, "--src", "yaml", "--dest", "docker",
                     str(spec), f"{dest}/m"]
 
         for rep in range(args.reps):
             for mode in ("docker", "yaml"):
                 for tool in (("estiba", "skopeo") if rep % 2 == 0 else ("skopeo", "estiba")):
                     with Registry(str(work / f"dst-{tool}-{mode}")) as dst:
+                        shutil.rmtree(work / "store", ignore_errors=True)  # no blob locations from earlier runs
                         os.sync()
                         if mode == "docker":
                             times[f"{tool}-docker"].append(sum(timed(a) for a in per_repo(tool, dst.address)))
@@ -114,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
                             times[f"{tool}-yaml"].append(timed(one_yaml(tool, dst.address)))
                             if tool == "estiba":
                                 times["estiba-second"].append(timed(one_yaml("estiba", dst.address)))
+                        if args.verbose:
+                            print(f"  rep {rep + 1} {tool} --src {mode}: {times[f'{tool}-{mode}'][-1]:.2f} s",
+                                  flush=True)
     finally:
         src.stop()
     med = {k: statistics.median(v) for k, v in times.items() if v}

@@ -122,11 +122,6 @@ def inspect_source(source: Source, *, name: str = "", repo_tags: list[str] | Non
     return Inspection(name, raw, top_digest, manifest, config, list(repo_tags or []), offered)
 
 
-def raw_config(source: Source, platform: Platform | None = None) -> bytes:
-    """The config blob's exact bytes (skopeo inspect --config --raw)."""
-    return inspect_source(source, platform=platform).config.raw
-
-
 def _open(text: str, options: TransferOptions, tmpdir: str | None, cancel):
     from engine import transports
 

@@ -14,7 +14,7 @@ import os
 import posixpath
 import re
 
-from engine.errors import InvalidInput, NotFound
+from engine.errors import InvalidInput, NotFound, Unsupported
 from engine.reference import parse_reference
 from engine.sync import Access, SyncItem
 
@@ -132,8 +132,13 @@ def from_yaml(path: str, dest_kind: str, destination: str, *, scoped: bool = Fal
     for registry, spec in _yaml_doc(path).items():
         if not isinstance(registry, str) or not isinstance(spec, dict):
             raise InvalidInput(f"{path}: {registry!r} must map to images, images-by-tag-regex, tls-verify, ...")
-        unknown = set(spec) - {"images", "images-by-tag-regex", "images-by-semver", "tls-verify", "credentials",
-                               "cert-dir"}
+        if "images-by-semver" in spec:
+            raise Unsupported(f"{path}: {registry}: images-by-semver is not supported; list the tags under "
+                              "images, or match them with images-by-tag-regex")
+        if "cert-dir" in spec:
+            raise Unsupported(f"{path}: {registry}: cert-dir is not supported; put the registry's CA certificate "
+                              f"in /etc/containers/certs.d/{registry}/ca.crt")
+        unknown = set(spec) - {"images", "images-by-tag-regex", "tls-verify", "credentials"}
         if unknown:
             raise InvalidInput(f"{path}: {registry}: unknown key {sorted(unknown)[0]!r}")
         creds = spec.get("credentials")

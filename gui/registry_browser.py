@@ -308,7 +308,7 @@ class RegistryBrowser(QDialog):
 
     def _fill(self, row: int, s) -> None:
         values = {COL_DIGEST: s.digest[:19] + "…", COL_PLATFORMS: ", ".join(s.platforms),
-                  COL_SIZE: humanize.size(s.size) if hasattr(humanize, "size") else str(s.size),
+                  COL_SIZE: humanize.size(s.size),
                   COL_CREATED: (s.created or "")[:19].replace("T", " "),
                   COL_LABELS: ", ".join(f"{k}={v}" for k, v in sorted(s.labels.items()))}
         for col, text in values.items():

@@ -298,3 +298,26 @@ def test_delete_by_digest_and_token_scope(registry, tmp_path):
                " ".join(scopes) for _how, _user, scopes, _access in reg.tokens.issued)
     with pytest.raises(NotFound):
         browse.head_manifest(bob, "bob/app", "v1")
+
+
+def test_inspect_raw_and_config_of_a_store_image(tmp_path):
+    from tests.fixtures.images import write_oci_archive
+
+    img = build_test_image(6)
+    write_oci_archive(tmp_path / "a.tar", [(img, "example.com/a/b:v1", None)])
+    store = tmp_path / "store"
+    estiba(store, "load", "-i", tmp_path / "a.tar")
+    assert estiba(store, "inspect", "--raw", "example.com/a/b:v1").stdout == img.manifest
+    assert json.loads(estiba(store, "inspect", "--config", "example.com/a/b:v1").stdout) == json.loads(img.config)
+    plain = json.loads(estiba(store, "inspect", "example.com/a/b:v1").stdout)  # as before: the store's view
+    assert plain[0]["RepoTags"] == ["example.com/a/b:v1"]
+
+
+def test_list_tags_with_credentials_on_htpasswd(registry, tmp_path):
+    reg = registry("htpasswd")
+    push_image(reg, "alice/app:v1", tmp_path=tmp_path)
+    proc = estiba(tmp_path / "store", "list-tags", "--creds", "alice:s3cret", f"docker://{reg.ref('alice/app')}")
+    assert json.loads(proc.stdout)["Tags"] == ["v1"]
+    bad = estiba(tmp_path / "store", "list-tags", "--creds", "alice:nope", f"docker://{reg.ref('alice/app')}",
+                 check=False)
+    assert_one_line_error(bad, "unauthorized")

@@ -213,7 +213,7 @@ def catalog(client: RegistryClient, *, page_size: int | None = None,
     except (Unauthorized, Denied) as exc:
         raise CatalogUnavailable(f"{client.registry} does not let "
                                  f"{'this user' if client.auth.credentials else 'anonymous users'} read its "
-                                 f"catalog ({exc}); name the repository instead") from None
+                                 f"catalog ({exc}); name the repository instead", exc.hint, **exc.params) from None
 
 
 # -- digests and deletion --------------------------------------------------------------------------------

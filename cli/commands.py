@@ -11,6 +11,7 @@ from engine import operations
 from engine.contract import CopiedImage
 from engine.dates import format_created
 from engine.errors import EstibaError
+from engine.options import TransferOptions
 from engine.platform import Platform
 from engine.progress import Progress
 from engine.reference import parse_reference
@@ -21,7 +22,7 @@ def _store(args) -> Store:
     return Store(args.store)
 
 
-def _options(args) -> operations.TransferOptions:
+def _options(args) -> TransferOptions:
     compress = getattr(args, "compress", None)
     if getattr(args, "uncompressed", False):
         compress = "none"
@@ -33,7 +34,7 @@ def _options(args) -> operations.TransferOptions:
         if not sep or not user:
             raise EstibaError("--creds takes USER:PASSWORD")
         creds = (user, secret)
-    return operations.TransferOptions(
+    return TransferOptions(
         tls_verify=getattr(args, "tls_verify", None),
         retry_times=getattr(args, "retry_times", 3),
         credentials=creds,

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from engine import transports
 from engine.errors import InvalidInput
 from engine.platform import Platform, host
+from gui import hints
 from gui.dialogs import files
 from gui.dialogs.common import (
     action_buttons,
@@ -146,7 +147,7 @@ class PullDialog(QDialog):
         try:
             platform, all_platforms = self.platform_choice()
         except InvalidInput as exc:
-            show_error(self.error_label, str(exc))
+            show_error(self.error_label, hints.worded(exc))
             return
         reg = registry_of(source)
         tls_verify = False if reg is not None and self.tls_check.isEnabled() and not self.tls_check.isChecked() \

@@ -11,30 +11,11 @@ import json
 import sys
 from collections.abc import Callable
 
+from cli.registry_flags import access_flags, credentials, parse_bool
+
 PARTIAL_EXIT = 1
 SIDE_FLAGS = ("src_creds", "dest_creds", "src_tls_verify", "dest_tls_verify", "copy_all", "dest_compress_format",
               "preserve_digests")  # the JSON printed is incomplete (the registry's listing broke off); errors are 125
-
-
-def _bool(text: str) -> bool:
-    if text.lower() in ("true", "1", "yes"):
-        return True
-    if text.lower() in ("false", "0", "no"):
-        return False
-    raise argparse.ArgumentTypeError(f"{text!r} is not true or false")
-
-
-def _access_flags(s: argparse.ArgumentParser, *, existing: set[str] | None = None) -> None:
-    existing = existing or set()
-    for flag, kwargs in (
-        ("--tls-verify", {"type": _bool, "metavar": "BOOL", "default": None,
-                          "help": "verify registry TLS (default true; loopback registries use plain HTTP)"}),
-        ("--creds", {"metavar": "USER:PASS", "help": "registry credentials (else the keyring, auth.json ...)"}),
-        ("--authfile", {"metavar": "PATH", "help": "podman auth.json to read credentials from"}),
-        ("--retry-times", {"type": int, "default": 3, "metavar": "N", "help": "retries of a failed request"}),
-    ):
-        if flag not in existing:
-            s.add_argument(flag, **kwargs)
 
 
 def _option_strings(s: argparse.ArgumentParser) -> set[str]:
@@ -58,34 +39,34 @@ def add_parsers(sub) -> None:
         if "--platform" not in have:
             inspect.add_argument("--platform", metavar="OS/ARCH[/VARIANT]",
                                  help="platform to inspect in a multi-arch image (default: this machine's)")
-        _access_flags(inspect, existing=have)
+        access_flags(inspect, existing=have)
 
     s = sub.add_parser("list-tags", help="list the tags of a registry repository (docker://HOST/REPO)")
     s.add_argument("repository", metavar="docker://REPO")
     s.add_argument("--page-size", type=int, metavar="N", help="ask for N tags per page")
-    _access_flags(s)
+    access_flags(s)
 
     s = sub.add_parser("catalog", help="list the repositories of a registry (where it offers a catalog)")
     s.add_argument("registry", metavar="REGISTRY")
     s.add_argument("--format", dest="catalog_format", choices=["lines", "json"], default="lines")
     s.add_argument("--page-size", type=int, metavar="N", help="ask for N repositories per page")
-    _access_flags(s)
+    access_flags(s)
 
     s = sub.add_parser("delete", help="delete an image from a registry (every tag on its manifest goes too)")
     s.add_argument("reference", metavar="docker://REF")
     s.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation on a terminal")
-    _access_flags(s)
+    access_flags(s)
 
     from cli import sync_verb
 
-    sync_verb.add_parser(sub, _access_flags, _bool)
+    sync_verb.add_parser(sub)
 
     copy = sub.choices.get("copy")
     if copy is not None:
         have = _option_strings(copy)
         for side in ("src", "dest"):
             copy.add_argument(f"--{side}-creds", metavar="USER:PASS", help=f"credentials for the {side} registry")
-            copy.add_argument(f"--{side}-tls-verify", type=_bool, metavar="BOOL", default=None,
+            copy.add_argument(f"--{side}-tls-verify", type=parse_bool, metavar="BOOL", default=None,
                               help=f"verify the {side} registry's TLS")
         if "--all" not in have:
             copy.add_argument("-a", "--all", "--multi-arch", dest="copy_all", action="store_true",
@@ -121,17 +102,6 @@ def _is_location(text: str) -> bool:
         return transports.parse_location(text) is not None
     except Exception:  # noqa: BLE001 - an unsupported transport is still a location: the verb reports it
         return ":" in text and not text.startswith("sha256:") and "/" not in text.split(":", 1)[0]
-
-
-def credentials(text: str | None, flag: str = "--creds") -> tuple[str, str] | None:
-    from engine.errors import EstibaError
-
-    if not text:
-        return None
-    user, sep, secret = text.partition(":")
-    if not sep or not user:
-        raise EstibaError(f"{flag} takes USER:PASSWORD")
-    return user, secret
 
 
 def options(args):

@@ -7,7 +7,9 @@ from __future__ import annotations
 import sys
 
 
-def add_parser(sub, access_flags, parse_bool) -> None:
+def add_parser(sub) -> None:
+    from cli.registry_flags import access_flags, parse_bool
+
     s = sub.add_parser("sync", help="copy many images: a repository, a YAML list or a directory tree, to a "
                        "registry or a directory")
     s.add_argument("--src", required=True, choices=["docker", "dir", "yaml"], help="what SOURCE is")
@@ -47,7 +49,7 @@ def _locations_file(args) -> str | None:
 
 def cmd_sync(args) -> int:
     from cli.progress import TerminalProgress
-    from cli.registry_verbs import credentials
+    from cli.registry_flags import credentials
     from engine import sync, sync_plan
     from engine.errors import EstibaError
     from engine.platform import Platform

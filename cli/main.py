@@ -111,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("check", help="verify every blob and image record in the store")
     sub.add_parser("prune", help="remove blobs that no image uses")
+    from cli import registry_verbs
+
+    registry_verbs.add_parsers(sub)  # inspect TRANSPORT:REF, list-tags, catalog, delete, sync; copy's flags
     return p
 
 
@@ -145,9 +148,10 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, _interrupted)  # like Ctrl-C (transfers cancel: cli/commands._run)
     try:
-        from cli import commands
+        from cli import commands, registry_verbs
 
-        return getattr(commands, "cmd_" + args.command)(args) or 0
+        verb = registry_verbs.handler(args) or getattr(commands, "cmd_" + args.command.replace("-", "_"))
+        return verb(args) or 0
     except EstibaError as exc:
         from cli.hints import worded
 

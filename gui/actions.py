@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
@@ -29,6 +29,10 @@ class WindowActions:
                                    "Load an OCI layout or dir: directory")
         self.pull = make("pullAction", "&Pull…", "pull", "Ctrl+P", "Pull an image from a registry or a file (Ctrl+P)")
         self.login = make("loginAction", "Log &In…", "login", "Ctrl+L", "Log in to a registry (Ctrl+L)")
+        self.browse_registry = make("browseRegistryAction",
+                                    QCoreApplication.translate("WindowActions", "&Browse Registry…"), "pull",
+                                    "Ctrl+Shift+B", QCoreApplication.translate(
+                                        "WindowActions", "See a registry's repositories and tags (Ctrl+Shift+B)"))
         self.refresh = make("refreshAction", "&Refresh", "refresh", QKeySequence.StandardKey.Refresh,
                             "Reload the image list (F5)")
         if self.refresh.shortcut() != QKeySequence("F5"):
@@ -52,8 +56,8 @@ class WindowActions:
         self.image_actions = [self.export_default, self.push, self.tag, self.inspect, self.copy_id, self.remove]
 
     def all(self) -> list[QAction]:
-        return [self.load, self.load_directory, self.pull, self.login, self.refresh, self.settings, self.filter,
-                self.quit, self.about, *self.image_actions]
+        return [self.load, self.load_directory, self.pull, self.login, self.browse_registry, self.refresh,
+                self.settings, self.filter, self.quit, self.about, *self.image_actions]
 
     def refresh_icons(self) -> None:
         for action in self.all():

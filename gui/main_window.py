@@ -189,7 +189,7 @@ class MainWindow(QMainWindow):
         image_menu.addAction(a.remove)
         registry_menu = menu_bar.addMenu("&Registry")
         registry_menu.setObjectName("registryMenu")
-        registry_menu.addAction(a.login)
+        registry_menu.addActions([a.login, a.browse_registry])
         view_menu = menu_bar.addMenu("&View")
         view_menu.setObjectName("viewMenu")
         view_menu.addActions([a.refresh, a.filter])
@@ -208,6 +208,7 @@ class MainWindow(QMainWindow):
         a.load_directory.triggered.connect(self.open_load_directory)
         a.pull.triggered.connect(self.open_pull)
         a.login.triggered.connect(lambda: self.open_login())
+        a.browse_registry.triggered.connect(lambda: self.open_registry_browser())
         a.refresh.triggered.connect(self.refresh)
         a.settings.triggered.connect(self.open_settings)
         a.filter.triggered.connect(self.focus_filter)
@@ -383,6 +384,15 @@ class MainWindow(QMainWindow):
         if path:
             self.settings.last_dir = os.path.dirname(path)
             self.load_paths([path])
+
+    def open_registry_browser(self, registry: str = ""):
+        from gui.registry_browser import RegistryBrowser
+
+        dialog = RegistryBrowser(self.settings, self, registry)
+        dialog.pull_requested.connect(self.pull)
+        dialog.transfer_requested.connect(self.submit)
+        dialog.show()
+        return dialog
 
     def open_pull(self) -> PullDialog:
         dialog = PullDialog(self.settings, self)

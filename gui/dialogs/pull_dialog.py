@@ -94,11 +94,18 @@ class PullDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("&Image:", field_with_button(self.source_combo, self.browse_button))
+        from gui.pull_completion import RegistryCompletion  # tags and repositories from the registry itself
+
+        self.completion = RegistryCompletion(self.source_combo, history, self._tls_for, self)
+        form.addRow("", self.completion.warning)
         form.addRow("&Platform:", self.platform_combo)
         form.addRow("", self.tls_check)
         stack(self, form, self.error_label, self.buttons)
         fit_width(self, 76)
         self._source_changed("")
+
+    def _tls_for(self, registry: str) -> bool | None:
+        return False if not is_public_registry(registry) and self.settings.is_insecure(registry) else None
 
     def source(self) -> str:
         return self.source_combo.currentText().strip()

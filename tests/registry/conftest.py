@@ -1,7 +1,7 @@
 """Fixtures for the registry tests: a REAL docker-registry (distribution 2.8) on a free loopback port, in three
 auth modes, plus an in-process token server and a fault-injecting proxy (spec/registry.md §3).
 
-    reg = registry("noauth" | "htpasswd" | "token", tls=False, anonymous_pull=True, token_ttl=300)
+    reg = registry("noauth" | "htpasswd" | "token", tls=False, anonymous_pull=True, token_ttl=300, delete=True)
     reg.host        "127.0.0.1:PORT"          reg.ref("alice/x:t") -> "127.0.0.1:PORT/alice/x:t"
     reg.creds       ("alice", "s3cret") or None for noauth
     reg.tokens      the TokenServer (token mode)
@@ -123,7 +123,8 @@ class Registry:
             self.tokens.stop()
 
 
-def _config(mode: str, port: int, d: Path, tokens: TokenServer | None, tls: tuple | None) -> str:
+def _config(mode: str, port: int, d: Path, tokens: TokenServer | None, tls: tuple | None,
+            delete: bool = True) -> str:
     text = f"""version: 0.1
 log:
   level: info
@@ -133,7 +134,7 @@ storage:
   filesystem:
     rootdirectory: {d / 'storage'}
   delete:
-    enabled: true
+    enabled: {'true' if delete else 'false'}
 http:
   addr: 127.0.0.1:{port}
   secret: estiba-test-secret
@@ -180,7 +181,7 @@ def registry(registry_binary: str, tmp_path: Path):
     started: list[Registry] = []
 
     def start(mode: str = "noauth", *, tls: bool = False, anonymous_pull: bool = True,
-              token_ttl: float = 300, oauth: bool = True) -> Registry:
+              token_ttl: float = 300, oauth: bool = True, delete: bool = True) -> Registry:
         d = tmp_path / f"registry-{len(started)}"
         d.mkdir()
         tokens = None
@@ -195,7 +196,7 @@ def registry(registry_binary: str, tmp_path: Path):
         env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRY_")}
         for _attempt in range(3):  # the free port may be taken between the probe and the bind
             port = free_port()
-            (d / "config.yml").write_text(_config(mode, port, d, tokens, tls_files))
+            (d / "config.yml").write_text(_config(mode, port, d, tokens, tls_files, delete))
             with open(d / "registry.log", "ab") as log:
                 proc = subprocess.Popen([registry_binary, "serve", str(d / "config.yml")], env=env,
                                         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)

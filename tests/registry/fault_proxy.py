@@ -6,7 +6,8 @@ Each client request is parsed (request line, headers, body framed by Content-Len
 The registry builds its absolute upload Locations from the Host header, so they point back at the proxy.
 
 Faults (`add`) match by method and a regex on the path, from the `nth` matching request on, `times` times:
-  status          answer `status` (with `headers`, e.g. Retry-After) without asking the registry
+  status          answer `status` (with `headers`, e.g. Retry-After; `body` when given) without asking the
+                  registry: also how a registry that lies (a Link loop, a huge tag list) is played
   cut_response    relay `after` bytes of the response body, then drop the connection
   cut_request     forward `after` bytes of the request body, then drop both connections
   stall           wait `seconds` before forwarding the request
@@ -50,6 +51,7 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     after: int = 0
     seconds: float = 0.0
+    body: bytes | None = None
     matched: int = 0
     applied: int = 0
 
@@ -153,7 +155,8 @@ class FaultProxy:
             time.sleep(fault.seconds)
         if fault and fault.action == "status":
             _copy_body(rfile, seen.headers, lambda b: None)
-            body = b'{"errors":[{"code":"UNKNOWN","message":"injected fault"}]}'
+            body = fault.body if fault.body is not None else \
+                b'{"errors":[{"code":"UNKNOWN","message":"injected fault"}]}'
             extra = "".join(f"{k}: {v}\r\n" for k, v in fault.headers.items())
             client.sendall(f"HTTP/1.1 {fault.status} Injected\r\nContent-Type: application/json\r\n{extra}"
                            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)

@@ -1,0 +1,195 @@
+"""What a sync copies where, with skopeo sync's meanings (containers/skopeo cmd/skopeo/sync.go and
+docs/skopeo-sync.1.md):
+
+- source `docker`: HOST/REPO (every tag) or HOST/REPO:TAG; `dir`: a directory tree of `dir:` images;
+  `yaml`: a file mapping registry -> {images: {repo: [tags]}, images-by-tag-regex: {repo: regex},
+  tls-verify, credentials: {username, password}}.
+- the destination name is SOURCE's last path component with its tag (`repo:tag`), or with `scoped` the
+  whole source name (`host/path/repo:tag`), under DESTINATION (a registry prefix or a directory).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+
+from engine.errors import InvalidInput, NotFound, Unsupported
+from engine.reference import parse_reference
+from engine.sync import Access, SyncItem
+
+SOURCE_KINDS = ("docker", "dir", "yaml")
+DEST_KINDS = ("docker", "dir")
+MAX_YAML_BYTES = 4 << 20
+
+
+def _dest_text(dest_kind: str, destination: str, suffix: str) -> str:
+    if dest_kind == "dir":
+        return "dir:" + os.path.join(destination, suffix)
+    return "docker://" + destination.removeprefix("docker://").rstrip("/") + "/" + suffix
+
+
+def _suffix(full_name: str, scoped: bool) -> str:
+    return full_name if scoped else posixpath.basename(full_name)
+
+
+def _check_kinds(src_kind: str, dest_kind: str) -> None:
+    if src_kind not in SOURCE_KINDS:
+        raise InvalidInput(f"a sync source of kind {src_kind!r}: use docker, dir or yaml")
+    if dest_kind not in DEST_KINDS:
+        raise InvalidInput(f"a sync destination of kind {dest_kind!r}: use docker or dir")
+    if src_kind == "dir" and dest_kind == "dir":
+        raise InvalidInput("a sync from dir to dir is not supported (as with skopeo): copy the directory")
+
+
+def repo_tags(registry: str, repo: str, access: Access, cancel=None) -> list[str]:
+    from engine import remote
+    from engine.options import TransferOptions
+    from engine.registry import browse
+
+    options = TransferOptions(tls_verify=access.tls_verify, retry_times=access.retry_times,
+                              credentials=access.credentials, authfile=access.authfile)
+    client = remote.open_client(registry, repo, options, cancel=cancel)
+    try:
+        listing = browse.list_tags(client, repo)
+    finally:
+        client.close()
+    if not listing.complete:
+        raise InvalidInput(f"{listing.problem}; not syncing an incomplete list of tags")
+    return listing.names
+
+
+def from_docker(source: str, dest_kind: str, destination: str, *, access: Access | None = None,
+                scoped: bool = False, cancel=None) -> list[SyncItem]:
+    access = access or Access()
+    ref = parse_reference(source.removeprefix("docker://"), default_tag=None)
+    if ref.digest:
+        raise InvalidInput(f"{source}: sync takes a repository or a tag, not a digest")
+    tags = [ref.tag] if ref.tag else repo_tags(ref.domain, ref.path, access, cancel)
+    return [SyncItem(f"docker://{ref.name}:{tag}",
+                     _dest_text(dest_kind, destination, _suffix(f"{ref.name}:{tag}", scoped)), access)
+            for tag in tags]
+
+
+def _is_dir_image(path: str) -> bool:
+    return os.path.isfile(os.path.join(path, "manifest.json")) and os.path.isfile(os.path.join(path, "version"))
+
+
+def from_dir(source: str, dest_kind: str, destination: str, *, scoped: bool = False) -> list[SyncItem]:
+    """Every `dir:` image under `source` (the tree a sync to dir wrote); its path below `source` is its name."""
+    base = os.path.abspath(source.removeprefix("dir:"))
+    if not os.path.isdir(base):
+        raise NotFound(f"{source}: no such directory")
+    found: list[str] = []
+    if _is_dir_image(base):
+        found.append(base)
+    else:
+        for root, dirs, _files in os.walk(base, followlinks=False):
+            dirs.sort()
+            for d in list(dirs):
+                path = os.path.join(root, d)
+                if _is_dir_image(path):
+                    found.append(path)
+                    dirs.remove(d)  # an image's own directory holds no further images
+    if not found:
+        raise NotFound(f"{source}: no dir: images in it (directories with manifest.json and version)")
+    items = []
+    for path in found:
+        rel = os.path.relpath(path, base) if path != base else os.path.basename(base)
+        suffix = _suffix(rel.replace(os.sep, "/"), scoped)
+        if ":" not in posixpath.basename(suffix):
+            suffix += ":latest"
+        items.append(SyncItem("dir:" + path, _dest_text(dest_kind, destination, suffix)))
+    return items
+
+
+def _yaml_doc(path: str) -> dict:
+    try:
+        import yaml
+    except ImportError:
+        raise InvalidInput("reading a sync YAML file needs PyYAML (pip install pyyaml)") from None
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_YAML_BYTES + 1)
+    except FileNotFoundError:
+        raise NotFound(f"{path}: no such file") from None
+    if len(raw) > MAX_YAML_BYTES:
+        raise InvalidInput(f"{path} is over {MAX_YAML_BYTES >> 20} MiB; not a sync file")
+    try:
+        doc = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 1}" if where is not None else ""
+        raise InvalidInput(f"{path} is not valid YAML{at}") from None
+    if not isinstance(doc, dict):
+        raise InvalidInput(f"{path}: expected a mapping of registry names to their images")
+    return doc
+
+
+def from_yaml(path: str, dest_kind: str, destination: str, *, scoped: bool = False, cancel=None,
+              authfile: str | None = None) -> list[SyncItem]:
+    items: list[SyncItem] = []
+    for registry, spec in _yaml_doc(path).items():
+        if not isinstance(registry, str) or not isinstance(spec, dict):
+            raise InvalidInput(f"{path}: {registry!r} must map to images, images-by-tag-regex, tls-verify, ...")
+        if "images-by-semver" in spec:
+            raise Unsupported(f"{path}: {registry}: images-by-semver is not supported; list the tags under "
+                              "images, or match them with images-by-tag-regex")
+        if "cert-dir" in spec:
+            raise Unsupported(f"{path}: {registry}: cert-dir is not supported; put the registry's CA certificate "
+                              f"in /etc/containers/certs.d/{registry}/ca.crt")
+        unknown = set(spec) - {"images", "images-by-tag-regex", "tls-verify", "credentials"}
+        if unknown:
+            raise InvalidInput(f"{path}: {registry}: unknown key {sorted(unknown)[0]!r}")
+        creds = spec.get("credentials")
+        pair = None
+        if creds is not None:
+            if not isinstance(creds, dict) or not isinstance(creds.get("username"), str):
+                raise InvalidInput(f"{path}: {registry}: credentials need username and password")
+            pair = (creds["username"], str(creds.get("password") or ""))
+        tls = spec.get("tls-verify")
+        if tls is not None and not isinstance(tls, bool):
+            raise InvalidInput(f"{path}: {registry}: tls-verify must be true or false")
+        access = Access(tls_verify=tls, credentials=pair, authfile=authfile)
+        images = spec.get("images") or {}
+        by_regex = spec.get("images-by-tag-regex") or {}
+        if not isinstance(images, dict) or not isinstance(by_regex, dict):
+            raise InvalidInput(f"{path}: {registry}: images and images-by-tag-regex map repositories to tags")
+        for repo, tags in images.items():
+            name = f"{registry}/{repo}"
+            if tags is None or tags == []:
+                wanted = repo_tags(registry, str(repo), access, cancel)
+            elif isinstance(tags, list) and all(isinstance(t, str | int | float) for t in tags):
+                wanted = [str(t) for t in tags]
+            else:
+                raise InvalidInput(f"{path}: {name}: tags must be a list")
+            for tag in wanted:
+                sep = "@" if tag.startswith("sha256:") else ":"
+                parse_reference(f"{name}{sep}{tag}")  # a bad name or tag is reported before anything is copied
+                items.append(SyncItem(f"docker://{name}{sep}{tag}",
+                                      _dest_text(dest_kind, destination, _suffix(f"{name}{sep}{tag}", scoped)),
+                                      access))
+        for repo, pattern in by_regex.items():
+            try:
+                rx = re.compile(str(pattern))
+            except re.error as exc:
+                raise InvalidInput(f"{path}: {registry}/{repo}: bad regular expression: {exc}") from None
+            for tag in repo_tags(registry, str(repo), access, cancel):
+                if rx.search(tag):  # Go's regexp.MatchString: a match anywhere, anchors as written
+                    name = f"{registry}/{repo}:{tag}"
+                    items.append(SyncItem(f"docker://{name}", _dest_text(dest_kind, destination,
+                                                                          _suffix(name, scoped)), access))
+    return items
+
+
+def plan(src_kind: str, dest_kind: str, source: str, destination: str, *, access: Access | None = None,
+         scoped: bool = False, cancel=None) -> list[SyncItem]:
+    _check_kinds(src_kind, dest_kind)
+    access = access or Access()
+    if dest_kind == "dir":
+        destination = destination.removeprefix("dir:")
+    if src_kind == "docker":
+        return from_docker(source, dest_kind, destination, access=access, scoped=scoped, cancel=cancel)
+    if src_kind == "dir":
+        return from_dir(source, dest_kind, destination, scoped=scoped)
+    return from_yaml(source, dest_kind, destination, scoped=scoped, cancel=cancel, authfile=access.authfile)

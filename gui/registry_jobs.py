@@ -1,0 +1,72 @@
+"""Transfers started from a registry tag, as jobs of the Transfers panel (gui/jobs/specs.py's TransferSpec):
+export to a file or directory in the four formats without going through the store, copy to another registry,
+and mirror a whole repository (the GUI face of `estiba sync`, engine/sync.py). A mirror's Retry runs the sync
+again, which copies only what is still missing: the images that failed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QInputDialog, QWidget
+
+from gui.jobs.specs import TransferSpec
+
+COPY, MIRROR = "copy", "mirror"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RegistryJobs", text)
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, default: str = "") -> str | None:
+    """One line of text from the user (tests replace this)."""
+    text, ok = QInputDialog.getText(parent, title, label, text=default)
+    return text.strip() if ok and text.strip() else None
+
+
+def export_location(fmt: str, path: str, name: str) -> str:
+    """The location text that writes `name` (HOST/REPO:TAG) in podman's save format `fmt` at `path`."""
+    tag = name.rpartition(":")[2]
+    return {"docker-archive": f"docker-archive:{path}:{name}", "oci-archive": f"oci-archive:{path}:{tag}",
+            "oci-dir": f"oci:{path}:{tag}", "docker-dir": f"dir:{path}"}[fmt]
+
+
+def copy_spec(store_root: str, source: str, destination: str, *, parallel: int, tls_verify: bool | None,
+              manifest_format: str | None = None, output: str | None = None) -> TransferSpec:
+    """Copy docker://SOURCE to any location (a file, a directory, another registry); the store is not used."""
+
+    def work(progress):
+        from engine import operations
+        from engine.options import TransferOptions
+        from engine.store import Store
+
+        opts = TransferOptions(parallel=parallel, tls_verify=tls_verify, manifest_format=manifest_format)
+        return operations.copy_between(Store(store_root), f"docker://{source}", destination, opts, progress)
+
+    title = _tr("Copying %1 to %2").replace("%1", source).replace("%2", destination)
+    return TransferSpec(COPY, title, f"copy:{source}->{destination}", work, title, output=output)
+
+
+def mirror_spec(registry: str, repo: str, destination: str, *, jobs: int, parallel: int,
+                tls_verify: bool | None) -> TransferSpec:
+    """Every tag of REGISTRY/REPO to a registry prefix (HOST[/PATH]) or a folder (a path starting with /)."""
+    dest_kind = "dir" if destination.startswith(("/", "~")) else "docker"
+
+    def work(progress):
+        import os
+
+        from engine import sync, sync_plan
+        from engine.errors import EstibaError
+
+        target = os.path.expanduser(destination) if dest_kind == "dir" else destination
+        access = sync.Access(tls_verify=tls_verify)
+        items = sync_plan.plan("docker", dest_kind, f"{registry}/{repo}", target, access=access,
+                               cancel=progress.cancel)
+        summary = sync.run(items, sync.SyncOptions(dest_access=access, jobs=jobs, layers=parallel), progress)
+        if summary.failed:
+            first = summary.failed[0]
+            raise EstibaError(f"{len(summary.failed)} of {len(items)} images failed (first: "
+                              f"{first.item.source.removeprefix('docker://')}: {first.error})")
+        return summary
+
+    title = _tr("Mirroring %1 to %2").replace("%1", f"{registry}/{repo}").replace("%2", destination)
+    return TransferSpec(MIRROR, title, f"mirror:{registry}/{repo}->{destination}", work, title)

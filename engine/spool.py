@@ -8,29 +8,37 @@ import stat
 import tempfile
 
 from engine import compression
-from engine.errors import InvalidInput
+from engine.errors import EstibaError, InvalidInput, NotFound
 
 
-def uncompressed_copy(path: str, tmpdir: str | None) -> tuple[str, str | None]:
-    """`path` itself when it is a plain regular file; else a temporary decompressed (or spooled) copy,
-    since archives need random access. A pipe (/dev/stdin) is read once, never reopened."""
-    regular = stat.S_ISREG(os.stat(path).st_mode)
-    with open(path, "rb") as raw:
-        kind, stream = compression.sniffing(raw)
+def uncompressed_copy(path: str, tmpdir: str | None, *, prefix: str = "spool-") -> tuple[str, str | None]:
+    """(a plain tar with the input's bytes, the temporary file to delete afterwards or None): `path` itself
+    when it is an uncompressed regular file; else a temporary decompressed (or spooled) copy in `tmpdir`,
+    since archives need random access. A pipe (/dev/stdin) is read once, never reopened. Every failure is a
+    one-line error and leaves no temporary file."""
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed below, kept open while spooling
+    except FileNotFoundError:
+        raise NotFound(f"{path} does not exist") from None
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path} ({exc.strerror})") from None
+    with f:
+        try:
+            kind, stream = compression.sniffing(f)
+            regular = stat.S_ISREG(os.fstat(f.fileno()).st_mode)
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {path} ({exc.strerror})") from None
         if kind == compression.NONE and regular:
             return path, None
-        fd, temp = tempfile.mkstemp(prefix="spool-", suffix=".tar", dir=tmpdir)
+        try:
+            fd, temp = tempfile.mkstemp(prefix=prefix, suffix=".tar", dir=tmpdir)
+        except OSError as exc:
+            raise EstibaError(f"cannot create a temporary file in {tmpdir or tempfile.gettempdir()} "
+                              f"({exc.strerror}); choose another temp directory") from None
         try:
             with os.fdopen(fd, "wb") as out:
-                reader = compression.decompressor(stream, kind)
-                try:
-                    while chunk := reader.read(1 << 20):
-                        out.write(chunk)
-                except compression.decompress_errors() as exc:
-                    raise InvalidInput(f"{path}: corrupt {kind} data ({exc})") from None
-                finally:
-                    if reader is not stream:
-                        reader.close()
+                what = f"{path} ({kind})" if kind != compression.NONE else path
+                compression.decompress_into(stream, kind, out, what)
         except BaseException:
             os.unlink(temp)
             raise

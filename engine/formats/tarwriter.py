@@ -1,14 +1,50 @@
-"""Shared pieces of the archive destinations: kernel-side copies into a tar being written, and the
-write-beside-then-rename that makes an archive appear whole or not at all."""
+"""Shared pieces of the archive destinations: the one tar-header writer, kernel-side copies into a tar being
+written, and the write-beside-then-rename that makes an archive appear whole or not at all."""
 
 from __future__ import annotations
 
 import errno
 import os
+import tarfile
 import tempfile
 from collections.abc import Callable
 
 from engine.errors import InvalidInput
+
+REGULAR = tarfile.REGTYPE
+DIRECTORY = tarfile.DIRTYPE
+SYMLINK = tarfile.SYMTYPE
+BLOCK = 512
+USTAR_MAX_SIZE = 0o77777777777  # beyond, a member's header needs PAX records (Go's archive/tar, like tarfile)
+
+
+def header(name: str, size: int = 0, *, mode: int, kind: bytes = REGULAR, link: str = "",
+           go_numbers: bool = False) -> bytes:
+    """The header block(s) of one member: owner 0/0 without user names, mtime 0 (reproducible bytes); PAX
+    records first when the name or size does not fit ustar. `go_numbers`: fill devmajor/devminor with octal
+    zeros as Go's archive/tar does where Python leaves NULs, which makes a docker-archive byte-identical to
+    skopeo's (containers/image docker/internal/tarfile/writer.go writes through archive/tar)."""
+    info = tarfile.TarInfo(name)
+    info.uid = info.gid = 0
+    info.uname = info.gname = ""
+    info.mtime = 0
+    info.type = kind
+    info.mode = mode
+    info.size = size if kind == REGULAR else 0
+    info.linkname = link
+    buf = info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape")
+    if go_numbers and len(buf) == BLOCK:
+        fixed = bytearray(buf)
+        fixed[329:345] = b"0000000\x000000000\x00"
+        fixed[148:156] = b" " * 8
+        fixed[148:156] = b"%06o\x00 " % sum(fixed)
+        buf = bytes(fixed)
+    return buf
+
+
+def padding(size: int) -> int:
+    """Zero bytes after `size` bytes of member data, to the next 512-byte block."""
+    return -size % BLOCK
 
 
 def write_all(fd: int, data: bytes) -> None:
@@ -55,8 +91,8 @@ def append_file(fd: int, header: Callable[[int], bytes], payload: bytes | str) -
         size = os.path.getsize(payload)
         write_all(fd, header(size))
         copy_into(fd, payload, size)
-    if size % 512:
-        write_all(fd, b"\0" * (512 - size % 512))
+    if padding(size):
+        write_all(fd, b"\0" * padding(size))
 
 
 def end_archive(fd: int) -> None:

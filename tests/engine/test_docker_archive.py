@@ -20,12 +20,12 @@ from engine.copy import CopyOptions, copy
 from engine.digest import Digest
 from engine.errors import DigestMismatch, InvalidInput, NotFound, Unsupported
 from engine.formats.docker_archive import (
-    _go_compact,
     is_docker_archive,
     legacy_layers,
     open_destination,
     open_source,
 )
+from engine.formats.docker_archive.legacy import _go_compact
 from engine.manifest import parse
 from engine.platform import Platform
 from engine.tarindex import TarIndex
@@ -742,10 +742,10 @@ def test_existing_output_survives_a_failed_write_and_nothing_is_left(tmp_path, i
 def test_streamed_first_layer_and_the_staged_fallback_write_the_same_bytes(tmp_path, img, monkeypatch):
     """A layer too big for a plain tar header (over 8 GiB: simulated by lowering the limit) is moved back to
     staging and written like the others; the archive is the same either way."""
-    from engine.formats import docker_archive
+    from engine.formats.docker_archive import writer
 
     write(open_destination(str(tmp_path / "direct.tar")), img, names=["foo"])
-    monkeypatch.setattr(docker_archive, "USTAR_MAX_SIZE", 0)
+    monkeypatch.setattr(writer, "USTAR_MAX_SIZE", 0)
     write(open_destination(str(tmp_path / "staged.tar")), img, names=["foo"])
     assert (tmp_path / "direct.tar").read_bytes() == (tmp_path / "staged.tar").read_bytes()
     [res], dest = read(open_source(str(tmp_path / "direct.tar")))

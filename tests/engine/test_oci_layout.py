@@ -762,7 +762,7 @@ def test_commit_failure_rolls_back(tmp_path, img, raw_img, monkeypatch):
     out = tmp_path / "out"
     write(open_layout_destination(str(out)), img, names=["foo:1"])
     before = snapshot(out)
-    import engine.formats.oci_layout as mod
+    import engine.formats.oci_layout.writer as mod
 
     real = mod._write_file
 

@@ -10,6 +10,15 @@ import tempfile
 from engine import compression
 from engine.errors import EstibaError, InvalidInput, NotFound
 
+# spool file -> the user's path it holds the bytes of: readers name the user's file in their messages, never
+# our temporary (shown()).
+_SHOWN: dict[str, str] = {}
+
+
+def shown(path: str) -> str:
+    """The path to show for `path`: the user's input when `path` is one of our spool files."""
+    return _SHOWN.get(path, path)
+
 
 def uncompressed_copy(path: str, tmpdir: str | None, *, prefix: str = "spool-") -> tuple[str, str | None]:
     """(a plain tar with the input's bytes, the temporary file to delete afterwards or None): `path` itself
@@ -37,9 +46,12 @@ def uncompressed_copy(path: str, tmpdir: str | None, *, prefix: str = "spool-") 
                               f"({exc.strerror}); choose another temp directory") from None
         try:
             with os.fdopen(fd, "wb") as out:
-                what = f"{path} ({kind})" if kind != compression.NONE else path
+                what = f"{shown(path)} ({kind})" if kind != compression.NONE else shown(path)
                 compression.decompress_into(stream, kind, out, what)
         except BaseException:
             os.unlink(temp)
             raise
+    _SHOWN[temp] = shown(path)
+    if len(_SHOWN) > 1000:  # a long-running window: forget the oldest (their files are long gone)
+        del _SHOWN[next(iter(_SHOWN))]
     return temp, temp

@@ -4,16 +4,16 @@ and the input unchanged."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
+import tarfile
 
 import pytest
 
 from engine import jsondoc
 from engine.errors import InvalidInput
-from tests.engine.cli_helpers import assert_one_line_error, estiba, snapshot
-from tests.engine.test_cli_hostile import IMG, good_members, tar_bytes
 from tests.fixtures.images import (
     BuiltImage,
     build_image,
@@ -24,8 +24,36 @@ from tests.fixtures.images import (
     write_docker_archive,
 )
 
+try:  # the CLI helpers move to tests/cli/ with the architecture issue
+    from tests.cli.cli_helpers import ROOT, assert_one_line_error, estiba, snapshot
+except ImportError:
+    from tests.engine.cli_helpers import ROOT, assert_one_line_error, estiba, snapshot
+
+ROOT_HELPERS = (ROOT, estiba)
+
+IMG = build_image([make_layer_tar({"a": b"alpha" * 200}), make_layer_tar({"b": b"beta" * 200})])
 PYTHON_NAMES = re.compile(r"[A-Z][a-z]+(Error|Exception)\b|codec|Traceback|decode using")
 DEEP = 100_000
+
+
+def tar_bytes(members: list[tuple[str, bytes, None]]) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tf:
+        for name, data, _ in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def good_members(img: BuiltImage, *, tags=("foo:latest",)) -> list[tuple[str, bytes, None]]:
+    """The members of a podman-style docker-archive of `img`, manifest.json last."""
+    files = [(f"{layer.diff_id[7:]}.tar", layer.tar, None) for layer in img.layers]
+    files.append((f"{img.config_digest[7:]}.json", img.config, None))
+    manifest = [{"Config": f"{img.config_digest[7:]}.json", "RepoTags": list(tags),
+                 "Layers": [f"{layer.diff_id[7:]}.tar" for layer in img.layers]}]
+    files.append(("manifest.json", json.dumps(manifest).encode(), None))
+    return files
 
 
 def assert_clean_refusal(proc, *fragments: str) -> str:

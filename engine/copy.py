@@ -31,6 +31,7 @@ from engine.manifest import (
 )
 from engine.platform import Platform
 from engine.progress import Progress
+from engine.tarindex import looks_like_tar
 
 CHUNK = 1 << 20
 TRIM_EVERY = 64  # chunks: freed buffers of the decompressor/compressor threads go back to the system this often
@@ -59,7 +60,14 @@ def copy(source: Source, dest: Destination, options: CopyOptions | None = None) 
                 f"{source.description} holds {len(images)} images but {dest.description} takes one; "
                 "name the image to copy (PATH:NAME, or PATH:@N for the N-th)"
             )
-        results = [_Copier(source, dest, opts).copy_image(img) for img in images]
+        results = []
+        for img in images:
+            try:
+                results.append(_Copier(source, dest, opts).copy_image(img))
+            except EstibaError as exc:  # of several images, say which one failed
+                if len(images) > 1 and img.label and img.label not in str(exc) and not isinstance(exc, Cancelled):
+                    exc.args = (f"{img.label}: {exc}", *exc.args[1:])
+                raise
         opts.progress.cancel.check()
         dest.commit()
         if opts.blob_info is not None:
@@ -113,7 +121,7 @@ class _Copier:
         children = [d for d in index.manifests if d.media_type in media.MANIFEST_TYPES or not d.media_type]
         chosen = platforms.choose([d.platform for d in children], want)
         if chosen is None:
-            offered = ", ".join(str(d.platform) for d in children if d.platform) or "none"
+            offered = platforms.offered([d.platform for d in children], len(index.manifests))
             raise Unsupported(f"{self.source.description} has no image for platform {want} (it has: {offered}); "
                               "choose one with --platform")
         child = self._child_manifest(children[chosen])
@@ -313,6 +321,9 @@ class _Copier:
             counter = _checking_cancel(self.progress.cancel) if uploads else self.progress.counter(desc.digest, size)
             _hash_range(path, offset, size, desc.digest, desc.size, counter)
             if kind == compression.NONE and expected != desc.digest:
+                if not looks_like_tar(path, offset, size):
+                    raise InvalidInput(f"layer {desc.digest[:19]}… is neither a tar archive nor gzip/zstd-compressed: "
+                                       "the image is corrupt, or not a container image")
                 raise DigestMismatch(f"layer {desc.digest[:19]}… is an uncompressed tar, so it must match the "
                                      f"image config's diffID {expected[:19]}…: the image is corrupt")
         on_bytes = self.progress.counter(desc.digest, size, check_cancel=False) if uploads else None

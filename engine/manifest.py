@@ -177,7 +177,8 @@ class ImageConfig:
             raise InvalidInput(f"{what} is not a JSON object")
         rootfs = doc.get("rootfs")
         if not isinstance(rootfs, dict) or not isinstance(rootfs.get("diff_ids", []), list):
-            raise InvalidInput(f"{what} has no rootfs.diff_ids list")
+            raise InvalidInput(f"{what} has no rootfs.diff_ids list, so it is not a container image's config "
+                               "(an OCI artifact?)")
         if not all(isinstance(d, str) for d in rootfs.get("diff_ids") or []):
             raise InvalidInput(f"{what}: rootfs.diff_ids holds a value that is not a digest string")
         return cls(raw, doc)

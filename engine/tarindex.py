@@ -183,6 +183,24 @@ class TarIndex:
         return io.BufferedReader(RangeReader(self._fd, m.offset, m.size), 1 << 20)
 
 
+def looks_like_tar(path: str, offset: int, size: int) -> bool:
+    """Whether the `size` bytes at `offset` of `path` start like a tar archive: an empty one (zeros), or a
+    first header block whose checksum is right (what tarfile and Go's archive/tar check first)."""
+    if size == 0:
+        return True
+    with open(path, "rb", buffering=0) as f:
+        block = os.pread(f.fileno(), min(size, 512), offset)
+    if len(block) < 512:
+        return False
+    if not block.strip(b"\x00"):
+        return True
+    try:
+        stored = int(block[148:156].split(b"\x00", 1)[0].strip() or b"-1", 8)
+    except ValueError:
+        return False
+    return stored in tarfile.calc_chksums(block)  # (unsigned, signed): old tars used signed sums
+
+
 def _reason(exc: BaseException) -> str:
     """tarfile's message, without Python's exception names."""
     text = str(exc)[:100] or "unreadable header"

@@ -167,7 +167,7 @@ def test_utf16_manifest_json_names_no_codec(tmp_path):
 def test_empty_index_json_names_no_decoder(tmp_path):
     files = oci_layout_files([(IMG, "1", None)])
     files["index.json"] = b""
-    load_refused(tmp_path, lambda p: write_layout_dir(p, files), "index.json", "empty")
+    load_refused(tmp_path, lambda p: write_layout_dir(p, files), "index.json", "is empty")
 
 
 def test_config_with_eight_megabytes_refused(tmp_path):
@@ -209,4 +209,4 @@ def test_config_with_non_string_diff_ids_refused(tmp_path):
     cfg = json.loads(IMG.config)
     cfg["rootfs"]["diff_ids"] = [{"not": "a digest"}] * len(IMG.layers)
     img = with_config(IMG, cfg)
-    load_refused(tmp_path, lambda p: write_docker_archive(p, [(img, ["ids:1"])]), "diff_ids")
+    load_refused(tmp_path, lambda p: write_docker_archive(p, [(img, ["ids:1"])]), "not a digest string")

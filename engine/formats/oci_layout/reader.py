@@ -121,7 +121,9 @@ class _LayoutSource(Source):
             desc = group[0].desc
             names = list(dict.fromkeys(n for e in group for n in e.names))
             notes = "; ".join(dict.fromkeys(e.note for e in group if e.note))
-            label = f"{self.description} entry @{group[0].index}" + (f" ({notes})" if notes else "")
+            ref = (desc.annotations or {}).get(REF_NAME)
+            label = f"{self.description} entry @{group[0].index}" + (
+                f" ({notes})" if notes else f" ({ref!r})" if ref else "")
             out.append(SourceImage(self._read_manifest(desc.digest, desc.size), desc.digest, names, label))
         return out
 

@@ -18,7 +18,7 @@ from typing import BinaryIO
 from engine.errors import InvalidInput
 
 MAX_DEPTH = 200  # real manifests and configs nest < 10 deep; well below the interpreter's recursion limit
-MAX_VALUES = 250_000  # ~25 MB of parsed objects at most; 70,000 RepoTags still fit
+MAX_VALUES = 100_000  # ~10 MB of parsed objects at most; 70,000 RepoTags still fit
 
 # A JSON string, escapes included. An unterminated one runs to the end of the input (so a failed match is
 # never retried from every later quote: linear time on any input).

@@ -14,13 +14,14 @@ import struct
 import subprocess
 import sys
 import tarfile
+import time
 import zlib
 
 import pytest
 import zstandard
 
-from tests.engine.test_hostile_documents import ROOT_HELPERS, assert_clean_refusal, load_refused
-from tests.fixtures.images import build_image, make_layer_tar, write_oci_archive
+from tests.engine.test_hostile_documents import ROOT_HELPERS, assert_clean_refusal, load_refused, with_config
+from tests.fixtures.images import build_image, make_layer_tar, write_docker_archive, write_oci_archive
 
 ROOT, estiba = ROOT_HELPERS
 
@@ -250,3 +251,68 @@ def test_ordinary_xz_and_zstd_archives_still_load(tmp_path, kind):
 def write_docker_archive_with(path, img, tags, extra: list[tuple[str, bytes]] = ()) -> None:
     files, manifest = docker_members(img, tags)
     write_tar(path, files + list(extra) + [("manifest.json", manifest)])
+
+
+def test_three_images_with_four_megabyte_configs_stay_small(tmp_path):
+    """Issue: three images with 8 MB configs in a 40 KB .tar.gz peaked at 627 MB. 8 MB is now over the
+    4 MiB config cap (containers/image's); just under it, the load stays under 150 MB."""
+    items = []
+    for i in range(3):
+        img = build_image([make_layer_tar({f"f{i}": b"x" * 100})])
+        cfg = json.loads(img.config)
+        cfg["config"]["Labels"] = {"pad": "y" * ((4 << 20) - len(img.config) - 200)}
+        items.append((with_config(img, cfg), [f"big{i}:1"]))
+    write_docker_archive(tmp_path / "configs.tar.gz", items, compress="gzip")
+    proc, rss = peak_rss_mb(tmp_path / "store", "load", "-i", tmp_path / "configs.tar.gz")
+    assert proc.returncode == 0, proc.stderr
+    assert rss < RSS_LIMIT_MB, rss
+
+
+def test_configs_of_many_small_values_are_refused_small(tmp_path):
+    items = []
+    for i in range(3):
+        img = build_image([make_layer_tar({f"g{i}": b"x" * 100})])
+        cfg = json.loads(img.config)
+        cfg["config"]["Env"] = ["A=1"] * 240_000
+        items.append((with_config(img, cfg), [f"env{i}:1"]))
+    (tmp_path / "in").mkdir()
+    write_docker_archive(tmp_path / "in" / "envs.tar.gz", items, compress="gzip")
+    proc, rss = peak_rss_mb(tmp_path / "store", "load", "-i", tmp_path / "in" / "envs.tar.gz")
+    assert_clean_refusal(proc, "JSON values", "image @0")
+    assert rss < RSS_LIMIT_MB, rss
+
+
+@pytest.mark.parametrize("shape", ["strings", "objects"])
+def test_eight_megabyte_manifest_json_and_index_json_stay_small(tmp_path, shape):
+    """Issue: an 8 MB manifest.json plus an 8 MB index.json peaked at 383 MB."""
+    img = build_image([make_layer_tar({"m": b"m"})])
+    files, manifest = docker_members(img, ["m:1"])
+    doc, index = json.loads(manifest), {"schemaVersion": 2, "manifests": []}
+    if shape == "strings":
+        doc[0]["Pad"], index["pad"] = "p" * ((8 << 20) - 1000), "q" * ((8 << 20) - 1000)
+    else:
+        doc[0]["Pad"], index["pad"] = [{}] * 2_000_000, [[]] * 2_000_000
+    members = files + [("oci-layout", b'{"imageLayoutVersion":"1.0.0"}'), ("index.json", json.dumps(index).encode()),
+                       ("manifest.json", json.dumps(doc, separators=(",", ":")).encode())]
+    write_tar(tmp_path / "big.tar", members)
+    proc, rss = peak_rss_mb(tmp_path / "store", "load", "-i", tmp_path / "big.tar")
+    if shape == "strings":
+        assert proc.returncode == 0, proc.stderr
+    else:
+        assert_clean_refusal(proc, "manifest.json", "JSON values")
+    assert rss < RSS_LIMIT_MB, rss
+
+
+def test_seventy_thousand_repo_tags_load_in_seconds(tmp_path):
+    """Issue: 70,000 RepoTags took 22.7 s (80 s here: name lists were compared as lists)."""
+    img = build_image([make_layer_tar({"t": b"t"})])
+    files, manifest = docker_members(img, [f"localhost/r{i}:t" for i in range(70_000)])
+    write_tar(tmp_path / "tags.tar", files + [("manifest.json", manifest)])
+    started = time.monotonic()
+    proc, rss = peak_rss_mb(tmp_path / "store", "load", "-i", tmp_path / "tags.tar")
+    elapsed = time.monotonic() - started
+    assert proc.returncode == 0, proc.stderr
+    assert elapsed < 20, elapsed  # ~2.5 s alone on this machine; generous for 8 helpers sharing 2 cores
+    assert rss < RSS_LIMIT_MB, rss
+    listed = json.loads(estiba(tmp_path / "store", "images", "--format", "json").stdout)
+    assert len(listed) == 1 and len(listed[0]["Names"]) == 70_000

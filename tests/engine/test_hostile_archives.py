@@ -20,8 +20,21 @@ import zlib
 import pytest
 import zstandard
 
-from tests.engine.test_hostile_documents import ROOT_HELPERS, assert_clean_refusal, load_refused, with_config
-from tests.fixtures.images import build_image, make_layer_tar, write_docker_archive, write_oci_archive
+from tests.engine.test_hostile_documents import (
+    ROOT_HELPERS,
+    assert_clean_refusal,
+    load_refused,
+    with_config,
+    write_layout_dir,
+)
+from tests.fixtures.images import (
+    build_image,
+    compact,
+    make_layer_tar,
+    sha256,
+    write_docker_archive,
+    write_oci_archive,
+)
 
 ROOT, estiba = ROOT_HELPERS
 
@@ -316,3 +329,31 @@ def test_seventy_thousand_repo_tags_load_in_seconds(tmp_path):
     assert rss < RSS_LIMIT_MB, rss
     listed = json.loads(estiba(tmp_path / "store", "images", "--format", "json").stdout)
     assert len(listed) == 1 and len(listed[0]["Names"]) == 70_000
+
+
+def test_zstd_layer_with_a_huge_window_is_refused_small(tmp_path):
+    """A layer (not the whole archive) in zstd frames declaring a 128 MiB window."""
+    layer_tar = make_layer_tar({"zeros": bytes(16 << 20)})
+    img = build_image([layer_tar], compression="zstd")
+    blob = zstd_with_window(layer_tar, 27)
+    manifest = json.loads(img.manifest)
+    manifest["layers"][0].update(digest=sha256(blob), size=len(blob))
+    raw = compact(manifest)
+    files = {"oci-layout": b'{"imageLayoutVersion":"1.0.0"}', f"blobs/sha256/{img.config_digest[7:]}": img.config,
+             f"blobs/sha256/{sha256(blob)[7:]}": blob, f"blobs/sha256/{sha256(raw)[7:]}": raw,
+             "index.json": compact({"schemaVersion": 2, "manifests": [
+                 {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": sha256(raw),
+                  "size": len(raw)}]})}
+    layout = tmp_path / "in"
+    write_layout_dir(layout, files)
+    store = tmp_path / "store"
+    proc, rss = peak_rss_mb(store, "load", "-i", layout)  # kept compressed: nothing decodes it here
+    assert rss < RSS_LIMIT_MB, rss
+    if proc.returncode != 0:
+        assert_clean_refusal(proc, "window")
+        return
+    out = tmp_path / "out.tar"  # a docker-archive holds uncompressed layers: the frames must be decoded
+    proc, rss = peak_rss_mb(store, "save", "-o", out, img.id)
+    assert_clean_refusal(proc, "window")
+    assert rss < RSS_LIMIT_MB, rss
+    assert not out.exists() and sorted(os.listdir(tmp_path)) == ["in", "store", "store.rss"]

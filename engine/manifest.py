@@ -21,8 +21,10 @@ MAX_JSON_BYTES = 8 << 20  # index.json, manifest.json of an archive
 
 
 def load_json(raw: bytes, what: str, limit: int = MAX_JSON_BYTES):
-    """Parse an untrusted JSON document: size, depth and value count capped first (engine/jsondoc.py)."""
-    return jsondoc.load(raw, what, limit)
+    """Parse an untrusted JSON document: size, depth and value count capped first (engine/jsondoc.py). A
+    larger limit (the store's own images.json) allows proportionally more values."""
+    values = jsondoc.MAX_VALUES if limit <= MAX_JSON_BYTES else limit // 16
+    return jsondoc.load(raw, what, limit, max_values=values)
 
 
 def dump_json(doc) -> bytes:

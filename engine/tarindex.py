@@ -203,6 +203,8 @@ def looks_like_tar(path: str, offset: int, size: int) -> bool:
 
 def _reason(exc: BaseException) -> str:
     """tarfile's message, without Python's exception names."""
+    if isinstance(exc, UnicodeError):
+        return "a member name is not valid text"
     text = str(exc)[:100] or "unreadable header"
     return text.replace("UnicodeDecodeError", "bad text").replace("ValueError", "bad value")
 

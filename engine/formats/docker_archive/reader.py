@@ -41,7 +41,9 @@ from engine.manifest import (
 from engine.spool import shown, uncompressed_copy
 from engine.tarindex import Member, RangeReader, TarIndex, normalise
 
-MAX_INDEX_NAMES = 10_000  # index.json entries we look at for names (Docker >= 25 hybrid archives)
+# index.json entries we look at for names (Docker >= 25 hybrid archives: one per image saved). Each named entry
+# costs a manifest read of up to 4 MiB, so a hostile index.json must not make us read thousands of them.
+MAX_INDEX_NAMES = 1_000
 
 # -- reading --------------------------------------------------------------------------------------------------
 

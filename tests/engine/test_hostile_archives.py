@@ -357,3 +357,23 @@ def test_zstd_layer_with_a_huge_window_is_refused_small(tmp_path):
     assert_clean_refusal(proc, "window")
     assert rss < RSS_LIMIT_MB, rss
     assert not out.exists() and sorted(os.listdir(tmp_path)) == ["in", "store", "store.rss"]
+
+
+def test_oci_archive_with_two_index_json_members_reads_the_last(tmp_path):
+    """containers/image extracts an oci-archive before reading it, so of two same-named members the later one
+    is what skopeo and podman see; a docker-archive is read in place and the first counts (test above)."""
+    write_oci_archive(tmp_path / "a.tar", [(IMG, "first", None)])
+    write_oci_archive(tmp_path / "b.tar", [(OTHER, "second", None)])
+    members = []
+    for name in ("a.tar", "b.tar"):
+        with tarfile.open(tmp_path / name) as tf:
+            members += [(m.name, tf.extractfile(m).read()) for m in tf if m.isfile()]
+    write_tar(tmp_path / "two.tar", members)
+    store = tmp_path / "store"
+    estiba(store, "load", "-i", tmp_path / "two.tar")
+    listed = json.loads(estiba(store, "images", "--format", "json").stdout)
+    assert [i["Id"] for i in listed] == [OTHER.id]
+    if shutil.which("skopeo"):
+        raw = subprocess.run(["skopeo", "inspect", "--config", f"oci-archive:{tmp_path / 'two.tar'}"],
+                             capture_output=True, check=True).stdout
+        assert json.loads(raw)["rootfs"]["diff_ids"] == [layer.diff_id for layer in OTHER.layers]

@@ -205,18 +205,19 @@ def cmd_inspect(args) -> int:
         "Digest": rec.digest,
         "RepoTags": rec.names,
         "Created": rec.created,
-        "Architecture": doc.get("architecture"),
-        "Os": doc.get("os"),
-        "Variant": doc.get("variant"),
+        "Architecture": config.text("architecture"),
+        "Os": config.text("os"),
+        "Variant": config.text("variant"),
         "Size": rec.size,
-        "Config": doc.get("config") or {},
-        "RootFS": doc.get("rootfs"),
-        "History": doc.get("history") or [],
+        "Config": config.section,
+        "RootFS": config.rootfs,
+        "History": [h for h in doc.get("history") or [] if isinstance(h, dict)]
+        if isinstance(doc.get("history"), list) else [],
         "ManifestType": rec.media_type,
         "Platforms": rec.platforms,
         "Layers": [{"Digest": layer.digest, "Size": layer.size, "MediaType": layer.media_type}
                    for layer in manifest.layers],
-        "Labels": (doc.get("config") or {}).get("Labels"),
+        "Labels": config.labels,
     }
     print(json.dumps([out], indent=4))
     return 0
@@ -229,21 +230,18 @@ def cmd_history(args) -> int:
     config = store.config_of(rec, manifest)
     layers = iter(manifest.layers)
     rows = [("ID", "CREATED", "CREATED BY", "SIZE", "COMMENT")]
-    entries = list(config.doc.get("history") or [])
+    entries = config.history
     lines = []
     for i, h in enumerate(entries):
-        if not isinstance(h, dict):
-            continue
         size = 0
-        if not h.get("empty_layer"):
+        if not h["empty_layer"]:
             layer = next(layers, None)
             size = layer.size if layer else 0
-        created_by = str(h.get("created_by", ""))
+        created_by = h["created_by"]
         if not args.no_trunc and len(created_by) > 45:
             created_by = created_by[:44] + "…"
         ident = rec.hex[:12] if i == len(entries) - 1 else "<missing>"
-        lines.append((ident, _ago(format_created(h.get("created"))), created_by, human_bytes(size),
-                      str(h.get("comment", ""))))
+        lines.append((ident, _ago(format_created(h["created"])), created_by, human_bytes(size), h["comment"]))
     rows += reversed(lines)
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:

@@ -31,6 +31,12 @@ CHUNK = 1 << 20
 GZIP_LEVEL = 1
 ZSTD_LEVEL = 3
 
+# Decoder memory is chosen by the stream's header, so a hostile stream can ask for a 1 GiB xz dictionary or a
+# 2 GiB zstd window. We cap both, keeping a whole load under ~150 MB: xz -9 needs a 64 MiB dictionary, zstd's
+# levels up to 19 use windows of at most 8 MiB (only --long or --ultra go beyond 32 MiB).
+XZ_MEMLIMIT = 80 << 20
+ZSTD_MAX_WINDOW = 32 << 20
+
 
 def sniff(head: bytes) -> str:
     """The compression of a stream that starts with `head` (at least SNIFF_BYTES long when possible)."""
@@ -97,9 +103,16 @@ def decompressor(raw: BinaryIO, kind: str) -> BinaryIO:
     if kind == ZSTD:
         import zstandard
 
-        return zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=False)
+        dctx = zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW)
+        return _Limited(dctx.stream_reader(raw, read_across_frames=True, closefd=False))
     if kind == XZ:
-        return lzma.LZMAFile(raw, "rb")
+        # LZMAFile takes no memlimit; its reader (the stdlib's _compression.DecompressReader) passes one on,
+        # and reads concatenated streams as LZMAFile does.
+        import _compression
+
+        reader = _compression.DecompressReader(raw, lzma.LZMADecompressor, trailing_error=lzma.LZMAError,
+                                               memlimit=XZ_MEMLIMIT)
+        return _Limited(io.BufferedReader(reader, CHUNK))
     if kind == BZIP2:
         return bz2.BZ2File(raw, "rb")
     raise InvalidInput(f"unknown compression {kind!r}")
@@ -115,6 +128,8 @@ def decompress_into(stream: BinaryIO, kind: str, out: BinaryIO, what: str) -> No
             try:
                 chunk = dec.read(CHUNK)
             except errors as exc:
+                if isinstance(exc, DecoderLimit):
+                    raise DecoderLimit(f"{what}: {exc}") from None
                 if isinstance(exc, EstibaError):
                     raise
                 raise InvalidInput(f"{what} is corrupt or truncated: cannot decompress it ({exc})") from None
@@ -146,6 +161,39 @@ def compressor(out: BinaryIO, kind: str, *, threads: int = 1) -> BinaryIO:
     raise InvalidInput(f"cannot write {kind!r} compression; use gzip, zstd or none")
 
 
+class DecoderLimit(InvalidInput):
+    """A compressed stream asks for more decoder memory than we allow."""
+
+
+class _Limited(io.RawIOBase):
+    """A decoder whose memory-limit failure reads as one line naming the limit (not the library's text)."""
+
+    def __init__(self, dec) -> None:
+        self._dec = dec
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf) -> int:
+        try:
+            return self._dec.readinto(buf)
+        except lzma.LZMAError as exc:
+            if "memory" in str(exc).lower():
+                raise DecoderLimit(f"the xz stream needs more than {XZ_MEMLIMIT >> 20} MiB of memory to decompress "
+                                   "(a very large dictionary); recompress it with xz -9 or less, or with gzip") \
+                    from None
+            raise
+        except Exception as exc:  # zstandard.ZstdError, imported only when zstd is used
+            if "too much memory" in str(exc):
+                raise DecoderLimit(f"the zstd stream uses a window over {ZSTD_MAX_WINDOW >> 20} MiB (zstd --long or "
+                                   "--ultra); recompress it without them") from None
+            raise
+
+    def close(self) -> None:
+        self._dec.close()
+        super().close()
+
+
 class _NoClose(io.RawIOBase):
     """Keeps a wrapped writer from closing the file underneath it."""
 
@@ -174,7 +222,8 @@ def decompress_errors() -> tuple[type[BaseException], ...]:
 
     from isal import isal_zlib
 
-    errors: list[type[BaseException]] = [EOFError, gzip.BadGzipFile, zlib.error, isal_zlib.error, lzma.LZMAError]
+    errors: list[type[BaseException]] = [EOFError, gzip.BadGzipFile, zlib.error, isal_zlib.error, lzma.LZMAError,
+                                         DecoderLimit]
     try:
         import zstandard
 

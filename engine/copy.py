@@ -34,6 +34,7 @@ from engine.manifest import (
 from engine.options import DEFAULT_PARALLEL
 from engine.platform import Platform
 from engine.progress import Progress
+from engine.tarindex import looks_like_tar
 
 
 @dataclass
@@ -59,7 +60,14 @@ def copy(source: Source, dest: Destination, options: CopyOptions | None = None) 
         if len(images) > 1 and not dest.multi_image:
             raise Unsupported(f"{source.description} holds {len(images)} images but {dest.description} takes one",
                               Hint.NAME_THE_IMAGE)
-        results = [_Copier(source, dest, opts).copy_image(img) for img in images]
+        results = []
+        for img in images:
+            try:
+                results.append(_Copier(source, dest, opts).copy_image(img))
+            except EstibaError as exc:  # of several images, say which one failed
+                if len(images) > 1 and img.label and img.label not in str(exc) and not isinstance(exc, Cancelled):
+                    exc.args = (f"{img.label}: {exc}", *exc.args[1:])
+                raise
         opts.progress.cancel.check()
         dest.commit()
         if opts.blob_info is not None:
@@ -117,7 +125,7 @@ class _Copier:
         children = [d for d in index.manifests if d.media_type in media.MANIFEST_TYPES or not d.media_type]
         chosen = platforms.choose([d.platform for d in children], want)
         if chosen is None:
-            offered = ", ".join(str(d.platform) for d in children if d.platform) or "none"
+            offered = platforms.offered([d.platform for d in children], len(index.manifests))
             raise Unsupported(f"{self.source.description} has no image for platform {want} (it has: {offered})",
                               Hint.CHOOSE_PLATFORM)
         child = self._child_manifest(children[chosen])
@@ -320,6 +328,9 @@ class _Copier:
             counter = checking_cancel(self.progress.cancel) if uploads else self.progress.counter(desc.digest, size)
             hash_range(path, offset, size, desc.digest, desc.size, counter)
             if kind == compression.NONE and expected != desc.digest:
+                if not looks_like_tar(path, offset, size):
+                    raise InvalidInput(f"layer {desc.digest[:19]}… is neither a tar archive nor gzip/zstd-compressed: "
+                                       "the image is corrupt, or not a container image")
                 raise DigestMismatch(f"layer {desc.digest[:19]}… is an uncompressed tar, so it must match the "
                                      f"image config's diffID {expected[:19]}…: the image is corrupt")
         # A trusted blob was not counted while hashing: count it as the destination takes it. A local copy checks

@@ -9,23 +9,22 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 
-from engine import media
+from engine import jsondoc, media
 from engine.digest import Digest, sha256_digest
 from engine.errors import InvalidInput, Unsupported
 from engine.platform import Platform
 
-MAX_MANIFEST_BYTES = 4 << 20  # containers/image iolimits.MaxManifestBodySize
-MAX_CONFIG_BYTES = 8 << 20
+# containers/image internal/iolimits: MaxManifestBodySize and MaxConfigBodySize are both 4 MiB.
+MAX_MANIFEST_BYTES = 4 << 20
+MAX_CONFIG_BYTES = 4 << 20
 MAX_JSON_BYTES = 8 << 20  # index.json, manifest.json of an archive
 
 
 def load_json(raw: bytes, what: str, limit: int = MAX_JSON_BYTES):
-    if len(raw) > limit:
-        raise InvalidInput(f"{what} is {len(raw)} bytes, over the {limit >> 20} MiB limit: refusing to parse it")
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{what} is not valid JSON ({exc.__class__.__name__}: {str(exc)[:80]})") from None
+    """Parse an untrusted JSON document: size, depth and value count capped first (engine/jsondoc.py). A
+    larger limit (the store's own images.json) allows proportionally more values."""
+    values = jsondoc.MAX_VALUES if limit <= MAX_JSON_BYTES else limit // 16
+    return jsondoc.load(raw, what, limit, max_values=values)
 
 
 def dump_json(doc) -> bytes:
@@ -180,7 +179,10 @@ class ImageConfig:
             raise InvalidInput(f"{what} is not a JSON object")
         rootfs = doc.get("rootfs")
         if not isinstance(rootfs, dict) or not isinstance(rootfs.get("diff_ids", []), list):
-            raise InvalidInput(f"{what} has no rootfs.diff_ids list")
+            raise InvalidInput(f"{what} has no rootfs.diff_ids list, so it is not a container image's config "
+                               "(an OCI artifact?)")
+        if not all(isinstance(d, str) for d in rootfs.get("diff_ids") or []):
+            raise InvalidInput(f"{what}: rootfs.diff_ids holds a value that is not a digest string")
         return cls(raw, doc)
 
     @property
@@ -191,15 +193,54 @@ class ImageConfig:
     def diff_ids(self) -> list[Digest]:
         return [Digest(d) for d in (self.doc["rootfs"].get("diff_ids") or [])]
 
+    # The accessors below never trust a field's type: the bytes are the image's identity and cannot be
+    # fixed, so a field of the wrong type (a string where an object belongs) reads as absent.
+
+    def text(self, key: str) -> str | None:
+        value = self.doc.get(key)
+        return value if isinstance(value, str) else None
+
     @property
     def platform(self) -> Platform:
-        return Platform(str(self.doc.get("os") or "linux"), str(self.doc.get("architecture") or ""),
-                        self.doc.get("variant") if isinstance(self.doc.get("variant"), str) else None)
+        return Platform(self.text("os") or "linux", self.text("architecture") or "", self.text("variant") or None)
 
     @property
     def created(self) -> str | None:
-        created = self.doc.get("created")
-        return created if isinstance(created, str) else None
+        return self.text("created")
+
+    @property
+    def section(self) -> dict:
+        """The `config` object (Env, Cmd, Labels...), or {}."""
+        value = self.doc.get("config")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def labels(self) -> dict[str, str] | None:
+        value = self.section.get("Labels")
+        if not isinstance(value, dict):
+            return None
+        return {str(k): v for k, v in value.items() if isinstance(v, str)}
+
+    @property
+    def rootfs(self) -> dict:
+        return self.doc["rootfs"]
+
+    @property
+    def history(self) -> list[dict]:
+        """History entries, each with created (str or None), created_by, comment (str), empty_layer (bool);
+        entries that are not objects are skipped."""
+        entries = self.doc.get("history")
+        if not isinstance(entries, list):
+            return []
+        out = []
+        for h in entries:
+            if not isinstance(h, dict):
+                continue
+            out.append({"created": h["created"] if isinstance(h.get("created"), str) else None,
+                        "created_by": h["created_by"] if isinstance(h.get("created_by"), str) else "",
+                        "comment": h["comment"] if isinstance(h.get("comment"), str) else "",
+                        "empty_layer": h.get("empty_layer") is True})
+        return out
 
 
 def converted_config(desc: Descriptor, fam: str) -> Descriptor:

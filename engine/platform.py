@@ -55,11 +55,30 @@ def _wanted_variants(want: Platform) -> list[str | None]:
 
 
 def choose(candidates: list[Platform | None], want: Platform) -> int | None:
-    """Index of the best candidate for `want`, or None. `unknown/unknown` entries never match."""
+    """Index of the best candidate for `want`, or None. `unknown/unknown` entries never match. An entry without
+    a platform (the image-spec makes it optional) is taken when no entry matches, the first of them, as
+    skopeo and podman do (containers/image internal/manifest/oci_index.go chooseInstance: such an entry
+    matches any platform, after every real match)."""
     for variant in _wanted_variants(want):
         for i, cand in enumerate(candidates):
             if cand is None or cand.os == "unknown":
                 continue
             if cand.os == want.os and cand.architecture == want.architecture and cand.variant == variant:
                 return i
+    for i, cand in enumerate(candidates):
+        if cand is None:
+            return i
     return None
+
+
+def offered(platforms: list[Platform | None], entries: int) -> str:
+    """What an index offers, for "has no image for platform X (it has: ...)": its platforms, or why there
+    are none."""
+    shown = [str(p) for p in platforms if p is not None and p.os != "unknown"]
+    if shown:
+        return ", ".join(dict.fromkeys(shown))
+    if platforms:  # only unknown/unknown entries: BuildKit attestations, not images
+        return "only attestation manifests (unknown/unknown), no image"
+    if entries:
+        return f"no image manifests: its {entries} entries are nested indexes or artifacts"
+    return "no entries at all"

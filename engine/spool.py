@@ -15,6 +15,15 @@ from engine import compression, leftovers
 from engine.errors import EstibaError, InvalidInput, NotFound
 from engine.progress import Progress
 
+# spool file -> the user's path it holds the bytes of: readers name the user's file in their messages, never
+# our temporary (shown()).
+_SHOWN: dict[str, str] = {}
+
+
+def shown(path: str) -> str:
+    """The path to show for `path`: the user's input when `path` is one of our spool files."""
+    return _SHOWN.get(path, path)
+
 
 class _Counting(io.RawIOBase):
     """Tells `on_bytes` (once set) how many bytes of the input were read."""
@@ -69,13 +78,16 @@ def uncompressed_copy(path: str, tmpdir: str | None, *, prefix: str = "spool-",
                 counting.on_bytes = progress.counter(label, total)
                 counting.on_bytes(compression.SNIFF_BYTES if regular else 0)  # the sniffed head
             with os.fdopen(fd, "wb") as out:
-                what = f"{path} ({kind})" if kind != compression.NONE else path
+                what = f"{shown(path)} ({kind})" if kind != compression.NONE else shown(path)
                 compression.decompress_into(stream, kind, out, what)
         except BaseException:
             os.unlink(temp)
             raise
         if progress is not None:
             progress.done(label, st.st_size if regular else -1)
+    _SHOWN[temp] = shown(path)
+    if len(_SHOWN) > 1000:  # a long-running window: forget the oldest (their files are long gone)
+        del _SHOWN[next(iter(_SHOWN))]
     return temp, temp
 
 

@@ -39,11 +39,13 @@ class ImageRecord:
 
 def assign_names(records: list[ImageRecord], image_id: str, names: list[str]) -> None:
     """Give `names` to image_id; a name already on another image moves (as podman does)."""
+    moving = set(names)  # sets: an archive may carry 70,000 RepoTags (lists made this quadratic: 80 s)
     for rec in records:
         if rec.id == image_id:
-            rec.names += [n for n in names if n not in rec.names]
+            have = set(rec.names)
+            rec.names += [n for n in dict.fromkeys(names) if n not in have]
         else:
-            rec.names = [n for n in rec.names if n not in names]
+            rec.names = [n for n in rec.names if n not in moving]
 
 
 _DIGEST = re.compile(r"sha256:[a-f0-9]{64}")

@@ -38,10 +38,12 @@ from engine.manifest import (
     load_json,
     parse,
 )
-from engine.spool import uncompressed_copy
+from engine.spool import shown, uncompressed_copy
 from engine.tarindex import Member, RangeReader, TarIndex, normalise
 
-MAX_INDEX_NAMES = 10_000  # index.json entries we look at for names (Docker >= 25 hybrid archives)
+# index.json entries we look at for names (Docker >= 25 hybrid archives: one per image saved). Each named entry
+# costs a manifest read of up to 4 MiB, so a hostile index.json must not make us read thousands of them.
+MAX_INDEX_NAMES = 1_000
 
 # -- reading --------------------------------------------------------------------------------------------------
 
@@ -70,8 +72,9 @@ class DockerArchiveSource(Source):
     """`docker-archive:PATH[:NAME[:TAG]|:@N]`, read in place."""
 
     def __init__(self, path: str, ref: str | None = None, *, tmpdir: str | None = None) -> None:
-        self.description = f"docker-archive:{path}" + (f":{ref}" if ref else "")
-        self._path = path
+        path_shown = shown(path)  # the user's file, not our spool copy of it
+        self.description = f"docker-archive:{path_shown}" + (f":{ref}" if ref else "")
+        self._path = path_shown
         self._tmpdir = tmpdir
         self._temps: list[str] = []
         self._index: TarIndex | None = None
@@ -79,7 +82,7 @@ class DockerArchiveSource(Source):
         self._images: list[SourceImage] = []
         try:
             tar_path = self._spool_if_needed(path)
-            self._index = TarIndex(tar_path, path)
+            self._index = TarIndex(tar_path, path_shown)
             items = self._items()
             self._images = [self._image(group) for group in self._select(items, ref or None)]
         except BaseException:
@@ -303,11 +306,12 @@ class DockerArchiveSource(Source):
         size up front, and the temp file also lets the pipeline copy_file_range it like any other layer."""
         index = self._index
         assert index is not None
-        with open(index.path, "rb", buffering=0) as f:
-            head = os.pread(f.fileno(), min(compression.SNIFF_BYTES, member.size), member.offset)
+        with index.open(member.name) as f:
+            head = f.read(compression.SNIFF_BYTES)
         kind = compression.sniff(head)
-        if kind == compression.NONE:
+        if kind == compression.NONE and member.sparse is None:
             return _Blob(index.path, member.offset, member.size)
+        # A sparse member (GNU tar --sparse) is expanded into a temp file like a compressed one.
         for blob in self._blobs.values():  # the same compressed member listed by another image
             if blob.member_offset == member.offset:
                 return blob

@@ -27,7 +27,7 @@ from engine.formats.oci_layout.common import (
     names_of,
 )
 from engine.manifest import MAX_JSON_BYTES, MAX_MANIFEST_BYTES, Descriptor, load_json
-from engine.spool import uncompressed_copy
+from engine.spool import shown, uncompressed_copy
 from engine.tarindex import TarIndex
 
 CHUNK = 1 << 20
@@ -58,7 +58,7 @@ class _LayoutSource(Source):
     def _open(self, rel: str, what: str) -> BinaryIO:
         raise NotImplementedError
 
-    def _where(self, rel: str, what: str) -> tuple[str, int, int]:
+    def _where(self, rel: str, what: str) -> tuple[str, int, int] | None:
         raise NotImplementedError
 
     def _load(self) -> None:
@@ -121,7 +121,9 @@ class _LayoutSource(Source):
             desc = group[0].desc
             names = list(dict.fromkeys(n for e in group for n in e.names))
             notes = "; ".join(dict.fromkeys(e.note for e in group if e.note))
-            label = f"{self.description} entry @{group[0].index}" + (f" ({notes})" if notes else "")
+            ref = (desc.annotations or {}).get(REF_NAME)
+            label = f"{self.description} entry @{group[0].index}" + (
+                f" ({notes})" if notes else f" ({ref!r})" if ref else "")
             out.append(SourceImage(self._read_manifest(desc.digest, desc.size), desc.digest, names, label))
         return out
 
@@ -212,14 +214,16 @@ class ArchiveSource(_LayoutSource):
     """`oci-archive:PATH[:REF]`, read in place; an outer compression is spooled to a temp file first."""
 
     def __init__(self, path: str, ref: str | None = None, *, tmpdir: str | None = None) -> None:
-        super().__init__(f"oci-archive:{path}" + (f":{ref}" if ref else ""), ref)
+        path_shown = shown(path)  # the user's file, not our spool copy of it
+        super().__init__(f"oci-archive:{path_shown}" + (f":{ref}" if ref else ""), ref)
         self._spooled: str | None = None
         self._index: TarIndex | None = None
         try:
             tar_path = self._spool_if_compressed(path, tmpdir)
-            self._index = TarIndex(tar_path, path)
+            # c/image extracts an oci-archive, so of two members with one name the later is what it reads
+            self._index = TarIndex(tar_path, path_shown, last_wins=True)
             if not self._index.has(INDEX_FILE):
-                raise InvalidInput(f"{path} is not an oci-archive: it has no index.json")
+                raise InvalidInput(f"{path_shown} is not an oci-archive: it has no index.json")
             self._load()
         except BaseException:
             self.close()
@@ -253,9 +257,11 @@ class ArchiveSource(_LayoutSource):
         assert self._index is not None
         return self._index.open(rel)
 
-    def _where(self, rel: str, what: str) -> tuple[str, int, int]:
+    def _where(self, rel: str, what: str) -> tuple[str, int, int] | None:
         m = self._member(rel, what)
         assert self._index is not None
+        if m.sparse is not None:
+            return None  # its holes are not in the file: it is streamed through open_blob
         return self._index.path, m.offset, m.size
 
     def close(self) -> None:

@@ -194,7 +194,8 @@ def open_destination(loc: Location, *, compress: str | None = None, docker_forma
     elif loc.transport == OCI_ARCHIVE:
         from engine.formats import oci_layout
 
-        dest = oci_layout.open_archive_destination(loc.path, loc.ref, compress=compress, tag_only_ref=tag_only_ref)
+        dest = oci_layout.open_archive_destination(loc.path, loc.ref, compress=compress, tag_only_ref=tag_only_ref,
+                                                   cancel=cancel)
     elif loc.transport == OCI:
         from engine.formats import oci_layout
 

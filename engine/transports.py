@@ -138,7 +138,8 @@ def open_source(loc: Location, *, tmpdir: str | None = None, tls_verify: bool | 
             raise NotFound(f"{loc.path}: no such file")
         if os.path.isdir(loc.path):
             raise InvalidInput(f"{loc.path} is a directory, not a {loc.transport}; use oci:{loc.path} or dir:")
-        tar_path, temp = uncompressed_copy(loc.path, tmpdir)
+        # A whole-archive decompression hears a cancel (its progress is reported only by load, through detect).
+        tar_path, temp = uncompressed_copy(loc.path, tmpdir, progress=Progress(None, cancel) if cancel else None)
         try:
             if loc.transport == DOCKER_ARCHIVE:
                 from engine.formats import docker_archive

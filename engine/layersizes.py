@@ -3,9 +3,12 @@
 A destination that lays layers out at offsets (a docker-archive: engine/formats/docker_archive/placement.py)
 needs these sizes up front. They come from the source when it knows them (a docker-archive holds its layers
 unpacked), else from what the pipeline learnt when it last unpacked or checked the blob (the store's blob-info
-file, engine/blobinfo.py). A trusted source (the store, whose blobs were verified on the way in) that lacks a
-size has it measured once here, by unpacking the blob without writing anything, and recorded: unpacking costs
-CPU, which is cheaper on this kind of machine than writing every byte twice through the page cache.
+file, engine/blobinfo.py). A size still unknown is measured here, by unpacking the blob without writing anything,
+when its bytes are local (the store, an archive or a layout; not a registry, where it would mean downloading it
+twice): unpacking costs CPU, which is cheaper on this kind of machine than writing every byte twice through the
+page cache (stage, then copy). The store's blobs were verified on the way in, so what one unpacks to is recorded
+at once; any other source's measure only lays the archive out, and a layer that then unpacks to another size is
+refused (the pipeline records the size once it has verified the layer).
 """
 
 from __future__ import annotations
@@ -37,15 +40,17 @@ def planned_sizes(source: Source, layers: list[Descriptor], cache: BlobInfoCache
                   parallel: int) -> list[int | None]:
     """The unpacked size of every layer (None where it cannot be told without copying it)."""
     sizes = known_sizes(source, layers, cache)
-    missing = {d.digest: d for d, s in zip(layers, sizes, strict=True) if s is None}
-    if not missing or not source.trusted or cache is None:
+    missing = {d.digest: d for d, s in zip(layers, sizes, strict=True)
+               if s is None and (source.trusted or source.blob_file(d) is not None)}
+    if not missing:
         return sizes
     with ThreadPoolExecutor(max(1, min(parallel, len(missing))), thread_name_prefix="estiba-measure") as pool:
         measured = dict(zip(missing, pool.map(lambda d: _measure(source, d, cancel), missing.values()),
                             strict=True))
-    for digest, size in measured.items():
-        cache.record_size(digest, size)
-    return [s if s is not None else measured[d.digest] for d, s in zip(layers, sizes, strict=True)]
+    if source.trusted and cache is not None:
+        for digest, size in measured.items():
+            cache.record_size(digest, size)
+    return [s if s is not None else measured.get(d.digest) for d, s in zip(layers, sizes, strict=True)]
 
 
 def _measure(source: Source, desc: Descriptor, cancel: CancelToken) -> int:

@@ -19,7 +19,8 @@ def open_source(loc: Location, opening: Opening) -> Source:
     from engine.transports.files import open_archive
 
     return open_archive(loc, opening.tmpdir,
-                        lambda tar: docker_archive.open_source(tar, loc.ref, tmpdir=opening.tmpdir))
+                        lambda tar: docker_archive.open_source(tar, loc.ref, tmpdir=opening.tmpdir),
+                        opening.cancel)
 
 
 def open_destination(loc: Location, opening: Opening) -> Destination:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from engine.contract import Source
 from engine.errors import InvalidInput, NotFound
+from engine.progress import CancelToken, Progress
 from engine.spool import uncompressed_copy
 from engine.transports.base import Location
 
@@ -48,13 +49,15 @@ class TempOwner(Source):
                     pass
 
 
-def open_archive(loc: Location, tmpdir: str | None, open_tar: Callable[[str], Source]) -> Source:
+def open_archive(loc: Location, tmpdir: str | None, open_tar: Callable[[str], Source],
+                 cancel: CancelToken | None = None) -> Source:
     """Open the archive at loc.path with `open_tar(path of an uncompressed tar)`."""
     if not os.path.exists(loc.path):
         raise NotFound(f"{loc.path}: no such file")
     if os.path.isdir(loc.path):
         raise InvalidInput(f"{loc.path} is a directory, not a {loc.transport}; use oci:{loc.path} or dir:")
-    tar_path, temp = uncompressed_copy(loc.path, tmpdir)
+    # A whole-archive decompression hears a cancel (its progress is reported only by load, through detect).
+    tar_path, temp = uncompressed_copy(loc.path, tmpdir, progress=Progress(None, cancel) if cancel else None)
     try:
         inner = open_tar(tar_path)
     except BaseException:

@@ -18,7 +18,8 @@ def open_source(loc: Location, opening: Opening) -> Source:
     from engine.transports.files import open_archive
 
     return open_archive(loc, opening.tmpdir,
-                        lambda tar: oci_layout.open_archive_source(tar, loc.ref, tmpdir=opening.tmpdir))
+                        lambda tar: oci_layout.open_archive_source(tar, loc.ref, tmpdir=opening.tmpdir),
+                        opening.cancel)
 
 
 def open_destination(loc: Location, opening: Opening) -> Destination:
@@ -26,7 +27,7 @@ def open_destination(loc: Location, opening: Opening) -> Destination:
 
     opts = opening.options
     return oci_layout.open_archive_destination(loc.path, loc.ref, compress=opts.compress,
-                                               tag_only_ref=opts.tag_only_ref)
+                                               tag_only_ref=opts.tag_only_ref, cancel=opening.cancel)
 
 
 def recognise(path: str, index: TarIndex | None) -> bool:

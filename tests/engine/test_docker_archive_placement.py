@@ -15,12 +15,13 @@ from engine.copy import CopyOptions, copy
 from engine.errors import Cancelled, InvalidInput
 from engine.formats import staging
 from engine.formats.docker_archive import open_destination
+from engine.formats.oci_layout import open_archive_source
 from engine.manifest import Descriptor
 from engine.platform import Platform
 from engine.progress import DONE, READ, CancelToken, Progress
 from engine.store import Store
 from tests.engine.memory import MemorySource
-from tests.fixtures.images import build_image, make_layer_tar, random_layer_tar
+from tests.fixtures.images import build_image, make_layer_tar, random_layer_tar, write_oci_archive
 
 AMD64 = Platform("linux", "amd64")
 LAYER1 = make_layer_tar({"etc/hello": b"hello\n", "bin/tool": b"#!/bin/sh\necho tool\n"}, symlinks={"bin/link": "tool"})
@@ -82,6 +83,18 @@ def test_placed_layers_give_the_staged_writers_bytes_and_nothing_is_staged_but_c
     configs = sorted(len(img.config) for img in images)
     assert sorted(n for kind, n in staged) == configs  # every layer byte went straight into the archive
     assert sorted(p.name for p in tmp_path.iterdir()) == ["placed.tar", "staged.tar"]
+
+
+def test_an_oci_archive_with_gzip_layers_is_measured_and_converted_in_place(tmp_path, staged):
+    img = build_image([LAYER1, LAYER3, LAYER2])
+    copy(MemorySource.from_built(img, ["foo:1"]), open_destination(str(tmp_path / "staged.tar")),
+         CopyOptions(platform=AMD64))
+    write_oci_archive(tmp_path / "in.tar", [(img, "docker.io/library/foo:1", None)])
+    staged.clear()
+    with open_archive_source(str(tmp_path / "in.tar")) as src:
+        copy(src, open_destination(str(tmp_path / "placed.tar")), CopyOptions(platform=AMD64))
+    assert (tmp_path / "placed.tar").read_bytes() == (tmp_path / "staged.tar").read_bytes()
+    assert [n for _, n in staged] == [len(img.config)]
 
 
 def store_with(tmp_path, img, names=("foo:1",)) -> Store:

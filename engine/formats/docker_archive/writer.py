@@ -1,8 +1,9 @@
 """Writing a docker-archive in containers/image's layout ("variant A", what podman 4.3 and skopeo 1.9 write and
-read; formats.md §1.1): `<diffID hex>.tar` layers, `<config hex>.json` configs, legacy `<v1id>/{layer.tar ->
-../<diffID>.tar,VERSION,json}` directories, then manifest.json and repositories; mode 0444, owner 0/0, mtime 0, no
-directory entries. Blobs are staged next to the output and the tar is assembled by the kernel (copy_file_range)
-at commit.
+read; formats.md §1.1; the members are listed in members.py). The archive is built in a temporary file beside
+the output and renamed over it at commit, so it appears whole or not at all. While every layer's unpacked size is
+known, each layer is written once, straight to its offset, by the parallel layer copies (placement.py); the
+first layer whose size is not known is streamed in place too, and what follows it is staged beside the output
+and appended by the kernel (copy_file_range) at commit.
 """
 
 from __future__ import annotations

@@ -10,13 +10,15 @@ from engine.errors import EstibaError, InvalidInput
 from engine.formats.oci_layout.common import INDEX_FILE, LAYOUT_BYTES, LAYOUT_FILE
 from engine.formats.oci_layout.writer import FILE_MODE, LayoutDestination
 from engine.formats.tarwriter import DIRECTORY, append_file, end_archive, header, replace_atomically, write_all
+from engine.progress import CancelToken, OnBytes
 
 
 class ArchiveDestination(LayoutDestination):
     """`oci-archive:PATH[:REF]`: one new tar, replacing any existing file at commit (as skopeo does)."""
 
     def __init__(self, path: str, ref: str | None = None, *, compress: str | None = None,
-                 tag_only_ref: bool = False) -> None:
+                 tag_only_ref: bool = False, cancel: CancelToken | None = None) -> None:
+        self._cancel = cancel  # checked while the commit copies staged blobs into the archive
         target = os.path.abspath(path)
         if os.path.isdir(target):
             raise InvalidInput(f"{path} is a directory; give a file name for the oci-archive (or use oci:{path})")
@@ -27,7 +29,7 @@ class ArchiveDestination(LayoutDestination):
             raise InvalidInput(f"{self.description} was already committed or aborted")
         try:
             members = self._members()
-            replace_atomically(self.target, lambda fd: write_tar(fd, members), FILE_MODE)
+            replace_atomically(self.target, lambda fd: write_tar(fd, members, self._check_cancel), FILE_MODE)
         except BaseException as exc:
             self.abort()
             if isinstance(exc, OSError):
@@ -36,6 +38,10 @@ class ArchiveDestination(LayoutDestination):
             raise
         self._finished = True
         self._staging.cleanup()
+
+    def _check_cancel(self, n: int) -> None:
+        if self._cancel is not None:
+            self._cancel.check()
 
     def _members(self) -> list[tuple[str, str | bytes | None]]:
         """What c/image's oci-archive holds, in its order: dirs, blobs, index.json, oci-layout."""
@@ -54,18 +60,18 @@ def _header(name: str, size: int, is_dir: bool) -> bytes:
     return header(name, size, mode=FILE_MODE)
 
 
-def write_tar(fd: int, members: list[tuple[str, str | bytes | None]]) -> None:
+def write_tar(fd: int, members: list[tuple[str, str | bytes | None]], on_bytes: OnBytes = None) -> None:
     """Write a tar to `fd`: (name, None) is a directory, (name, bytes) a small file, (name, path) a file
     whose data is copied by the kernel. Go's writer ends with two zero blocks; so do we."""
     for name, payload in members:
         if payload is None:
             write_all(fd, _header(name, 0, True))
             continue
-        append_file(fd, lambda size, name=name: _header(name, size, False), payload)
+        append_file(fd, lambda size, name=name: _header(name, size, False), payload, on_bytes)
     end_archive(fd)
 
 
 def open_archive_destination(path: str, ref: str | None = None, *, compress: str | None = None,
-                             tag_only_ref: bool = False) -> Destination:
-    """`oci-archive:PATH[:REF]` for writing; the file is replaced at commit."""
-    return ArchiveDestination(path, ref, compress=compress, tag_only_ref=tag_only_ref)
+                             tag_only_ref: bool = False, cancel: CancelToken | None = None) -> Destination:
+    """`oci-archive:PATH[:REF]` for writing; the file is replaced at commit (a cancel is heard meanwhile)."""
+    return ArchiveDestination(path, ref, compress=compress, tag_only_ref=tag_only_ref, cancel=cancel)

@@ -343,10 +343,16 @@ def run(items: list[SyncItem], opts: SyncOptions | None = None, progress: Progre
         with ThreadPoolExecutor(max(1, opts.jobs), thread_name_prefix="estiba-sync") as workers:
             futures = [workers.submit(one, item) for item in items]
             for fut in futures:
-                try:
-                    fut.result()
-                except Cancelled:
-                    cancelled = True
+                while True:
+                    try:
+                        fut.result()
+                    except Cancelled:
+                        cancelled = True
+                    except KeyboardInterrupt:  # Ctrl-C: stop the copies in flight too, then say so
+                        progress.cancel.cancel()
+                        stop.set()
+                        continue
+                    break
     finally:
         pool.close()
     summary.seconds = time.monotonic() - started

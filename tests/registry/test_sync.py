@@ -238,3 +238,55 @@ def test_yaml_keys_skopeo_has_but_estiba_does_not_are_refused(tmp_path):
                       check=False)
         assert_one_line_error(proc, words)
         assert not (tmp_path / "o").exists()
+
+
+def test_cancel_stops_a_sync_and_a_rerun_finishes_it(registry, fault_proxy, tmp_path):
+    import threading
+
+    import pytest
+
+    from engine.errors import Cancelled
+    from engine.progress import Progress
+
+    src, dst = registry(), registry()
+    fill(src, tmp_path, {"team/app": ["v1", "v2", "v3"]})
+    proxy = fault_proxy(dst)
+    proxy.add("stall", method="PUT", path=r"/manifests/v3$", seconds=30, times=1)  # v3 hangs at its manifest
+    items = plan("docker", "docker", src.ref("team/app"), f"{proxy.host}/m")
+    progress = Progress()
+    threading.Timer(1.5, progress.cancel.cancel).start()
+    t0 = time.monotonic()
+    with pytest.raises(Cancelled, match="a rerun copies only what is missing"):
+        run(items, SyncOptions(jobs=3), progress)
+    assert time.monotonic() - t0 < 10  # not the 30 s of the stall
+    assert "v3" not in tags_of(dst.host, "m/app")
+    proxy.faults.clear()
+    summary = run(items, SyncOptions(jobs=3))
+    assert sorted(r.status for r in summary.results if r.item.source.endswith(":v3")) == [COPIED]
+    assert tags_of(dst.host, "m/app") == ["v1", "v2", "v3"]
+
+
+def test_ctrl_c_stops_the_cli_sync_in_one_line(registry, fault_proxy, tmp_path):
+    import signal
+    import sys
+
+    from tests.cli.cli_helpers import ROOT
+
+    src, dst = registry(), registry()
+    fill(src, tmp_path, {"team/app": ["v1", "v2"]})
+    proxy = fault_proxy(dst)
+    proxy.add("stall", method="PUT", path=r"/manifests/", seconds=30, times=2)
+    env = {k: v for k, v in os.environ.items() if k != "ESTIBA_STORE"}
+    env["PYTHONPATH"] = str(ROOT)
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "--store", str(tmp_path / "store"), "sync", "--src",
+                             "docker", "--dest", "docker", src.ref("team/app"), f"{proxy.host}/m"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + 20
+    while not proxy.seen("PUT", "/manifests/") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=15)
+    assert time.monotonic() - t0 < 10 and proc.returncode == 125
+    lines = [line for line in err.decode().splitlines() if line.strip()]
+    assert lines[-1].startswith("Error: sync cancelled") and "Traceback" not in err.decode()

@@ -185,8 +185,8 @@ class _Limited(io.RawIOBase):
             raise
         except Exception as exc:  # zstandard.ZstdError, imported only when zstd is used
             if "too much memory" in str(exc):
-                raise DecoderLimit(f"the zstd stream uses a window over {ZSTD_MAX_WINDOW >> 20} MiB (zstd --long or "
-                                   "--ultra); recompress it without them") from None
+                raise DecoderLimit(f"cannot decompress: the zstd stream uses a window over {ZSTD_MAX_WINDOW >> 20} MiB "
+                                   "(zstd --long or --ultra); recompress it without them") from None
             raise
 
     def close(self) -> None:

@@ -27,7 +27,7 @@ class _Preserving(Destination):
         return self.inner.has_blob(digest)
 
     def blob_size(self, digest):
-        return getattr(self.inner, "blob_size", lambda d: -1)(digest)
+        return self.inner.blob_size(digest)
 
     def put_blob_file(self, path, offset, size, digest, on_bytes=None):
         return self.inner.put_blob_file(path, offset, size, digest, on_bytes)
@@ -38,8 +38,12 @@ class _Preserving(Destination):
     def layer_writer(self, diff_id):
         return self.inner.layer_writer(diff_id)
 
-    def planned(self, diff_ids) -> None:
-        self.inner.planned(diff_ids)
+    @property
+    def plans_layout(self) -> bool:  # type: ignore[override]
+        return self.inner.plans_layout
+
+    def planned(self, diff_ids, sizes) -> None:
+        self.inner.planned(diff_ids, sizes)
 
     def put_manifest(self, raw: bytes) -> None:
         self._check(raw)

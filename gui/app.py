@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QLocale, Qt, QTranslator
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from gui.resources import translations_dir
+from gui import i18n
 from gui.settings import AppSettings
 
 
@@ -42,14 +42,9 @@ def wants_dark(app: QGuiApplication) -> bool:
         return app.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
-def install_translator(app: QApplication, language: str) -> QTranslator | None:
-    """Load resources/translations/estiba_<lang>.qm for the chosen language (or the system's)."""
-    locale = QLocale.system() if language in ("", "system") else QLocale(language)
-    translator = QTranslator(app)
-    if translator.load(locale, "estiba", "_", str(translations_dir())):
-        app.installTranslator(translator)
-        return translator
-    return None
+def install_translator(app: QApplication, language: str) -> str:
+    """Estiba's and Qt's translations for the chosen language (or the system's); the language used."""
+    return i18n.install(app, language)
 
 
 def configure_application(app: QApplication, settings: AppSettings | None = None) -> None:
@@ -62,8 +57,7 @@ def configure_application(app: QApplication, settings: AppSettings | None = None
         app.setStyle("Fusion")  # the same look everywhere, and a palette that a dark scheme can recolour
     if wants_dark(app):
         app.setPalette(dark_palette())
-    if settings is not None:
-        install_translator(app, settings.language)
+    install_translator(app, settings.language if settings is not None else "system")
 
 
 def run(store: str | None = None) -> int:

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import re
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 from engine.errors import InvalidInput
 from engine.reference import parse_reference, short_id
 
-FORMAT_LABELS = {
-    "docker-archive": "Docker archive",
-    "oci-archive": "OCI archive",
-    "docker-dir": "Docker directory",
-    "oci-dir": "OCI directory",
+FORMAT_LABELS = {  # English, for the engine-facing summaries; format_label() is what people read
+    "docker-archive": QT_TRANSLATE_NOOP("Formats", "Docker archive"),
+    "oci-archive": QT_TRANSLATE_NOOP("Formats", "OCI archive"),
+    "docker-dir": QT_TRANSLATE_NOOP("Formats", "Docker directory"),
+    "oci-dir": QT_TRANSLATE_NOOP("Formats", "OCI directory"),
 }
 DIRECTORY_FORMATS = ("docker-dir", "oci-dir")
 _TRANSPORTS = ("docker-archive:", "oci-archive:", "oci:", "dir:")
+
+
+def format_label(fmt: str) -> str:
+    """The format's name in the user's language ("Archivo Docker"); the transport names stay as they are."""
+    return QCoreApplication.translate("Formats", FORMAT_LABELS[fmt])
 
 
 def familiar(name: str) -> str:

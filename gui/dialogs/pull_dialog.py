@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,7 +29,7 @@ from gui.dialogs.common import (
     show_error,
     stack,
 )
-from gui.jobs.options import TLS_FIXED_TIP, TLS_TIP, supports_tls_choice
+from gui.jobs.options import supports_tls_choice, tls_tip
 from gui.names import is_public_registry, registry_of
 from gui.settings import AppSettings
 
@@ -37,10 +37,10 @@ HOST, ALL = "host", "all"
 PLATFORMS = ("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linux/386", "linux/ppc64le",
              "linux/s390x", "linux/riscv64", "windows/amd64")
 # (transport, menu text, object name)
-BROWSE = (("oci-archive", "OCI archive file…", "browse_oci_archive"),
-          ("docker-archive", "Docker archive file…", "browse_docker_archive"),
-          ("oci", "OCI layout directory…", "browse_oci"),
-          ("dir", "dir: directory…", "browse_dir"))
+BROWSE = (("oci-archive", QT_TRANSLATE_NOOP("PullDialog", "OCI archive file…"), "browse_oci_archive"),
+          ("docker-archive", QT_TRANSLATE_NOOP("PullDialog", "Docker archive file…"), "browse_docker_archive"),
+          ("oci", QT_TRANSLATE_NOOP("PullDialog", "OCI layout directory…"), "browse_oci"),
+          ("dir", QT_TRANSLATE_NOOP("PullDialog", "dir: directory…"), "browse_dir"))
 TRANSPORT_PREFIXES = ("docker://", "docker-archive:", "oci-archive:", "oci:", "dir:")
 
 
@@ -49,7 +49,7 @@ class PullDialog(QDialog):
 
     def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        setup_dialog(self, "pullDialog", "Pull an image")
+        setup_dialog(self, "pullDialog", self.tr("Pull an image"))
         self.settings = settings
 
         self.source_combo = QComboBox(self)
@@ -59,7 +59,7 @@ class PullDialog(QDialog):
         history = settings.pull_history
         self.source_combo.addItems(history)
         self.source_combo.setCurrentText("")
-        self.source_combo.lineEdit().setPlaceholderText("quay.io/team/app:1.0, or Browse for a file")
+        self.source_combo.lineEdit().setPlaceholderText(self.tr("quay.io/team/app:1.0, or Browse for a file"))
         completer = QCompleter(history, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -68,12 +68,12 @@ class PullDialog(QDialog):
 
         self.browse_button = QToolButton(self)
         self.browse_button.setObjectName("browseButton")
-        self.browse_button.setText("Browse…")
+        self.browse_button.setText(self.tr("Browse…"))
         self.browse_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.browse_menu = QMenu(self.browse_button)
         self.browse_menu.setObjectName("browseMenu")
         for transport, text, name in BROWSE:
-            action = self.browse_menu.addAction(text)
+            action = self.browse_menu.addAction(self.tr(text))
             action.setObjectName(name)
             action.triggered.connect(partial(self.browse, transport))
         self.browse_button.setMenu(self.browse_menu)
@@ -81,20 +81,20 @@ class PullDialog(QDialog):
         self.platform_combo = QComboBox(self)
         self.platform_combo.setObjectName("platformCombo")
         self.platform_combo.setEditable(True)
-        self.platform_combo.addItem(f"This computer ({host()})", HOST)
-        self.platform_combo.addItem("All platforms (keep the whole multi-platform image)", ALL)
+        self.platform_combo.addItem(self.tr("This computer ({platform})").format(platform=host()), HOST)
+        self.platform_combo.addItem(self.tr("All platforms (keep the whole multi-platform image)"), ALL)
         for plat in PLATFORMS:
             self.platform_combo.addItem(plat, plat)
-        self.platform_combo.setToolTip("Which image to take from a multi-platform image; os/arch[/variant]")
+        self.platform_combo.setToolTip(self.tr("Which image to take from a multi-platform image; os/arch[/variant]"))
 
-        self.tls_check = QCheckBox("Verify the registry's TLS certificate", self)
+        self.tls_check = QCheckBox(self.tr("Verify the registry's TLS certificate"), self)
         self.tls_check.setObjectName("tlsVerifyCheck")
         self.error_label = error_label(self)
-        self.buttons, self.pull_button = action_buttons(self, "Pull", "pullButton", self.submit)
+        self.buttons, self.pull_button = action_buttons(self, self.tr("Pull"), "pullButton", self.submit)
 
         form = QFormLayout()
-        form.addRow("&Image:", field_with_button(self.source_combo, self.browse_button))
-        form.addRow("&Platform:", self.platform_combo)
+        form.addRow(self.tr("&Image:"), field_with_button(self.source_combo, self.browse_button))
+        form.addRow(self.tr("&Platform:"), self.platform_combo)
         form.addRow("", self.tls_check)
         stack(self, form, self.error_label, self.buttons)
         fit_width(self, 76)
@@ -113,7 +113,7 @@ class PullDialog(QDialog):
         custom = reg is not None and not is_public_registry(reg)
         self.tls_check.setVisible(reg is not None)
         self.tls_check.setEnabled(custom and supports_tls_choice())
-        self.tls_check.setToolTip(TLS_TIP if supports_tls_choice() else TLS_FIXED_TIP)
+        self.tls_check.setToolTip(tls_tip())
         self.tls_check.setChecked(not (custom and self.settings.is_insecure(reg or "")))
 
     def platform_choice(self) -> tuple[str | None, bool]:
@@ -131,16 +131,19 @@ class PullDialog(QDialog):
     def submit(self) -> None:
         source = self.source()
         if not source:
-            show_error(self.error_label, "Give an image to pull, such as quay.io/team/app:1.0, or Browse for a file.")
+            show_error(self.error_label,
+                       self.tr("Give an image to pull, such as quay.io/team/app:1.0, or Browse for a file."))
             return
         if not source.startswith(TRANSPORT_PREFIXES) and registry_of(source) is None:
-            show_error(self.error_label, f"{source!r} is not a valid image name: write host/repository:tag "
-                       "(lowercase), or Browse for a file.")
+            show_error(self.error_label, self.tr("“{name}” is not a valid image name: write host/repository:tag "
+                                                 "(lowercase), or Browse for a file.").format(name=source))
             return
         try:
             platform, all_platforms = self.platform_choice()
-        except InvalidInput as exc:
-            show_error(self.error_label, str(exc))
+        except InvalidInput:
+            show_error(self.error_label, self.tr("“{platform}” is an invalid platform: write os/arch or "
+                                                 "os/arch/variant, such as linux/arm64.").format(
+                platform=self.platform_combo.currentText().strip()))
             return
         reg = registry_of(source)
         tls_verify = False if reg is not None and self.tls_check.isEnabled() and not self.tls_check.isChecked() \

@@ -10,14 +10,19 @@ from engine.errors import EstibaError
 
 @dataclass(frozen=True)
 class Failure:
-    message: str  # one line, shown as it is
+    message: str  # one line, in the engine's English (gui/error_text.py words it for the window)
     details: str  # more context (a traceback only for internal errors)
     kind: str  # the exception's class name
+    hint: str = ""  # the engine's neutral hint (engine.errors.Hint value), when it gave one
+    params: tuple[tuple[str, str], ...] = ()  # the hint's parameters
 
 
 def describe(exc: BaseException) -> Failure:
     if isinstance(exc, EstibaError):
-        return Failure(_one_line(str(exc)) or exc.__class__.__name__, "", type(exc).__name__)
+        hint = getattr(exc, "hint", None)
+        params = getattr(exc, "params", None) or {}
+        return Failure(_one_line(str(exc)) or exc.__class__.__name__, "", type(exc).__name__,
+                       str(getattr(hint, "value", hint or "")), tuple((str(k), str(v)) for k, v in params.items()))
     if isinstance(exc, OSError):
         text = exc.strerror or str(exc)
         if exc.filename:

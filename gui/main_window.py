@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSizePolicy,
     QStackedWidget,
     QToolBar,
@@ -319,6 +318,16 @@ class MainWindow(QMainWindow):
                         else jobs[0].title + "…")
         return jobs
 
+    @Slot(object)
+    def open_paths(self, paths: list[str]) -> list[TransferJob]:
+        """Files given on the command line or by a second `estiba`: load them as a drop would; come to the
+        front (a second start with no files only brings the window up)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        return self.load_paths(list(paths), from_drop=True) if paths else []
+
     def pull(self, request: dict) -> TransferJob | None:
         spec = pull_spec(self.store_root, request["source"], parallel=self.settings.parallel_layers,
                          platform=request.get("platform"), all_platforms=bool(request.get("all_platforms")),
@@ -431,8 +440,14 @@ class MainWindow(QMainWindow):
         self.notify(self.tr("Settings saved"))
 
     def _about(self) -> None:
-        QMessageBox.about(self, "About Estiba", "<b>Estiba</b><br>Moves container images between docker-archive, "
-                          "oci-archive, OCI layouts, dir: and registries.")
+        self.open_about()
+
+    def open_about(self):
+        from gui.dialogs.about_dialog import AboutDialog
+
+        dialog = AboutDialog(self.store_root, self)
+        dialog.show()
+        return dialog
 
     # -- messages -------------------------------------------------------------------------------------------
 

@@ -115,8 +115,55 @@ def _remove_defaults(record: dict) -> None:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+_CACHE_ROOTS = ("mime", "applications", "icons/hicolor")
+
+
+def _tree(base: Path) -> set[str]:
+    """Every file and directory under the folders the cache tools write to."""
+    out: set[str] = set()
+    for root in _CACHE_ROOTS:
+        for dirpath, dirnames, filenames in os.walk(base / root):
+            out.update(os.path.join(dirpath, n) for n in (*dirnames, *filenames))
+    return out
+
+
+def _is_source(root: str, path: Path) -> bool:
+    """A file a cache tool indexes (someone else's, once ours are gone), not one of its outputs."""
+    if root == "mime":
+        return path.parent.name == "packages" and path.suffix == ".xml"
+    if root == "applications":
+        return path.suffix == ".desktop"
+    return path.name != "icon-theme.cache"
+
+
+def _only_generated_left(base: Path, root: str, generated: set[str]) -> bool:
+    """True when nothing is left under `root` for its cache to index."""
+    for dirpath, _dirnames, filenames in os.walk(base / root):
+        for name in filenames:
+            path = Path(dirpath) / name
+            if str(path) not in generated and _is_source(root, path):
+                return False
+    return True
+
+
+def _remove_generated(base: Path, record: dict) -> None:
+    """Cache files our install made appear go too, where nothing else is left for them to index."""
+    generated = set(record.get("generated", []))
+    for root in _CACHE_ROOTS:
+        if not _only_generated_left(base, root, generated):
+            continue
+        for name in sorted((g for g in generated if g.startswith(str(base / root) + os.sep)), key=len,
+                           reverse=True):
+            path = Path(name)
+            if path.is_file() or path.is_symlink():
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+
+
 def install(base: Path | None = None, *, set_default: bool = True) -> dict:
     base = base or data_home()
+    before = _tree(base)
     old = _read_manifest(base)
     record: dict = {"files": [], "dirs": list(old.get("dirs", [])) if old else []}
     if old:  # installing again: start from what the last install wrote, so uninstall still finds all of it
@@ -129,8 +176,10 @@ def install(base: Path | None = None, *, set_default: bool = True) -> dict:
     _mkdirs(manifest_path(base).parent, record["dirs"])
     if set_default:
         _add_defaults(base / "applications" / "mimeapps.list", record)
-    manifest_path(base).write_text(json.dumps(record, indent=2), encoding="utf-8")
     record["caches"] = _refresh_caches(base)
+    ours = {*record["files"], *record["dirs"], record.get("mimeapps", "")}
+    record["generated"] = sorted({*(old or {}).get("generated", []), *(_tree(base) - before - ours)})
+    manifest_path(base).write_text(json.dumps(record, indent=2), encoding="utf-8")
     return record
 
 
@@ -152,12 +201,13 @@ def uninstall(base: Path | None = None) -> dict | None:
     for name in record.get("files", []):
         Path(name).unlink(missing_ok=True)
     manifest_path(base).unlink(missing_ok=True)
+    record["caches"] = _refresh_caches(base)
+    _remove_generated(base, record)
     for d in sorted(record.get("dirs", []), key=len, reverse=True):
         folder = Path(d)
         # only the directories install made, and only when nothing else has been put there since
         if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
-    record["caches"] = _refresh_caches(base)
     return record
 
 

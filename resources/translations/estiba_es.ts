@@ -2,6 +2,41 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es_ES">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About Estiba</source>
+        <translation>Acerca de Estiba</translation>
+    </message>
+    <message>
+        <source>Moves container images between docker-archive, oci-archive, OCI layouts, dir: and registries, the way podman save, load, push, pull and tag do.</source>
+        <translation>Mueve imágenes de contenedor entre docker-archive, oci-archive, OCI layout, dir: y registros, como hacen podman save, load, push, pull y tag.</translation>
+    </message>
+    <message>
+        <source>Version:</source>
+        <translation>Versión:</translation>
+    </message>
+    <message>
+        <source>Image store:</source>
+        <translation>Almacén de imágenes:</translation>
+    </message>
+    <message>
+        <source>Engine:</source>
+        <translation>Motor:</translation>
+    </message>
+    <message>
+        <source>Qt:</source>
+        <translation>Qt:</translation>
+    </message>
+    <message>
+        <source>Qt {qt}, PySide6 {pyside}, Python {python}</source>
+        <translation>Qt {qt}, PySide6 {pyside}, Python {python}</translation>
+    </message>
+    <message>
+        <source>Licence:</source>
+        <translation>Licencia:</translation>
+    </message>
+</context>
+<context>
     <name>Actions</name>
     <message>
         <source>&amp;Load…</source>

@@ -113,7 +113,8 @@ def unreadable_calls(files: list[str] | None = None) -> list[Problem]:
             called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
             if called != "translate" or len(node.args) < 2:
                 continue
-            where = f"{Path(name).relative_to(ROOT)}:{node.lineno}"
+            shown = Path(name).resolve()
+            where = f"{shown.relative_to(ROOT) if shown.is_relative_to(ROOT) else shown}:{node.lineno}"
             if len(node.args) > 3 or node.keywords:
                 out.append(Problem(where, ast.unparse(node.args[1]), "translate() with a count or keywords: lupdate "
                                                                      "cannot read it; use self.tr(text, '', n)"))

@@ -127,38 +127,14 @@ def _tree(base: Path) -> set[str]:
     return out
 
 
-def _is_source(root: str, path: Path) -> bool:
-    """A file a cache tool indexes (someone else's, once ours are gone), not one of its outputs."""
-    if root == "mime":
-        return path.parent.name == "packages" and path.suffix == ".xml"
-    if root == "applications":
-        return path.suffix == ".desktop"
-    return path.name != "icon-theme.cache"
-
-
-def _only_generated_left(base: Path, root: str, generated: set[str]) -> bool:
-    """True when nothing is left under `root` for its cache to index."""
-    for dirpath, _dirnames, filenames in os.walk(base / root):
-        for name in filenames:
-            path = Path(dirpath) / name
-            if str(path) not in generated and _is_source(root, path):
-                return False
-    return True
-
-
 def _remove_generated(base: Path, record: dict) -> None:
-    """Cache files our install made appear go too, where nothing else is left for them to index."""
-    generated = set(record.get("generated", []))
-    for root in _CACHE_ROOTS:
-        if not _only_generated_left(base, root, generated):
-            continue
-        for name in sorted((g for g in generated if g.startswith(str(base / root) + os.sep)), key=len,
-                           reverse=True):
-            path = Path(name)
-            if path.is_file() or path.is_symlink():
-                path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+    """Cache files that appeared with our install (none of them existed before it) go with it."""
+    for name in sorted(record.get("generated", []), key=len, reverse=True):
+        path = Path(name)
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
 
 
 def install(base: Path | None = None, *, set_default: bool = True) -> dict:

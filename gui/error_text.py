@@ -132,8 +132,17 @@ def keyring_status(works: bool, text: str) -> str:
     match = re.match(r"^No usable keyring \((?P<reason>.+)\);", text)
     if not works and match:
         return translate("ErrorText", "No usable keyring ({reason}): logins can only be saved to an auth.json "
-                                      "file, in plain base64.").format(**match.groupdict())
+                                      "file, in plain base64.").format(reason=_keyring_reason(match["reason"]))
     return text
+
+
+def _keyring_reason(reason: str) -> str:
+    """engine.credentials' reasons for a keyring it cannot use; a backend's own error stays as it is."""
+    if reason == "no keyring backend is available":
+        return translate("ErrorText", "no keyring service is running")
+    if reason == "the null keyring backend stores nothing":
+        return translate("ErrorText", "the null keyring backend stores nothing")
+    return reason
 
 
 def login_place(where: str) -> str:

@@ -88,8 +88,11 @@ def install(app: QApplication, setting: str) -> str:
     if ours.load(f"estiba_{language}", str(translations_dir())):
         app.installTranslator(ours)
     if language != SOURCE_LANGUAGE:
-        qt = QTranslator(app)
-        qt.setObjectName("estibaTranslator")
-        if qt.load(f"qtbase_{language}", str(qt_translations_dir())):
-            app.installTranslator(qt)
+        # Qt's own texts, then what the wheel's catalogue lacks (searched first: installed last)
+        for name, folder in ((f"qtbase_{language}", qt_translations_dir()),
+                             (f"qtbase_extra_{language}", translations_dir())):
+            qt = QTranslator(app)
+            qt.setObjectName("estibaTranslator")
+            if qt.load(name, str(folder)):
+                app.installTranslator(qt)
     return language

@@ -165,6 +165,8 @@ def update() -> None:
         if code != "en":
             lupdate(ts)
         lrelease(ts, ts.with_suffix(".qm"))
+    for extra in sorted(TRANSLATIONS.glob("qtbase_extra_*.ts")):  # hand-written: Qt's texts, no lupdate
+        lrelease(extra, extra.with_suffix(".qm"))
     left = check()
     for problem in left:
         print(f"to translate: {problem}")

@@ -331,6 +331,14 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
         <translation>No hay un depósito de claves utilizable ({reason}): las sesiones solo pueden guardarse en un archivo auth.json, en base64 sin cifrar.</translation>
     </message>
     <message>
+        <source>no keyring service is running</source>
+        <translation>no hay ningún servicio de depósito de claves en marcha</translation>
+    </message>
+    <message>
+        <source>the null keyring backend stores nothing</source>
+        <translation>el depósito de claves nulo no guarda nada</translation>
+    </message>
+    <message>
         <source>keyring</source>
         <translation>depósito de claves</translation>
     </message>

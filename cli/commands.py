@@ -9,18 +9,20 @@ import sys
 from cli.progress import TerminalProgress, human_bytes
 from engine import operations
 from engine.contract import CopiedImage
+from engine.dates import format_created
 from engine.errors import EstibaError
+from engine.options import TransferOptions
 from engine.platform import Platform
 from engine.progress import Progress
 from engine.reference import parse_reference
-from engine.store import ImageRecord, Store, format_created
+from engine.store import ImageRecord, Store
 
 
 def _store(args) -> Store:
     return Store(args.store)
 
 
-def _options(args) -> operations.TransferOptions:
+def _options(args) -> TransferOptions:
     compress = getattr(args, "compress", None)
     if getattr(args, "uncompressed", False):
         compress = "none"
@@ -32,7 +34,7 @@ def _options(args) -> operations.TransferOptions:
         if not sep or not user:
             raise EstibaError("--creds takes USER:PASSWORD")
         creds = (user, secret)
-    return operations.TransferOptions(
+    return TransferOptions(
         tls_verify=getattr(args, "tls_verify", None),
         retry_times=getattr(args, "retry_times", 3),
         credentials=creds,

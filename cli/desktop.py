@@ -23,8 +23,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gui.resources import resources_dir
-
 DESKTOP_ID = "estiba.desktop"
 MIME_TYPES = ("application/x-tar", "application/x-compressed-tar", "application/x-xz-compressed-tar",
               "application/x-zstd-compressed-tar", "application/x-bzip-compressed-tar")
@@ -42,6 +40,8 @@ def manifest_path(base: Path) -> Path:
 
 def _files_to_install() -> list[tuple[Path, str]]:
     """(source file, path relative to $XDG_DATA_HOME)."""
+    from gui.resources import resources_dir  # no Qt in it; not at module level (tests/architecture)
+
     res = resources_dir()
     out = [(res / "estiba.desktop", f"applications/{DESKTOP_ID}"),
            (res / "estiba-mime.xml", "mime/packages/estiba.xml"),

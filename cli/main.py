@@ -18,6 +18,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from cli import table
+
     p = _Parser(prog="estiba", description="Move container images between archives, layouts, "
                                 "directories and registries. With no command, opens the desktop app.")
     p.add_argument("--store", metavar="DIR", help="image store directory (default: $ESTIBA_STORE or the user "
@@ -35,8 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     _transfer_flags(s)
 
     s = sub.add_parser("save", help="save images to an archive or directory")
-    s.add_argument("--format", default="docker-archive",
-                   choices=["docker-archive", "oci-archive", "docker-dir", "oci-dir"])
+    s.add_argument("--format", default="docker-archive", choices=[name for name, _ in table.save_formats()])
     s.add_argument("-o", "--output", required=True, metavar="PATH")
     s.add_argument("-m", "--multi-image-archive", action="store_true",
                    help="several images in one docker-archive (the default for several images here)")
@@ -49,8 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("images", nargs="+", metavar="IMAGE")
     _transfer_flags(s)
 
-    s = sub.add_parser("pull", help="copy an image into the store (oci-archive:X, oci:DIR, dir:DIR, "
-                       "docker-archive:X)")
+    s = sub.add_parser("pull", help=f"copy an image into the store ({table.locations()}; a bare name is a "
+                       "registry image)")
     s.add_argument("source", metavar="SOURCE")
     s.add_argument("-q", "--quiet", action="store_true")
     _transfer_flags(s)
@@ -64,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-q", "--quiet", action="store_true")
     _transfer_flags(s)
 
-    s = sub.add_parser("copy", help="copy an image between any two locations (a bare name is the store)")
+    s = sub.add_parser("copy", help=f"copy an image between any two locations ({table.locations()}; a bare "
+                       "name is the store)")
     s.add_argument("source", metavar="SOURCE")
     s.add_argument("destination", metavar="DESTINATION")
     s.add_argument("--compress", choices=["gzip", "zstd", "none"])
@@ -150,7 +152,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return getattr(commands, "cmd_" + args.command)(args) or 0
     except EstibaError as exc:
-        _error(str(exc))
+        from cli.hints import worded
+
+        _error(worded(exc))
     except KeyboardInterrupt:
         _error("interrupted; nothing was changed")
     except BrokenPipeError:

@@ -2,8 +2,8 @@
 
 The engine raises errors with an English one-line message, a class (the kind of error) and, for errors a
 user can act on, a neutral hint with parameters (engine.errors.Hint). The command line prints the message
-as it is and words the hint with its flags (cli/hints.py); the window words both here, naming its own
-controls, never a command-line flag.
+as it is and words the hint with its flags (cli/hints.py); the window words the message here and the hint
+in gui/hints.py, naming its own controls, never a command-line flag.
 
 Known message shapes are matched and reworded whole; any other message keeps the engine's text (names,
 paths, digests, registry answers) behind a phrase that says what kind of error it is. In English that
@@ -16,6 +16,8 @@ import re
 
 from PySide6.QtCore import QCoreApplication, QObject
 
+from engine.errors import EstibaError
+from gui import hints
 from gui.jobs.errors import Failure
 
 translate = QCoreApplication.translate
@@ -69,58 +71,45 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
     ]
 
 
-def _hint_text(hint: str, params: dict[str, str]) -> str:
-    """What to do, in words about the window. Unknown hints say nothing (the message still stands)."""
-    p = _Params(params)
-    texts = {
-        "choose-platform": translate("ErrorText", "Choose a platform in the Pull dialog, or All platforms."),
-        "one-platform": translate("ErrorText", "This destination holds one platform: choose one in the dialog."),
-        "name-the-image": translate("ErrorText", "The source holds several images: name the one to take."),
-        "tls-trust-ca": translate("ErrorText", "Trust the certificate authority of {host}, or clear “Verify the "
-                                               "registry's TLS certificate” for a registry of your own."),
-        "tls-verify-off": translate("ErrorText", "The registry speaks plain HTTP: clear “Verify the registry's TLS "
-                                                 "certificate” to reach it."),
-        "login-needed": translate("ErrorText", "Log in to {registry} first (Registry → Log In…)."),
-        "need-authfile": translate("ErrorText", "Start a keyring (password manager), or save the login in podman's "
-                                                "auth.json in the login dialog."),
-        "logout-elsewhere": translate("ErrorText", "This login belongs to {tool}: log out there."),
-        "name-a-registry": translate("ErrorText", "Choose the registry to log out of."),
-        "check-store": translate("ErrorText", "The local store looks damaged: check it before going on."),
-        "choose-store": translate("ErrorText", "Choose another image store in Settings."),
-        "list-images": translate("ErrorText", "Pick the image from the list."),
-        "keep-compression": translate("ErrorText", "Choose “As stored” compression for this destination."),
-        "try-again": translate("ErrorText", "Something changed at the same time: try again."),
-    }
-    text = texts.get(hint, "")
-    return text.format_map(p) if text else ""
-
-
 class _Params(dict):
-    """Hint parameters; a missing one reads as "?" instead of failing the whole message."""
+    """Pattern groups; a missing one reads as "" instead of failing the whole message."""
 
     def __missing__(self, key: str) -> str:
-        return "?"
+        return ""
+
+
+def _kind(error: BaseException | None) -> str:
+    """The nearest error class with a lead of its own (RegistryError for a subclass of it, and so on)."""
+    if error is None:
+        return "EstibaError"
+    for cls in type(error).__mro__:
+        if cls.__name__ in KINDS:
+            return cls.__name__
+        if cls.__name__ in _FILE_ERRORS:
+            return "OSError"
+    return ""
 
 
 def detail(failure: Failure) -> str:
-    """The message alone, reworded when its shape is known, else the engine's words behind a lead."""
-    text = failure.message
+    """The message alone (without the hint), reworded when its shape is known, else behind a lead."""
+    error = failure.error
+    text = " ".join(str(error).split()) if isinstance(error, EstibaError) else failure.message
     for pattern, template in _patterns():
         match = pattern.match(text)
         if match:
             return template.format_map(_Params({k: v or "" for k, v in match.groupdict().items()}))
-    if failure.details and failure.kind not in KINDS:  # an internal error: a bug, with a traceback
+    kind = _kind(error)
+    if not kind:  # not an engine or file error: a bug, with a traceback in the details
         return translate("ErrorText", "Estiba hit an internal error ({detail}); the details pane of the "
                                       "transfer has more.").format(detail=text)
-    kind = failure.kind if failure.kind in KINDS else "OSError" if failure.kind in _FILE_ERRORS else "EstibaError"
     return _Leads().lead(kind).format(detail=text)
 
 
 def message(failure: Failure) -> str:
-    """One line for the window: the error, then what to do about it when the engine said."""
+    """One line for the window: the error, then what to do about it in this app's words (gui/hints.py)."""
     text = detail(failure)
-    hint = _hint_text(failure.hint, dict(failure.params)) if failure.hint else ""
-    return f"{text} {hint}" if hint else text
+    extra = hints.hint_text(failure.error) if isinstance(failure.error, EstibaError) else ""
+    return f"{text}. {extra}" if extra and text else (text or extra)
 
 
 def keyring_status(works: bool, text: str) -> str:

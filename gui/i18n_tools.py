@@ -123,9 +123,18 @@ def unreadable_calls(files: list[str] | None = None) -> list[Problem]:
     return out
 
 
+def untitled_transports() -> list[Problem]:
+    """Transports whose title (shown in the Pull dialog) gui/names.py does not mark for translation."""
+    from engine import transports
+    from gui.names import TRANSPORT_TITLES
+
+    return [Problem("Transports", t.title, "add it to gui/names.py TRANSPORT_TITLES")
+            for t in transports.TRANSPORTS if t.title not in TRANSPORT_TITLES]
+
+
 def check(languages: tuple[str, ...] = LANGUAGES) -> list[Problem]:
     """lupdate the sources into a copy of each .ts and report what is missing or unfinished there."""
-    found: list[Problem] = unreadable_calls()
+    found: list[Problem] = unreadable_calls() + untitled_transports()
     with tempfile.TemporaryDirectory(prefix="estiba-ts-") as tmp:
         for code in languages:
             copy = Path(tmp) / f"estiba_{code}.ts"

@@ -6,6 +6,7 @@ import re
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from engine import transports
 from engine.errors import InvalidInput
 from engine.reference import parse_reference, short_id
 
@@ -16,7 +17,26 @@ FORMAT_LABELS = {  # English, for the engine-facing summaries; format_label() is
     "oci-dir": QT_TRANSLATE_NOOP("Formats", "OCI directory"),
 }
 DIRECTORY_FORMATS = ("docker-dir", "oci-dir")
-_TRANSPORTS = ("docker-archive:", "oci-archive:", "oci:", "dir:")
+# Location prefixes of the file and directory transports (engine/transports/), e.g. "oci-archive:"
+FILE_PREFIXES = tuple(t.prefix for t in transports.TRANSPORTS if t.holds in (transports.FILE, transports.DIRECTORY))
+REGISTRY_PREFIX = transports.by_name(transports.DOCKER).prefix
+
+
+# The engine's transport titles (engine/transports/*.py), marked here for lupdate: the engine has no Qt.
+# gui.i18n_tools.check() reports a transport whose title is missing from this list.
+TRANSPORT_TITLES = (
+    QT_TRANSLATE_NOOP("Transports", "Docker archive file"),
+    QT_TRANSLATE_NOOP("Transports", "OCI archive file"),
+    QT_TRANSLATE_NOOP("Transports", "OCI layout directory"),
+    QT_TRANSLATE_NOOP("Transports", "dir: directory"),
+    QT_TRANSLATE_NOOP("Transports", "registry image"),
+    QT_TRANSLATE_NOOP("Transports", "image in the store"),
+)
+
+
+def transport_title(title: str) -> str:
+    """A transport's title in the user's language."""
+    return QCoreApplication.translate("Transports", title)
 
 
 def format_label(fmt: str) -> str:
@@ -53,9 +73,9 @@ def export_file_name(name: str | None, image_id: str, fmt: str, count: int = 1) 
 def registry_of(destination: str) -> str | None:
     """The registry host a push/pull text talks to, or None for a file transport or an invalid name."""
     text = destination.strip()
-    if any(text.startswith(t) for t in _TRANSPORTS):
+    if text.startswith(FILE_PREFIXES):
         return None
-    text = text.removeprefix("docker://")
+    text = text.removeprefix(REGISTRY_PREFIX)
     try:
         return parse_reference(text).domain
     except InvalidInput:
@@ -65,9 +85,9 @@ def registry_of(destination: str) -> str | None:
 def registry_text(destination: str) -> str:
     """`docker://` prefixed unless the text names another transport."""
     text = destination.strip()
-    if text.startswith("docker://") or any(text.startswith(t) for t in _TRANSPORTS):
+    if text.startswith((REGISTRY_PREFIX, *FILE_PREFIXES)):
         return text
-    return "docker://" + text
+    return REGISTRY_PREFIX + text
 
 
 def is_public_registry(registry: str) -> bool:

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from gui import error_text
+from gui import logins as credentials
 from gui.dialogs.common import ERROR_STYLE, alive, error_label, fit_width, setup_dialog
-from gui.jobs import credentials
 from gui.jobs.errors import Failure
 from gui.jobs.tasks import TaskRunner
 from gui.names import is_public_registry
@@ -225,8 +225,6 @@ class LoginDialog(QDialog):
         self.keyring_works = False
         self.keyring_label.setText(error_text.message(failure))
         self.keyring_label.setStyleSheet(ERROR_STYLE)
-        if isinstance(failure, Failure) and failure.kind == credentials.CredentialsUnavailable.__name__:
-            self.login_button.setEnabled(False)
 
     # -- the logins list ----------------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine import transports
 from engine.errors import InvalidInput
 from engine.platform import Platform, host
+from gui import error_text
 from gui.dialogs import files
 from gui.dialogs.common import (
     action_buttons,
@@ -29,19 +31,18 @@ from gui.dialogs.common import (
     show_error,
     stack,
 )
-from gui.jobs.options import supports_tls_choice, tls_tip
-from gui.names import is_public_registry, registry_of
+from gui.jobs.errors import describe
+from gui.jobs.options import tls_tip
+from gui.names import is_public_registry, registry_of, transport_title
 from gui.settings import AppSettings
 
 HOST, ALL = "host", "all"
 PLATFORMS = ("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linux/386", "linux/ppc64le",
              "linux/s390x", "linux/riscv64", "windows/amd64")
-# (transport, menu text, object name)
-BROWSE = (("oci-archive", QT_TRANSLATE_NOOP("PullDialog", "OCI archive file…"), "browse_oci_archive"),
-          ("docker-archive", QT_TRANSLATE_NOOP("PullDialog", "Docker archive file…"), "browse_docker_archive"),
-          ("oci", QT_TRANSLATE_NOOP("PullDialog", "OCI layout directory…"), "browse_oci"),
-          ("dir", QT_TRANSLATE_NOOP("PullDialog", "dir: directory…"), "browse_dir"))
-TRANSPORT_PREFIXES = ("docker://", "docker-archive:", "oci-archive:", "oci:", "dir:")
+# (transport, menu text, object name) for each file and directory transport of engine/transports/
+BROWSE = tuple((t.name, t.title, "browse_" + t.name.replace("-", "_")) for t in transports.TRANSPORTS
+               if t.holds in (transports.FILE, transports.DIRECTORY) and t.open_source is not None)
+TRANSPORT_PREFIXES = tuple(t.prefix for t in transports.TRANSPORTS if t.prefix)
 
 
 class PullDialog(QDialog):
@@ -73,7 +74,7 @@ class PullDialog(QDialog):
         self.browse_menu = QMenu(self.browse_button)
         self.browse_menu.setObjectName("browseMenu")
         for transport, text, name in BROWSE:
-            action = self.browse_menu.addAction(self.tr(text))
+            action = self.browse_menu.addAction(transport_title(text) + "…")
             action.setObjectName(name)
             action.triggered.connect(partial(self.browse, transport))
         self.browse_button.setMenu(self.browse_menu)
@@ -112,7 +113,7 @@ class PullDialog(QDialog):
         reg = registry_of(text) if text.strip() else None
         custom = reg is not None and not is_public_registry(reg)
         self.tls_check.setVisible(reg is not None)
-        self.tls_check.setEnabled(custom and supports_tls_choice())
+        self.tls_check.setEnabled(custom)
         self.tls_check.setToolTip(tls_tip())
         self.tls_check.setChecked(not (custom and self.settings.is_insecure(reg or "")))
 
@@ -140,10 +141,8 @@ class PullDialog(QDialog):
             return
         try:
             platform, all_platforms = self.platform_choice()
-        except InvalidInput:
-            show_error(self.error_label, self.tr("“{platform}” is an invalid platform: write os/arch or "
-                                                 "os/arch/variant, such as linux/arm64.").format(
-                platform=self.platform_combo.currentText().strip()))
+        except InvalidInput as exc:
+            show_error(self.error_label, error_text.message(describe(exc)))
             return
         reg = registry_of(source)
         tls_verify = False if reg is not None and self.tls_check.isEnabled() and not self.tls_check.isChecked() \

@@ -14,13 +14,13 @@ from PySide6.QtWidgets import (
 )
 
 from gui import error_text
+from gui import logins as credentials
 from gui.dialogs.common import action_buttons, alive, error_label, fit_width, setup_dialog, show_error, stack
-from gui.jobs import credentials
 from gui.jobs.errors import Failure
-from gui.jobs.options import supports_tls_choice, tls_tip
+from gui.jobs.options import tls_tip
 from gui.jobs.tasks import TaskRunner
 from gui.models.image_rows import ImageRow
-from gui.names import is_public_registry, registry_of, registry_text
+from gui.names import FILE_PREFIXES, is_public_registry, registry_of, registry_text
 from gui.settings import AppSettings
 
 COMPRESSION_CHOICES = ((QT_TRANSLATE_NOOP("PushDialog", "As stored"), ""), ("gzip", "gzip"), ("zstd", "zstd"),
@@ -87,7 +87,7 @@ class PushDialog(QDialog):
         reg = registry_of(text)
         custom = reg is not None and not is_public_registry(reg)
         self.tls_check.setVisible(reg is not None)
-        self.tls_check.setEnabled(custom and supports_tls_choice())
+        self.tls_check.setEnabled(custom)
         self.tls_check.setToolTip(tls_tip())
         self.tls_check.setChecked(not (custom and self.settings.is_insecure(reg or "")))
         self.login_label.setVisible(reg is not None)
@@ -130,7 +130,7 @@ class PushDialog(QDialog):
             show_error(self.error_label, self.tr("Give a destination, such as quay.io/team/app:1.0."))
             return
         reg = registry_of(text)
-        if reg is None and not any(text.startswith(t) for t in ("oci-archive:", "docker-archive:", "oci:", "dir:")):
+        if reg is None and not text.startswith(FILE_PREFIXES):
             show_error(self.error_label, self.tr("“{name}” is not a valid image name: write host/repository:tag "
                                                  "(lowercase).").format(name=text))
             return

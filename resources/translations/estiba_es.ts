@@ -263,62 +263,6 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
         <translation>cancelado; no se ha cambiado nada</translation>
     </message>
     <message>
-        <source>Choose a platform in the Pull dialog, or All platforms.</source>
-        <translation>Elige una plataforma en el diálogo Descargar, o Todas las plataformas.</translation>
-    </message>
-    <message>
-        <source>This destination holds one platform: choose one in the dialog.</source>
-        <translation>Este destino guarda una sola plataforma: elige una en el diálogo.</translation>
-    </message>
-    <message>
-        <source>The source holds several images: name the one to take.</source>
-        <translation>El origen contiene varias imágenes: indica cuál tomar.</translation>
-    </message>
-    <message>
-        <source>Trust the certificate authority of {host}, or clear “Verify the registry&apos;s TLS certificate” for a registry of your own.</source>
-        <translation>Confía en la autoridad de certificación de {host}, o desmarca «Verificar el certificado TLS del registro» si el registro es tuyo.</translation>
-    </message>
-    <message>
-        <source>The registry speaks plain HTTP: clear “Verify the registry&apos;s TLS certificate” to reach it.</source>
-        <translation>El registro usa HTTP sin cifrar: desmarca «Verificar el certificado TLS del registro» para llegar a él.</translation>
-    </message>
-    <message>
-        <source>Log in to {registry} first (Registry → Log In…).</source>
-        <translation>Inicia sesión antes en {registry} (Registro → Iniciar sesión…).</translation>
-    </message>
-    <message>
-        <source>Start a keyring (password manager), or save the login in podman&apos;s auth.json in the login dialog.</source>
-        <translation>Inicia un depósito de claves (gestor de contraseñas), o guarda la sesión en el auth.json de podman desde el diálogo de inicio de sesión.</translation>
-    </message>
-    <message>
-        <source>This login belongs to {tool}: log out there.</source>
-        <translation>Esta sesión pertenece a {tool}: ciérrala allí.</translation>
-    </message>
-    <message>
-        <source>Choose the registry to log out of.</source>
-        <translation>Elige el registro en el que cerrar sesión.</translation>
-    </message>
-    <message>
-        <source>The local store looks damaged: check it before going on.</source>
-        <translation>El almacén local parece dañado: compruébalo antes de seguir.</translation>
-    </message>
-    <message>
-        <source>Choose another image store in Settings.</source>
-        <translation>Elige otro almacén de imágenes en Preferencias.</translation>
-    </message>
-    <message>
-        <source>Pick the image from the list.</source>
-        <translation>Elige la imagen en la lista.</translation>
-    </message>
-    <message>
-        <source>Choose “As stored” compression for this destination.</source>
-        <translation>Elige la compresión «Tal como está guardada» para este destino.</translation>
-    </message>
-    <message>
-        <source>Something changed at the same time: try again.</source>
-        <translation>Algo cambió al mismo tiempo: inténtalo de nuevo.</translation>
-    </message>
-    <message>
         <source>Estiba hit an internal error ({detail}); the details pane of the transfer has more.</source>
         <translation>Estiba ha tenido un error interno ({detail}); el panel de detalles de la transferencia tiene más información.</translation>
     </message>
@@ -407,6 +351,73 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
     <message>
         <source>OCI directory</source>
         <translation>Directorio OCI (oci:)</translation>
+    </message>
+</context>
+<context>
+    <name>Hints</name>
+    <message>
+        <source>Choose one of them in the Platform list.</source>
+        <translation>Elige una de ellas en la lista Plataforma.</translation>
+    </message>
+    <message>
+        <source>Choose one platform instead of All platforms.</source>
+        <translation>Elige una plataforma en lugar de Todas las plataformas.</translation>
+    </message>
+    <message>
+        <source>Add the name of the image to take after the path (PATH:NAME, or PATH:@N for the N-th).</source>
+        <translation>Añade tras la ruta el nombre de la imagen que tomar (RUTA:NOMBRE, o RUTA:@N para la N-ésima).</translation>
+    </message>
+    <message>
+        <source>Put its CA certificate in /etc/containers/certs.d/{host}/ca.crt, or untick “Verify the registry&apos;s TLS certificate”.</source>
+        <translation>Pon su certificado de CA en /etc/containers/certs.d/{host}/ca.crt, o desmarca «Verificar el certificado TLS del registro».</translation>
+    </message>
+    <message>
+        <source>For a plain-HTTP registry, untick “Verify the registry&apos;s TLS certificate”.</source>
+        <translation>Para un registro con HTTP sin cifrar, desmarca «Verificar el certificado TLS del registro».</translation>
+    </message>
+    <message>
+        <source>Log in to {registry} first (Log In… in the toolbar).</source>
+        <translation>Inicia sesión antes en {registry} (Iniciar sesión… en la barra de herramientas).</translation>
+    </message>
+    <message>
+        <source>Start a Secret Service such as gnome-keyring, or tick “Save this login in podman&apos;s auth.json instead”.</source>
+        <translation>Inicia un Secret Service como gnome-keyring, o marca «Guardar esta sesión en el auth.json de podman».</translation>
+    </message>
+    <message>
+        <source>Log out with Docker: docker logout {registry}.</source>
+        <translation>Cierra la sesión con Docker: docker logout {registry}.</translation>
+    </message>
+    <message>
+        <source>It is kept in {path}; log out with “Save this login in podman&apos;s auth.json instead” ticked.</source>
+        <translation>Está guardada en {path}; cierra la sesión con «Guardar esta sesión en el auth.json de podman» marcado.</translation>
+    </message>
+    <message>
+        <source>Choose a registry to log out of.</source>
+        <translation>Elige el registro en el que cerrar sesión.</translation>
+    </message>
+    <message>
+        <source>The store may be damaged: run a check of the store (estiba check).</source>
+        <translation>El almacén local puede estar dañado: compruébalo (estiba check).</translation>
+    </message>
+    <message>
+        <source>Choose another image store in Settings.</source>
+        <translation>Elige otro almacén de imágenes en Preferencias.</translation>
+    </message>
+    <message>
+        <source>Remove it from the image list to remove it with all its names.</source>
+        <translation>Elimínala desde la lista de imágenes para eliminarla con todos sus nombres.</translation>
+    </message>
+    <message>
+        <source>It is not in the image list.</source>
+        <translation>No está en la lista de imágenes.</translation>
+    </message>
+    <message>
+        <source>Choose “As stored” compression for this format.</source>
+        <translation>Elige la compresión «Tal como está guardada» para este formato.</translation>
+    </message>
+    <message>
+        <source>Try again (Retry in the transfers list).</source>
+        <translation>Inténtalo de nuevo (Reintentar en la lista de transferencias).</translation>
     </message>
 </context>
 <context>
@@ -1007,22 +1018,6 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
 <context>
     <name>PullDialog</name>
     <message>
-        <source>OCI archive file…</source>
-        <translation>Archivo OCI (oci-archive)…</translation>
-    </message>
-    <message>
-        <source>Docker archive file…</source>
-        <translation>Archivo Docker (docker-archive)…</translation>
-    </message>
-    <message>
-        <source>OCI layout directory…</source>
-        <translation>Directorio OCI layout (oci:)…</translation>
-    </message>
-    <message>
-        <source>dir: directory…</source>
-        <translation>Directorio dir:…</translation>
-    </message>
-    <message>
         <source>Pull an image</source>
         <translation>Descargar una imagen</translation>
     </message>
@@ -1069,10 +1064,6 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
     <message>
         <source>“{name}” is not a valid image name: write host/repository:tag (lowercase), or Browse for a file.</source>
         <translation>«{name}» no es un nombre de imagen válido: escribe servidor/repositorio:etiqueta (en minúsculas), o usa Examinar para elegir un archivo.</translation>
-    </message>
-    <message>
-        <source>“{platform}” is an invalid platform: write os/arch or os/arch/variant, such as linux/arm64.</source>
-        <translation>«{platform}» no es una plataforma válida: escribe os/arch u os/arch/variante, como linux/arm64.</translation>
     </message>
 </context>
 <context>
@@ -1225,10 +1216,6 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
     <message>
         <source>Turn off only for a registry of your own with a self-signed certificate or plain HTTP; loopback addresses may use plain HTTP anyway.</source>
         <translation>Desactívalo solo para un registro propio con certificado autofirmado o HTTP sin cifrar; las direcciones locales (loopback) pueden usar HTTP de todos modos.</translation>
-    </message>
-    <message>
-        <source>This version of the engine always verifies TLS for transfers (loopback registries may use plain HTTP); list the registry as insecure in registries.conf to change that.</source>
-        <translation>Esta versión del motor siempre verifica TLS en las transferencias (los registros locales pueden usar HTTP); para cambiarlo, declara el registro como inseguro en registries.conf.</translation>
     </message>
 </context>
 <context>
@@ -1422,6 +1409,33 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
     <message>
         <source>Copying</source>
         <translation>Copiando</translation>
+    </message>
+</context>
+<context>
+    <name>Transports</name>
+    <message>
+        <source>Docker archive file</source>
+        <translation>Archivo Docker (docker-archive)</translation>
+    </message>
+    <message>
+        <source>OCI archive file</source>
+        <translation>Archivo OCI (oci-archive)</translation>
+    </message>
+    <message>
+        <source>OCI layout directory</source>
+        <translation>Directorio OCI layout (oci:)</translation>
+    </message>
+    <message>
+        <source>dir: directory</source>
+        <translation>Directorio dir:</translation>
+    </message>
+    <message>
+        <source>registry image</source>
+        <translation>imagen de un registro</translation>
+    </message>
+    <message>
+        <source>image in the store</source>
+        <translation>imagen del almacén local</translation>
     </message>
 </context>
 <context>

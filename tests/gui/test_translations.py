@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
+from engine.errors import EstibaError, Hint, InvalidInput, NotFound
+from engine.registry.errors import Unauthorized
 from gui import error_text, humanize, i18n, i18n_tools
-from gui.jobs.errors import Failure
+from gui.jobs.errors import describe
 
 ROOT = Path(__file__).resolve().parents[2]
 SPANISH = ROOT / "resources" / "translations" / "estiba_es.ts"
@@ -111,22 +113,26 @@ def test_english_plurals_and_formats_without_a_language(qapp):
 
 
 def test_engine_errors_are_worded_in_spanish_with_their_hint(spanish):
-    missing = Failure("localhost/nothing:latest: no such image", "", "NotFound")
+    missing = describe(NotFound("localhost/nothing:latest: no such image"))
     assert error_text.message(missing) == "localhost/nothing:latest: esa imagen no está en el almacén local"
-    odd = Failure("layer 3 of the archive is truncated", "", "InvalidInput")
+    odd = describe(InvalidInput("layer 3 of the archive is truncated"))
     assert error_text.message(odd) == "Entrada no válida: layer 3 of the archive is truncated"
-    login = Failure("quay.io: authentication required", "", "Unauthorized", "login-needed",
-                    (("registry", "quay.io"),))
-    assert error_text.message(login) == ("Sin autorización: quay.io: authentication required "
-                                         "Inicia sesión antes en quay.io (Registro → Iniciar sesión…).")
-    assert "--" not in error_text.message(login)  # the window never names a command-line flag
-    bug = Failure("internal error: KeyError: 'x'", "Traceback ...", "KeyError")
+    login = describe(Unauthorized("quay.io: authentication required", Hint.LOGIN_NEEDED, registry="quay.io"))
+    assert error_text.message(login) == ("Sin autorización: quay.io: authentication required. Inicia sesión antes "
+                                         "en quay.io (Iniciar sesión… en la barra de herramientas).")
+    for hint in Hint:  # every hint has Spanish words for the window, none names a command-line flag
+        worded = error_text.message(describe(EstibaError("x", hint, registry="r", host="h", path="p", tool="podman")))
+        assert worded != "Error: x" and " --" not in worded, hint
+    bug = describe(KeyError("x"))
     assert error_text.message(bug).startswith("Estiba ha tenido un error interno")
+    gone = describe(FileNotFoundError(2, "No such file or directory", "/tmp/x.tar"))
+    assert error_text.message(gone) == "/tmp/x.tar: no existe el archivo o directorio"
 
 
 def test_english_errors_keep_the_engines_words(qapp):
-    failure = Failure("unauthorized: wrong user name or password for localhost:5000", "", "Unauthorized")
-    assert error_text.message(failure) == "unauthorized: wrong user name or password for localhost:5000"
+    failure = describe(Unauthorized("unauthorized: wrong user name or password for localhost:5000"))
+    assert error_text.message(failure) == failure.message == \
+        "unauthorized: wrong user name or password for localhost:5000"
 
 
 def test_an_installed_package_carries_the_translations_icons_and_desktop_files():

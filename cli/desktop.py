@@ -16,11 +16,13 @@ No Qt here (the CLI never imports it): the PNGs are shipped in resources/icons/h
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 DESKTOP_ID = "estiba.desktop"
@@ -187,9 +189,7 @@ def uninstall(base: Path | None = None) -> dict | None:
     return record
 
 
-def _known_verbs() -> set[str]:
-    from cli.main import build_parser
-
+def _known_verbs(build_parser: Callable[[], argparse.ArgumentParser]) -> set[str]:
     for action in build_parser()._actions:  # argparse keeps the sub-command names here
         if hasattr(action, "choices") and isinstance(action.choices, dict):
             return set(action.choices)
@@ -210,8 +210,9 @@ def _split_store(args: list[str]) -> tuple[str | None, list[str]]:
     return store, rest
 
 
-def dispatch(args: list[str]) -> int | None:
-    """Handle the desktop verbs and `estiba [--store DIR] FILE...`; None leaves `args` to the usual parser."""
+def dispatch(args: list[str], build_parser: Callable[[], argparse.ArgumentParser]) -> int | None:
+    """Handle the desktop verbs and `estiba [--store DIR] FILE...`; None leaves `args` to the usual parser
+    (`build_parser` is cli.main's, passed in so that this module does not import cli.main)."""
     store, rest = _split_store(args)
     if rest[:1] == ["install-desktop"]:
         if any(a not in ("--no-default",) for a in rest[1:]):
@@ -232,7 +233,7 @@ def dispatch(args: list[str]) -> int | None:
         print("Removed Estiba's desktop entry, icons and archive types" if record is not None else
               "Nothing to remove: the desktop entry was not installed by estiba install-desktop")
         return 0
-    if not rest or rest[0].startswith("-") or rest[0] in _known_verbs():
+    if not rest or rest[0].startswith("-") or rest[0] in _known_verbs(build_parser):
         return None
     paths = [os.path.abspath(a) for a in rest]
     missing = [a for a, p in zip(rest, paths, strict=True) if not os.path.exists(p)]

@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
     from cli import desktop  # install-desktop, uninstall-desktop, and `estiba FILE...` (opens the window)
 
-    handled = desktop.dispatch(args_list)
+    handled = desktop.dispatch(args_list, build_parser)
     if handled is not None:
         return handled
     parser = build_parser()

@@ -24,6 +24,7 @@ from gui import error_text
 from gui.dialogs import files
 from gui.dialogs.common import (
     action_buttons,
+    buddy_label,
     error_label,
     field_with_button,
     fit_width,
@@ -94,7 +95,8 @@ class PullDialog(QDialog):
         self.buttons, self.pull_button = action_buttons(self, self.tr("Pull"), "pullButton", self.submit)
 
         form = QFormLayout()
-        form.addRow(self.tr("&Image:"), field_with_button(self.source_combo, self.browse_button))
+        form.addRow(buddy_label(self.tr("&Image:"), self.source_combo, self),
+                    field_with_button(self.source_combo, self.browse_button))
         form.addRow(self.tr("&Platform:"), self.platform_combo)
         form.addRow("", self.tls_check)
         stack(self, form, self.error_label, self.buttons)

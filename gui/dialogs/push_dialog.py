@@ -15,7 +15,16 @@ from PySide6.QtWidgets import (
 
 from gui import error_text
 from gui import logins as credentials
-from gui.dialogs.common import action_buttons, alive, error_label, fit_width, setup_dialog, show_error, stack
+from gui.dialogs.common import (
+    action_buttons,
+    alive,
+    error_label,
+    fit_height,
+    fit_width,
+    setup_dialog,
+    show_error,
+    stack,
+)
 from gui.jobs.errors import Failure
 from gui.jobs.options import tls_tip
 from gui.jobs.tasks import TaskRunner
@@ -114,6 +123,7 @@ class PushDialog(QDialog):
             self.login_label.setText(self.tr("Not logged in to {registry}: the push will be anonymous. "
                                              "<a href='{link}'>Log in…</a>").format(
                 registry=state.registry, link=f"login:{state.registry}"))
+        fit_height(self)
 
     def _on_login_error(self, failure: Failure) -> None:
         if alive(self):

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from engine.store import default_root
 from gui.dialogs import files
-from gui.dialogs.common import field_with_button, fit_width, setup_dialog, stack
+from gui.dialogs.common import buddy_label, field_with_button, fit_width, setup_dialog, stack
 from gui.names import format_label
 from gui.resources import translations_dir
 from gui.settings import COMPRESSIONS, EXPORT_FORMATS, AppSettings
@@ -92,7 +92,8 @@ class SettingsDialog(QDialog):
         note.setObjectName("settingsNote")
 
         form = QFormLayout()
-        form.addRow(self.tr("Image &store:"), field_with_button(self.store_edit, self.store_browse))
+        form.addRow(buddy_label(self.tr("Image &store:"), self.store_edit, self),
+                    field_with_button(self.store_edit, self.store_browse))
         form.addRow(self.tr("Transfers at &once:"), self.jobs_spin)
         form.addRow(self.tr("&Layers in parallel:"), self.layers_spin)
         form.addRow(self.tr("Default export &format:"), self.format_combo)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.gui.desktop_helpers import ROOT, Xvfb, isolated_env
 
@@ -37,3 +38,22 @@ def test_the_main_window_opens_on_the_xcb_platform_under_xvfb(tmp_path):
                              timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.split() == ["xcb", "exposed"], run.stdout + run.stderr[-2000:]
+
+
+def test_the_readme_install_line_names_every_library_the_xcb_plugin_links():
+    """ldd of PySide6's xcb plugin finds every library here, and each X11 one comes from a package that
+    tests/run.sh installs and both READMEs' install lines name."""
+    import re
+
+    import PySide6
+
+    plugin = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    linked = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True, check=True).stdout
+    assert "not found" not in linked, linked
+    run_sh = (ROOT / "tests" / "run.sh").read_text()
+    packages = re.search(r"XCB_PACKAGES=\(([^)]*)\)", run_sh).group(1).split()
+    assert {"libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxkbcommon-x11-0"} <= set(packages)
+    for readme in ("README.md", "README.es.md"):
+        text = (ROOT / readme).read_text()
+        missing = [p for p in packages if p not in text]
+        assert not missing, f"{readme} does not name {missing}"

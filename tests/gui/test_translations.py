@@ -89,7 +89,7 @@ def test_the_settings_choice_wins_over_the_environment():
 def spanish(qapp):
     assert i18n.install(qapp, "es") == "es"
     yield
-    i18n.install(qapp, "system")  # the tests' environment is English (C.UTF-8)
+    i18n.install(qapp, "en")  # back to the tests' English (conftest)
 
 
 def test_sizes_dates_relative_times_and_qt_buttons_are_spanish(spanish):
@@ -147,3 +147,24 @@ def test_an_installed_package_carries_the_translations_icons_and_desktop_files()
     for dest, patterns in data.items():
         if any("hicolor" in p for p in patterns):
             assert dest.startswith("share/estiba/icons/hicolor/")
+
+
+def test_settings_offers_system_english_and_spanish_and_the_choice_applies_at_the_next_start(qtbot, window,
+                                                                                             gui_settings, qapp):
+    dialog = window.open_settings()
+    qtbot.addWidget(dialog)
+    combo = dialog.language_combo
+    assert [(combo.itemText(i), combo.itemData(i)) for i in range(combo.count())] == [
+        ("Follow the system", "system"), ("English", "en"), ("Español", "es")]
+    combo.setCurrentIndex(combo.findData("es"))
+    dialog.save()
+    assert gui_settings.language == "es"
+    assert "next" in " ".join(window.message_bar.messages()) or "again" in " ".join(window.message_bar.messages())
+    assert window.actions.load.text() == "&Load…"  # this window keeps its language
+    try:
+        assert i18n.install(qapp, gui_settings.language) == "es"  # what configure_application does at start
+        from gui.actions import WindowActions
+
+        assert WindowActions(window).load.text() == "&Cargar…"
+    finally:
+        i18n.install(qapp, "en")

@@ -27,6 +27,9 @@ COMPRESSION_LABELS = {"": QT_TRANSLATE_NOOP("SettingsDialog", "As stored (no rec
                       "zstd": "zstd", "none": QT_TRANSLATE_NOOP("SettingsDialog", "Uncompressed")}
 
 
+ENDONYMS = {"es": "Español"}
+
+
 def available_languages() -> list[tuple[str, str]]:
     """(code, label): English plus every estiba_<code>.qm shipped in resources/translations."""
     from PySide6.QtCore import QLocale
@@ -38,8 +41,9 @@ def available_languages() -> list[tuple[str, str]]:
             code = qm.stem.removeprefix("estiba_")
             if code == "en":  # English plural forms only: English is already listed
                 continue
-            native = QLocale(code).nativeLanguageName() or code
-            out.append((code, native[:1].upper() + native[1:]))  # "Español", as it names itself in a menu
+            # a language names itself ("Español"); Qt's native name may add the territory ("español de España")
+            native = ENDONYMS.get(code) or QLocale(code).nativeLanguageName() or code
+            out.append((code, native[:1].upper() + native[1:]))
     return out
 
 

@@ -42,7 +42,7 @@ PLATFORMS = ("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linu
              "linux/s390x", "linux/riscv64", "windows/amd64")
 # (transport, menu text, object name) for each file and directory transport of engine/transports/
 BROWSE = tuple((t.name, t.title, "browse_" + t.name.replace("-", "_")) for t in transports.TRANSPORTS
-               if t.holds in (transports.FILE, transports.DIRECTORY) and t.open_source is not None)
+               if t.holds in (transports.FILE, transports.DIRECTORY))
 TRANSPORT_PREFIXES = tuple(t.prefix for t in transports.TRANSPORTS if t.prefix)
 
 

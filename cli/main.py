@@ -138,6 +138,11 @@ def _bool(text: str) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
+    from cli import desktop  # install-desktop, uninstall-desktop, and `estiba FILE...` (opens the window)
+
+    handled = desktop.dispatch(args_list, build_parser)
+    if handled is not None:
+        return handled
     parser = build_parser()
     if not args_list:
         return _open_gui(parser)

@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QWidget
 
 from gui.icons import icon
 
+translate = QCoreApplication.translate
+
 
 class WindowActions:
     def __init__(self, parent: QWidget) -> None:
@@ -24,33 +26,40 @@ class WindowActions:
                 action.setStatusTip(tip)
             return action
 
-        self.load = make("loadAction", "&Load…", "load", "Ctrl+O", "Load image archives into the store (Ctrl+O)")
-        self.load_directory = make("loadDirectoryAction", "Load &Directory…", "load-folder", "Ctrl+Shift+O",
-                                   "Load an OCI layout or dir: directory")
-        self.pull = make("pullAction", "&Pull…", "pull", "Ctrl+P", "Pull an image from a registry or a file (Ctrl+P)")
-        self.login = make("loginAction", "Log &In…", "login", "Ctrl+L", "Log in to a registry (Ctrl+L)")
-        self.browse_registry = make("browseRegistryAction",
-                                    QCoreApplication.translate("WindowActions", "&Browse Registry…"), "pull",
-                                    "Ctrl+Shift+B", QCoreApplication.translate(
-                                        "WindowActions", "See a registry's repositories and tags (Ctrl+Shift+B)"))
-        self.refresh = make("refreshAction", "&Refresh", "refresh", QKeySequence.StandardKey.Refresh,
-                            "Reload the image list (F5)")
+        self.load = make("loadAction", translate("Actions", "&Load…"), "load", "Ctrl+O",
+                         translate("Actions", "Load image archives into the store (Ctrl+O)"))
+        self.load_directory = make("loadDirectoryAction", translate("Actions", "Load &Directory…"), "load-folder",
+                                   "Ctrl+Shift+O", translate("Actions", "Load an OCI layout or dir: directory"))
+        self.pull = make("pullAction", translate("Actions", "&Pull…"), "pull", "Ctrl+P",
+                         translate("Actions", "Pull an image from a registry or a file (Ctrl+P)"))
+        self.login = make("loginAction", translate("Actions", "Log &In…"), "login", "Ctrl+L",
+                          translate("Actions", "Log in to a registry (Ctrl+L)"))
+        self.browse_registry = make("browseRegistryAction", translate("Actions", "&Browse Registry…"), "pull",
+                                    "Ctrl+Shift+B", translate("Actions",
+                                                              "See a registry's repositories and tags (Ctrl+Shift+B)"))
+        self.refresh = make("refreshAction", translate("Actions", "&Refresh"), "refresh",
+                            QKeySequence.StandardKey.Refresh,
+                            translate("Actions", "Reload the image list (F5)"))
         if self.refresh.shortcut() != QKeySequence("F5"):
             self.refresh.setShortcuts([QKeySequence("F5"), self.refresh.shortcut()])
-        self.settings = make("settingsAction", "&Settings…", "settings", QKeySequence.StandardKey.Preferences,
-                             "Store location, parallel transfers, defaults")
-        self.filter = make("filterAction", "&Filter", "filter", "Ctrl+F", "Filter the image list (Ctrl+F)")
-        self.quit = make("quitAction", "&Quit", "quit", QKeySequence.StandardKey.Quit)
-        self.about = make("aboutAction", "&About Estiba", "about")
+        self.settings = make("settingsAction", translate("Actions", "&Settings…"), "settings",
+                             QKeySequence.StandardKey.Preferences,
+                             translate("Actions", "Store location, parallel transfers, defaults"))
+        self.filter = make("filterAction", translate("Actions", "&Filter"), "filter", "Ctrl+F",
+                           translate("Actions", "Filter the image list (Ctrl+F)"))
+        self.quit = make("quitAction", translate("Actions", "&Quit"), "quit", QKeySequence.StandardKey.Quit)
+        self.about = make("aboutAction", translate("Actions", "&About Estiba"), "about")
 
-        self.export_default = make("exportAction", "&Export…", "export", "Ctrl+E",
-                                   "Export the selected images in the default format (Ctrl+E)")
-        self.push = make("pushAction", "P&ush to Registry…", "push", "Ctrl+Shift+U")
-        self.tag = make("tagAction", "&Tag…", "tag", "Ctrl+T")
-        self.inspect = make("inspectAction", "&Inspect", "inspect", "Ctrl+I")
-        self.copy_id = make("copyIdAction", "Copy Image &ID", "copy", "Ctrl+Shift+C")
-        self.remove = make("removeAction", "&Remove", "remove", QKeySequence.StandardKey.Delete,
-                           "Remove the selected images (Del)")
+        self.export_default = make("exportAction", translate("Actions", "&Export…"), "export", "Ctrl+E",
+                                   translate("Actions",
+                                             "Export the selected images in the default format (Ctrl+E)"))
+        self.push = make("pushAction", translate("Actions", "P&ush to Registry…"), "push", "Ctrl+Shift+U")
+        self.tag = make("tagAction", translate("Actions", "&Tag…"), "tag", "Ctrl+T")
+        self.inspect = make("inspectAction", translate("Actions", "&Inspect"), "inspect", "Ctrl+I")
+        self.copy_id = make("copyIdAction", translate("Actions", "Copy Image &ID"), "copy", "Ctrl+Shift+C")
+        self.remove = make("removeAction", translate("Actions", "&Remove"), "remove",
+                           QKeySequence.StandardKey.Delete,
+                           translate("Actions", "Remove the selected images (Del)"))
         # Del belongs to the table: in the filter box it must still delete characters.
         self.remove.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.image_actions = [self.export_default, self.push, self.tag, self.inspect, self.copy_id, self.remove]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
-from PySide6.QtCore import QLocale, Qt, QTranslator
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from gui.resources import translations_dir
+from gui import i18n
 from gui.settings import AppSettings
 
 
@@ -42,14 +43,9 @@ def wants_dark(app: QGuiApplication) -> bool:
         return app.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
-def install_translator(app: QApplication, language: str) -> QTranslator | None:
-    """Load resources/translations/estiba_<lang>.qm for the chosen language (or the system's)."""
-    locale = QLocale.system() if language in ("", "system") else QLocale(language)
-    translator = QTranslator(app)
-    if translator.load(locale, "estiba", "_", str(translations_dir())):
-        app.installTranslator(translator)
-        return translator
-    return None
+def install_translator(app: QApplication, language: str) -> str:
+    """Estiba's and Qt's translations for the chosen language (or the system's); the language used."""
+    return i18n.install(app, language)
 
 
 def configure_application(app: QApplication, settings: AppSettings | None = None) -> None:
@@ -62,23 +58,36 @@ def configure_application(app: QApplication, settings: AppSettings | None = None
         app.setStyle("Fusion")  # the same look everywhere, and a palette that a dark scheme can recolour
     if wants_dark(app):
         app.setPalette(dark_palette())
-    if settings is not None:
-        install_translator(app, settings.language)
+    install_translator(app, settings.language if settings is not None else "system")
 
 
-def run(store: str | None = None) -> int:
-    """Open the main window on `store` (or the store from Settings, or the default) and run until quit."""
+def run(store: str | None = None, paths: list[str] | None = None) -> int:
+    """Open the main window on `store` (or the store from Settings, or the default) and run until quit.
+
+    `paths` (from `estiba FILE...`, a file manager's "Open with") are loaded as a drop would load them.
+    When a window is already open on the same store, they go to it and this process exits at once."""
     # Qt 6 scales for high-DPI screens itself; pass fractional factors (1.25, 1.5) through unrounded.
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(sys.argv)
     settings = AppSettings()
+    from engine.store import default_root
+    from gui.single_instance import InstanceServer, hand_over
+
+    store_root = os.path.abspath(store or settings.store_path or default_root())
+    if hand_over(store_root, paths or []):
+        return 0
     configure_application(app, settings)
     from gui import icons
     from gui.main_window import MainWindow
 
     app.setWindowIcon(icons.icon("estiba"))
-    window = MainWindow(store, settings)
+    window = MainWindow(store_root, settings)
+    server = InstanceServer(store_root, window)
+    server.files_received.connect(window.open_paths)
+    server.listen()
     window.show()
+    if paths:
+        window.open_paths(paths)
     _quit_on_sigint(app)
     return app.exec()
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from engine.store import Store
+from gui import error_text
 from gui.dialogs import confirm, files
 from gui.dialogs.inspect_dialog import InspectDialog
 from gui.dialogs.push_dialog import PushDialog
@@ -16,7 +17,7 @@ from gui.dialogs.tag_dialog import TagDialog
 from gui.jobs.errors import Failure
 from gui.jobs.specs import push_spec, save_spec
 from gui.models.image_rows import ImageRow
-from gui.names import FORMAT_LABELS, export_file_name
+from gui.names import export_file_name, format_label
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -37,8 +38,8 @@ class ImageCommands(QObject):
         if not rows:
             return
         if fmt == "docker-dir" and len({r.record.id for r in rows}) > 1:
-            self.window.show_message("A Docker directory holds one image: export several as a Docker archive, an "
-                                     "OCI archive or an OCI directory.")
+            self.window.show_message(self.tr("A Docker directory holds one image: export several as a Docker archive, "
+                                             "an OCI archive or an OCI directory."))
             return
         start = self.settings.last_dir or os.path.expanduser("~")
         default = os.path.join(start, export_file_name(rows[0].name, rows[0].record.id, fmt, len(rows)))
@@ -53,8 +54,9 @@ class ImageCommands(QObject):
         spec = save_spec(self.window.store_root, images, labels, output, fmt, parallel=self.settings.parallel_layers,
                          compress=compress)
         if self.window.submit(spec) is not None:
-            self.window.notify(f"Exporting {labels[0] if len(labels) == 1 else f'{len(labels)} images'} as "
-                               f"{FORMAT_LABELS[fmt]} to {output}")
+            what = labels[0] if len(labels) == 1 else self.tr("%n image(s)", "", len(labels))
+            self.window.notify(self.tr("Exporting {what} as {format} to {path}").format(
+                what=what, format=format_label(fmt), path=output))
 
     # -- push ---------------------------------------------------------------------------------------------------
 
@@ -81,15 +83,16 @@ class ImageCommands(QObject):
         return dialog
 
     def _on_tagged(self, names: list[str]) -> None:
-        self.window.notify(f"Tagged as {', '.join(names)}")
+        self.window.notify(self.tr("Tagged as {names}").format(names=", ".join(names)))
         self.window.refresh()
 
     def remove(self, rows: list[ImageRow]) -> None:
         if not rows:
             return
         texts = list(dict.fromkeys(r.reference for r in rows))
-        what = rows[0].label if len(rows) == 1 else f"{len(rows)} images"
-        if not confirm.confirm(self.window, "Remove images", f"Remove {what} from the store?", "Remove"):
+        what = rows[0].label if len(rows) == 1 else self.tr("%n image(s)", "", len(rows))
+        if not confirm.confirm(self.window, self.tr("Remove images"),
+                               self.tr("Remove {what} from the store?").format(what=what), self.tr("Remove")):
             return
         root = self.window.store_root
         # force: the user picked these rows; an ID row of a many-named image means the whole image.
@@ -97,11 +100,11 @@ class ImageCommands(QObject):
                               lambda removed: self._on_removed(removed, what), self._on_remove_failed)
 
     def _on_removed(self, removed, what: str) -> None:
-        self.window.notify(f"Removed {what}")
+        self.window.notify(self.tr("Removed {what}").format(what=what))
         self.window.refresh()
 
     def _on_remove_failed(self, failure: Failure) -> None:
-        self.window.show_message(failure.message)
+        self.window.show_message(error_text.message(failure))
         self.window.refresh()
 
     def inspect(self, row: ImageRow) -> InspectDialog:
@@ -112,9 +115,11 @@ class ImageCommands(QObject):
     def copy_ids(self, rows: list[ImageRow]) -> None:
         ids = list(dict.fromkeys(r.record.hex for r in rows))
         QApplication.clipboard().setText("\n".join(ids))
-        self.window.notify("Copied the image ID" if len(ids) == 1 else f"Copied {len(ids)} image IDs")
+        self.window.notify(self.tr("Copied the image ID") if len(ids) == 1 else
+                           self.tr("Copied %n image ID(s)", "", len(ids)))
 
     def copy_names(self, rows: list[ImageRow]) -> None:
         names = [r.name for r in rows if r.name]
         QApplication.clipboard().setText("\n".join(names))
-        self.window.notify("Copied the name" if len(names) == 1 else f"Copied {len(names)} names")
+        self.window.notify(self.tr("Copied the name") if len(names) == 1 else
+                           self.tr("Copied %n name(s)", "", len(names)))

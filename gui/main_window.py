@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSizePolicy,
     QStackedWidget,
     QToolBar,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.store import ImageRecord, Store, default_root
-from gui import icons
+from gui import error_text, icons
 from gui.actions import WindowActions
 from gui.dialogs import files
 from gui.dialogs.login_dialog import LoginDialog
@@ -119,7 +118,7 @@ class MainWindow(QMainWindow):
 
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("filterEdit")
-        self.filter_edit.setPlaceholderText("Filter images (Ctrl+F)")
+        self.filter_edit.setPlaceholderText(self.tr("Filter images (Ctrl+F)"))
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setAcceptDrops(False)
         self.filter_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("x") * 40)
@@ -157,7 +156,7 @@ class MainWindow(QMainWindow):
     # -- building -------------------------------------------------------------------------------------------
 
     def _build_toolbar(self) -> None:
-        bar = QToolBar("Main", self)
+        bar = QToolBar(self.tr("Main"), self)
         bar.setObjectName("mainToolbar")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -175,22 +174,22 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.actions
         menu_bar = self.menuBar()
-        file_menu = menu_bar.addMenu("&File")
+        file_menu = menu_bar.addMenu(self.tr("&File"))
         file_menu.setObjectName("fileMenu")
         file_menu.addActions([a.load, a.load_directory, a.pull])
         file_menu.addSeparator()
         file_menu.addAction(a.settings)
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
-        image_menu = menu_bar.addMenu("&Image")
+        image_menu = menu_bar.addMenu(self.tr("&Image"))
         image_menu.setObjectName("imageMenu")
         image_menu.addActions([a.export_default, a.push, a.tag, a.inspect, a.copy_id])
         image_menu.addSeparator()
         image_menu.addAction(a.remove)
-        registry_menu = menu_bar.addMenu("&Registry")
+        registry_menu = menu_bar.addMenu(self.tr("&Registry"))
         registry_menu.setObjectName("registryMenu")
         registry_menu.addActions([a.login, a.browse_registry])
-        view_menu = menu_bar.addMenu("&View")
+        view_menu = menu_bar.addMenu(self.tr("&View"))
         view_menu.setObjectName("viewMenu")
         view_menu.addActions([a.refresh, a.filter])
         toggle = self.dock.toggleViewAction()
@@ -198,7 +197,7 @@ class MainWindow(QMainWindow):
         toggle.setIcon(icons.icon("transfers"))
         toggle.setShortcut("Ctrl+J")
         view_menu.addAction(toggle)
-        help_menu = menu_bar.addMenu("&Help")
+        help_menu = menu_bar.addMenu(self.tr("&Help"))
         help_menu.setObjectName("helpMenu")
         help_menu.addAction(a.about)
 
@@ -247,7 +246,7 @@ class MainWindow(QMainWindow):
         self.images_refreshed.emit(records)
 
     def _on_refresh_failed(self, failure: Failure) -> None:
-        self.show_message(f"Cannot read the image store: {failure.message}")
+        self.show_message(self.tr("Cannot read the image store: {error}").format(error=error_text.message(failure)))
         self._after_refresh()
 
     def _after_refresh(self) -> None:
@@ -256,7 +255,7 @@ class MainWindow(QMainWindow):
         self._show_page()
         self._update_image_actions()
         count = len(self.model.records())
-        self.store_label.setText(f"{count} image{'s' if count != 1 else ''} · {self.store_root}")
+        self.store_label.setText(self.tr("%n image(s) · {store}", "", count).format(store=self.store_root))
         if self._refresh_again:
             self._refresh_again = False
             self.refresh()
@@ -316,9 +315,19 @@ class MainWindow(QMainWindow):
             if job is not None:
                 jobs.append(job)
         if jobs:
-            self.notify(f"Loading {len(jobs)} item{'s' if len(jobs) != 1 else ''}…" if len(jobs) > 1
+            self.notify(self.tr("Loading %n item(s)…", "", len(jobs)) if len(jobs) > 1
                         else jobs[0].title + "…")
         return jobs
+
+    @Slot(object)
+    def open_paths(self, paths: list[str]) -> list[TransferJob]:
+        """Files given on the command line or by a second `estiba`: load them as a drop would; come to the
+        front (a second start with no files only brings the window up)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        return self.load_paths(list(paths), from_drop=True) if paths else []
 
     def pull(self, request: dict) -> TransferJob | None:
         spec = pull_spec(self.store_root, request["source"], parallel=self.settings.parallel_layers,
@@ -333,27 +342,28 @@ class MainWindow(QMainWindow):
                 self.refresh()
             self.notify(self._done_text(job))
         elif job.state == states.FAILED and job.failure is not None:
-            self.notify(f"{job.title} failed: {job.failure.message}")
+            self.notify(self.tr("{title} failed: {error}").format(title=job.title,
+                                                                   error=error_text.message(job.failure)))
         elif job.state == states.CANCELLED:
-            self.notify(f"{job.title}: cancelled; nothing was changed")
+            self.notify(self.tr("{title}: cancelled; nothing was changed").format(title=job.title))
 
     def _done_text(self, job: TransferJob) -> str:
         results = job.result if isinstance(job.result, list) else []
         names = [familiar(n) for r in results for n in getattr(r, "names", [])]
         if job.spec.kind in (LOAD, PULL):
-            what = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "") if names else \
-                f"{len(results)} unnamed image{'s' if len(results) != 1 else ''}"
-            return f"{'Loaded' if job.spec.kind == LOAD else 'Pulled'} {what}"
-        return f"{job.title}: done"
+            what = ", ".join(names[:3]) + (self.tr(" and %n more", "", len(names) - 3) if len(names) > 3 else "") \
+                if names else self.tr("%n unnamed image(s)", "", len(results))
+            return (self.tr("Loaded {what}") if job.spec.kind == LOAD else self.tr("Pulled {what}")).format(what=what)
+        return self.tr("{title}: done").format(title=job.title)
 
     @Slot(object)
     def _on_job_rejected(self, payload: tuple[TransferJob, Failure]) -> None:
         _job, failure = payload
-        self.show_message(f"Not loaded: {failure.message}", WARNING)
+        self.show_message(self.tr("Not loaded: {error}").format(error=error_text.message(failure)), WARNING)
 
     @Slot(object)
     def _on_duplicate(self, job: TransferJob) -> None:
-        self.notify(f"Already in progress: {job.title}")
+        self.notify(self.tr("Already in progress: {title}").format(title=job.title))
         self.dock.select_job(job)
 
     @Slot(object)
@@ -363,7 +373,7 @@ class MainWindow(QMainWindow):
         if not active:
             self.setWindowTitle(APP_NAME)
             return
-        count = f"{active} transfer{'s' if active != 1 else ''}"
+        count = self.tr("%n transfer(s)", "", active)
         pct = f"{int(fraction * 100)}% · " if fraction is not None else ""
         self.setWindowTitle(f"{APP_NAME} — {pct}{count}")
 
@@ -421,7 +431,7 @@ class MainWindow(QMainWindow):
 
     def _on_login_changed(self, registry: str) -> None:
         self.login_changed.emit()
-        self.notify(f"Login for {registry} changed")
+        self.notify(self.tr("Login for {registry} changed").format(registry=registry))
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.settings, self)
@@ -436,12 +446,18 @@ class MainWindow(QMainWindow):
             self.store_root = os.path.abspath(self.settings.store_path or default_root())
             self.refresh()
         if "language" in changed:
-            self.show_message("The new language takes effect when Estiba starts again.", INFO)
-        self.notify("Settings saved")
+            self.show_message(self.tr("The new language takes effect when Estiba starts again."), INFO)
+        self.notify(self.tr("Settings saved"))
 
     def _about(self) -> None:
-        QMessageBox.about(self, "About Estiba", "<b>Estiba</b><br>Moves container images between docker-archive, "
-                          "oci-archive, OCI layouts, dir: and registries.")
+        self.open_about()
+
+    def open_about(self):
+        from gui.dialogs.about_dialog import AboutDialog
+
+        dialog = AboutDialog(self.store_root, self)
+        dialog.show()
+        return dialog
 
     # -- messages -------------------------------------------------------------------------------------------
 

@@ -10,12 +10,23 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# Qt's xcb platform (Qt 6.5+) links these X11 libraries (measured with ldd on PySide6's libqxcb.so and
+# libQt6XcbQpa.so); a test runs the real xcb platform under Xvfb so that a missing one fails here.
+XCB_PACKAGES=(
+    libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-render0 libxcb-shape0
+    libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1 libxcb-shm0 libxcb-util1 libx11-xcb1 libxkbcommon-x11-0
+)
 APT_PACKAGES=(
     skopeo podman umoci docker-registry gnome-keyring dbus dbus-x11
     libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 time ca-certificates
+    "${XCB_PACKAGES[@]}" xvfb xauth desktop-file-utils xdg-utils libglib2.0-bin shared-mime-info
 )
-REQUIRED_COMMANDS=(skopeo podman umoci docker-registry gnome-keyring-daemon dbus-run-session)
-REQUIRED_LIBS=(libEGL.so.1 libGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3 libglib-2.0.so.0)
+REQUIRED_COMMANDS=(skopeo podman umoci docker-registry gnome-keyring-daemon dbus-run-session Xvfb
+    desktop-file-validate xdg-mime gio update-mime-database update-desktop-database)
+REQUIRED_LIBS=(libEGL.so.1 libGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3 libglib-2.0.so.0
+    libxcb-cursor.so.0 libxcb-icccm.so.4 libxcb-keysyms.so.1 libxcb-image.so.0 libxcb-render-util.so.0
+    libxcb-shape.so.0 libxcb-randr.so.0 libxcb-xfixes.so.0 libxcb-xkb.so.1 libxcb-sync.so.1 libxcb-shm.so.0
+    libxcb-util.so.1 libX11-xcb.so.1 libxkbcommon-x11.so.0)
 
 log() { printf '[run.sh] %s\n' "$*" >&2; }
 

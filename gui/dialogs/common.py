@@ -85,6 +85,24 @@ def stack(dialog: QWidget, form: QFormLayout, *widgets: QWidget) -> QVBoxLayout:
     return layout
 
 
+def buddy_label(text: str, buddy: QWidget, parent: QWidget) -> QLabel:
+    """A form label whose &-mnemonic focuses `buddy` (a row holding a layout has no buddy by itself, and its
+    label would show the "&")."""
+    label = QLabel(text, parent)
+    label.setBuddy(buddy)
+    return label
+
+
+def fit_height(dialog: QWidget) -> None:
+    """Grow (or shrink) the dialog to the height its layout needs at its current width, after a word-wrapped
+    label's text changed."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    height = layout.totalHeightForWidth(dialog.width()) if layout.hasHeightForWidth() else dialog.sizeHint().height()
+    dialog.resize(dialog.width(), max(height, dialog.minimumSizeHint().height()))
+
+
 def fit_width(dialog: QWidget, chars: int) -> None:
     """Make the dialog `chars` "x" characters wide and as tall as its layout asks."""
     dialog.resize(dialog.fontMetrics().horizontalAdvance("x") * chars, dialog.sizeHint().height())

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from engine import transports
-from gui.names import DIRECTORY_FORMATS, FORMAT_LABELS
+from gui.names import DIRECTORY_FORMATS, format_label
+
+translate = QCoreApplication.translate
 
 
 def _archive_patterns() -> str:
@@ -24,41 +26,46 @@ def _archive_patterns() -> str:
     return " ".join(seen)
 
 
-ARCHIVE_FILTER = f"Image archives ({_archive_patterns()});;All files (*)"
+def archive_filter() -> str:
+    return translate("Files", "Image archives ({patterns});;All files (*)").format(patterns=_archive_patterns())
 
 
 def ask_load_paths(parent: QWidget | None, start_dir: str) -> list[str]:
-    paths, _ = QFileDialog.getOpenFileNames(parent, "Load images", start_dir, ARCHIVE_FILTER)
+    paths, _ = QFileDialog.getOpenFileNames(parent, translate("Files", "Load images"), start_dir, archive_filter())
     return list(paths)
 
 
 def ask_load_directory(parent: QWidget | None, start_dir: str) -> str | None:
-    path = QFileDialog.getExistingDirectory(parent, "Load an image directory (OCI layout or dir:)", start_dir)
+    path = QFileDialog.getExistingDirectory(parent, translate("Files", "Load an image directory (OCI layout or dir:)"),
+                                            start_dir)
     return path or None
 
 
 def ask_export_path(parent: QWidget | None, fmt: str, default_path: str) -> str | None:
     """Where to export. Directory formats name a new directory (a save dialog, not a folder picker)."""
-    title = f"Export as {FORMAT_LABELS[fmt]}"
     if fmt in DIRECTORY_FORMATS:
-        path, _ = QFileDialog.getSaveFileName(parent, title + " (a new directory)", default_path, "Directories (*)",
+        title = translate("Files", "Export as {format} (a new directory)").format(format=format_label(fmt))
+        path, _ = QFileDialog.getSaveFileName(parent, title, default_path, translate("Files", "Directories (*)"),
                                               options=QFileDialog.Option.ShowDirsOnly)
     else:
-        path, _ = QFileDialog.getSaveFileName(parent, title, default_path, "Tar archives (*.tar);;All files (*)")
+        title = translate("Files", "Export as {format}").format(format=format_label(fmt))
+        path, _ = QFileDialog.getSaveFileName(parent, title, default_path,
+                                              translate("Files", "Tar archives (*.tar);;All files (*)"))
     return path or None
 
 
 def ask_source_path(parent: QWidget | None, transport: str, start_dir: str) -> str | None:
     """A file (docker-archive:, oci-archive:) or a directory (oci:, dir:) to pull from."""
     if transports.by_name(transport).holds == transports.DIRECTORY:
-        path = QFileDialog.getExistingDirectory(parent, "Choose the image directory", start_dir)
+        path = QFileDialog.getExistingDirectory(parent, translate("Files", "Choose the image directory"), start_dir)
     else:
-        path, _ = QFileDialog.getOpenFileName(parent, "Choose the image archive", start_dir, ARCHIVE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(parent, translate("Files", "Choose the image archive"), start_dir,
+                                              archive_filter())
     return path or None
 
 
 def ask_store_directory(parent: QWidget | None, current: str) -> str | None:
-    path = QFileDialog.getExistingDirectory(parent, "Choose the image store directory", current)
+    path = QFileDialog.getExistingDirectory(parent, translate("Files", "Choose the image store directory"), current)
     return path or None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,13 +20,15 @@ from PySide6.QtWidgets import (
 )
 
 from engine.dates import format_created
-from gui import humanize
+from gui import error_text, humanize
 from gui.dialogs.common import ERROR_STYLE, alive, setup_dialog
 from gui.dialogs.inspect_data import InspectData, collect
 from gui.jobs.errors import Failure
 from gui.jobs.tasks import TaskRunner
 from gui.models.image_rows import ImageRow
 from gui.names import familiar
+
+translate = QCoreApplication.translate
 
 
 def _table(name: str, headers: list[str], parent: QWidget) -> QTableWidget:
@@ -63,29 +65,31 @@ def _json_view(name: str, parent: QWidget) -> QPlainTextEdit:
 class InspectDialog(QDialog):
     def __init__(self, row: ImageRow, store_root: str, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        setup_dialog(self, "inspectDialog", f"Inspect {row.label}")
+        setup_dialog(self, "inspectDialog", self.tr("Inspect {image}").format(image=row.label))
         self.data: InspectData | None = None
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("inspectTabs")
 
         self.overview = QWidget(self)
         self.overview_form = QFormLayout(self.overview)
-        self.status_label = QLabel("Reading the image…", self.overview)
+        self.status_label = QLabel(self.tr("Reading the image…"), self.overview)
         self.status_label.setObjectName("inspectStatus")
         self.overview_form.addRow(self.status_label)
-        self.layers_table = _table("layersTable", ["Digest", "Size", "Media type"], self)
-        self.history_table = _table("historyTable", ["Created", "Created by", "Empty layer", "Comment"], self)
-        self.config_table = _table("configTable", ["Setting", "Value"], self)
-        self.platforms_table = _table("platformsTable", ["Platform", "Manifest digest", "Size", "Media type"], self)
+        self.layers_table = _table("layersTable", [self.tr("Digest"), self.tr("Size"), self.tr("Media type")], self)
+        self.history_table = _table("historyTable", [self.tr("Created"), self.tr("Created by"), self.tr("Empty layer"),
+                                                     self.tr("Comment")], self)
+        self.config_table = _table("configTable", [self.tr("Setting"), self.tr("Value")], self)
+        self.platforms_table = _table("platformsTable", [self.tr("Platform"), self.tr("Manifest digest"),
+                                                         self.tr("Size"), self.tr("Media type")], self)
         self.manifest_view = _json_view("manifestJson", self)
         self.config_view = _json_view("configJson", self)
-        self.tabs.addTab(self.overview, "Overview")
-        self.tabs.addTab(self.layers_table, "Layers")
-        self.tabs.addTab(self.history_table, "History")
-        self.tabs.addTab(self.config_table, "Config")
-        self.tabs.addTab(self.platforms_table, "Platforms")
-        self.tabs.addTab(self.manifest_view, "Manifest JSON")
-        self.tabs.addTab(self.config_view, "Config JSON")
+        self.tabs.addTab(self.overview, self.tr("Overview"))
+        self.tabs.addTab(self.layers_table, self.tr("Layers"))
+        self.tabs.addTab(self.history_table, self.tr("History"))
+        self.tabs.addTab(self.config_table, self.tr("Config"))
+        self.tabs.addTab(self.platforms_table, self.tr("Platforms"))
+        self.tabs.addTab(self.manifest_view, self.tr("Manifest JSON"))
+        self.tabs.addTab(self.config_view, self.tr("Config JSON"))
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.close)
@@ -105,39 +109,42 @@ class InspectDialog(QDialog):
         self.status_label.hide()
         created = format_created(data.created)
         form = self.overview_form
-        for label, value in (
-            ("Image ID", data.id),
-            ("Names", "\n".join(familiar(n) for n in data.names) or "<none>"),
-            ("Manifest digest", data.digest),
-            ("Media type", data.media_type),
-            ("Created", f"{humanize.full_date(created)} ({humanize.relative_time(created)})" if created else
-             "unknown"),
-            ("Size", f"{humanize.size(data.size)} ({data.size:,} bytes)"),
-            ("Platform", ", ".join(p.platform for p in data.platforms) if data.platforms else data.os_arch),
-            ("Layers", str(len(data.layers))),
+        for name, label, value in (
+            ("image_id", self.tr("Image ID:"), data.id),
+            ("names", self.tr("Names:"), "\n".join(familiar(n) for n in data.names) or "<none>"),
+            ("manifest_digest", self.tr("Manifest digest:"), data.digest),
+            ("media_type", self.tr("Media type:"), data.media_type),
+            ("created", self.tr("Created:"), f"{humanize.full_date(created)} ({humanize.relative_time(created)})"
+             if created else humanize.unknown()),
+            ("size", self.tr("Size:"), self.tr("{size} ({count} bytes)").format(
+                size=humanize.size(data.size), count=humanize.number(data.size))),
+            ("platform", self.tr("Platform:"), ", ".join(p.platform for p in data.platforms) if data.platforms
+             else data.os_arch),
+            ("layers", self.tr("Layers:"), humanize.number(len(data.layers))),
         ):
             text = QLabel(value, self.overview)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            text.setObjectName("overview_" + label.lower().replace(" ", "_"))
-            form.addRow(f"{label}:", text)
+            text.setObjectName("overview_" + name)
+            form.addRow(label, text)
         _fill(self.layers_table, [[d.digest, humanize.size(d.size), d.media_type] for d in data.layers])
         _fill(self.history_table, [[str(h.get("created", "")), str(h.get("created_by", "")),
-                                    "yes" if h.get("empty_layer") else "", str(h.get("comment", ""))]
+                                    self.tr("yes") if h.get("empty_layer") else "", str(h.get("comment", ""))]
                                    for h in data.history])
         _fill(self.config_table, config_rows(data.config))
         _fill(self.platforms_table, [[p.platform, p.digest, humanize.size(p.size), p.media_type]
                                      for p in data.platforms])
         self.tabs.setTabEnabled(self.tabs.indexOf(self.platforms_table), bool(data.platforms))
         self.manifest_view.setPlainText(data.manifest_json if not data.index_json else
-                                        f"// index\n{data.index_json}\n\n// manifest for {data.os_arch}\n"
-                                        f"{data.manifest_json}")
+                                        "// index\n{index}\n\n// {title}\n{manifest}".format(
+                                            index=data.index_json, manifest=data.manifest_json,
+                                            title=self.tr("manifest for {platform}").format(platform=data.os_arch)))
         self.config_view.setPlainText(data.config_json)
         for table in (self.layers_table, self.config_table):
             table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
 
     def _on_error(self, failure: Failure) -> None:
         if alive(self):
-            self.status_label.setText(failure.message)
+            self.status_label.setText(error_text.message(failure))
             self.status_label.setStyleSheet(ERROR_STYLE)
 
 def config_rows(config: dict) -> list[list[str]]:
@@ -149,16 +156,19 @@ def config_rows(config: dict) -> list[list[str]]:
             return " ".join(str(v) for v in value)
         return "" if value is None else str(value)
 
-    for key, title in (("Entrypoint", "Entrypoint"), ("Cmd", "Command"), ("WorkingDir", "Working directory"),
-                       ("User", "User"), ("StopSignal", "Stop signal")):
+    for key, title in (("Entrypoint", translate("InspectDialog", "Entrypoint")),
+                       ("Cmd", translate("InspectDialog", "Command")),
+                       ("WorkingDir", translate("InspectDialog", "Working directory")),
+                       ("User", translate("InspectDialog", "User")),
+                       ("StopSignal", translate("InspectDialog", "Stop signal"))):
         if config.get(key):
             rows.append([title, join(config[key])])
     for env in config.get("Env") or []:
-        rows.append(["Environment", str(env)])
+        rows.append([translate("InspectDialog", "Environment"), str(env)])
     for port in (config.get("ExposedPorts") or {}):
-        rows.append(["Exposed port", str(port)])
+        rows.append([translate("InspectDialog", "Exposed port"), str(port)])
     for volume in (config.get("Volumes") or {}):
-        rows.append(["Volume", str(volume)])
+        rows.append([translate("InspectDialog", "Volume"), str(volume)])
     for key, value in sorted((config.get("Labels") or {}).items()):
-        rows.append([f"Label {key}", str(value)])
+        rows.append([translate("InspectDialog", "Label {key}").format(key=key), str(value)])
     return rows

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui import error_text
 from gui import logins as credentials
 from gui.dialogs.common import ERROR_STYLE, alive, error_label, fit_width, setup_dialog
 from gui.jobs.errors import Failure
@@ -30,9 +31,6 @@ from gui.settings import WELL_KNOWN_REGISTRIES, AppSettings
 from gui.widgets.password_edit import PasswordEdit
 from gui.widgets.spinner import Spinner
 
-AUTHFILE_WARNING = ("auth.json keeps the password in plain base64: anyone who can read the file can use "
-                    "your account. podman and skopeo read it too.")
-
 
 class LoginDialog(QDialog):
     logged_in = Signal(str)  # registry
@@ -41,7 +39,7 @@ class LoginDialog(QDialog):
     def __init__(self, settings: AppSettings, tasks: TaskRunner, registry: str | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        setup_dialog(self, "loginDialog", "Log in to a registry")
+        setup_dialog(self, "loginDialog", self.tr("Log in to a registry"))
         self.settings = settings
         self.tasks = tasks
         self.keyring_works: bool | None = None
@@ -59,20 +57,22 @@ class LoginDialog(QDialog):
         self.username_edit.setObjectName("usernameEdit")
         self.password_edit = PasswordEdit(self)
         self.password_edit.setObjectName("passwordEdit")
-        self.password_edit.setPlaceholderText("password or access token")
+        self.password_edit.setPlaceholderText(self.tr("password or access token"))
         self.password_edit.returnPressed.connect(self.log_in)
-        self.tls_check = QCheckBox("Verify the registry's TLS certificate", self)
+        self.tls_check = QCheckBox(self.tr("Verify the registry's TLS certificate"), self)
         self.tls_check.setObjectName("tlsVerifyCheck")
-        self.tls_check.setToolTip("Turn off only for a registry of your own with a self-signed certificate or "
-                                  "plain HTTP. Loopback addresses may use plain HTTP anyway.")
+        self.tls_check.setToolTip(self.tr("Turn off only for a registry of your own with a self-signed certificate "
+                                          "or plain HTTP. Loopback addresses may use plain HTTP anyway."))
 
-        self.keyring_label = QLabel("Checking the keyring…", self)
+        self.keyring_label = QLabel(self.tr("Checking the keyring…"), self)
         self.keyring_label.setObjectName("keyringStatusLabel")
         self.keyring_label.setWordWrap(True)
-        self.authfile_check = QCheckBox("Save this login in podman's auth.json instead", self)
+        self.authfile_check = QCheckBox(self.tr("Save this login in podman's auth.json instead"), self)
         self.authfile_check.setObjectName("authFileCheck")
         self.authfile_check.setToolTip(credentials.default_authfile())
-        self.authfile_warning = QLabel(AUTHFILE_WARNING, self)
+        self.authfile_warning = QLabel(self.tr(
+            "auth.json keeps the password in plain base64: anyone who can read the file can use your account. "
+            "podman and skopeo read it too."), self)
         self.authfile_warning.setObjectName("authFileWarning")
         self.authfile_warning.setWordWrap(True)
         self.authfile_check.hide()
@@ -86,17 +86,17 @@ class LoginDialog(QDialog):
 
         self.spinner = Spinner(self)
         self.spinner.setObjectName("loginSpinner")
-        self.login_button = QPushButton("Log in", self)
+        self.login_button = QPushButton(self.tr("Log in"), self)
         self.login_button.setObjectName("loginButton")
         self.login_button.setDefault(True)
         self.login_button.clicked.connect(self.log_in)
-        self.close_button = QPushButton("Close", self)
+        self.close_button = QPushButton(self.tr("Close"), self)
         self.close_button.setObjectName("closeButton")
         self.close_button.clicked.connect(self.close)
 
         self.logins_list = QTreeWidget(self)
         self.logins_list.setObjectName("loginsList")
-        self.logins_list.setHeaderLabels(["Registry", "User", "Stored in", ""])
+        self.logins_list.setHeaderLabels([self.tr("Registry"), self.tr("User"), self.tr("Stored in"), ""])
         self.logins_list.setRootIsDecorated(False)
         header = self.logins_list.header()
         header.setStretchLastSection(False)
@@ -106,9 +106,9 @@ class LoginDialog(QDialog):
         self.logins_list.setMinimumHeight(self.fontMetrics().height() * 6)
 
         form = QFormLayout()
-        form.addRow("&Registry:", self.registry_combo)
-        form.addRow("&User name:", self.username_edit)
-        form.addRow("&Password:", self.password_edit)
+        form.addRow(self.tr("&Registry:"), self.registry_combo)
+        form.addRow(self.tr("&User name:"), self.username_edit)
+        form.addRow(self.tr("&Password:"), self.password_edit)
         form.addRow("", self.tls_check)
         buttons = QHBoxLayout()
         buttons.addWidget(self.spinner)
@@ -124,7 +124,7 @@ class LoginDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addLayout(buttons)
         layout.addSpacing(8)
-        layout.addWidget(QLabel("<b>Logged in to</b>", self))
+        layout.addWidget(QLabel("<b>{}</b>".format(self.tr("Logged in to")), self))
         layout.addWidget(self.logins_list)
         fit_width(self, 80)
 
@@ -173,15 +173,15 @@ class LoginDialog(QDialog):
         if self._busy:
             return
         registry, user, password = self.registry(), self.username_edit.text().strip(), self.password_edit.text()
-        missing = [what for what, value in (("registry", registry), ("user name", user),
-                                            ("password or token", password)) if not value]
+        missing = [what for what, value in ((self.tr("the registry"), registry), (self.tr("the user name"), user),
+                                            (self.tr("the password or token"), password)) if not value]
         if missing:
-            self._show_error(f"Give the {' and the '.join(missing)}.")
+            self._show_error(self.tr("Give {what}.").format(what=self.tr(" and ").join(missing)))
             return
         tls_verify = None if self.tls_check.isChecked() else False
         authfile = credentials.default_authfile() if self.authfile_check.isChecked() else None
         self._show_error("")
-        self._show_status(f"Checking the login with {registry}…")
+        self._show_status(self.tr("Checking the login with {registry}…").format(registry=registry))
         self._set_busy(True)
         self.tasks.run(lambda: credentials.login(registry, user, password, tls_verify, authfile),
                        lambda _result: self._on_logged_in(registry, user, authfile), self._on_login_failed)
@@ -191,8 +191,11 @@ class LoginDialog(QDialog):
             return
         self._set_busy(False)
         self.password_edit.clear()
-        where = f"in {authfile}" if authfile else "in your keyring"
-        self._show_status(f"Logged in to {registry} as {user} (saved {where}).")
+        if authfile:
+            text = self.tr("Logged in to {registry} as {user} (saved in {path}).")
+        else:
+            text = self.tr("Logged in to {registry} as {user} (saved in your keyring).")
+        self._show_status(text.format(registry=registry, user=user, path=authfile))
         self.settings.remember_registry(registry)
         if not self.settings.is_insecure(registry) and not self.tls_check.isChecked():
             self.settings.insecure_registries = [*self.settings.insecure_registries, registry]
@@ -203,7 +206,7 @@ class LoginDialog(QDialog):
         if not alive(self):
             return
         self._set_busy(False)
-        self._show_error(failure.message)
+        self._show_error(error_text.message(failure))
 
     # -- keyring ------------------------------------------------------------------------------------------------
 
@@ -211,7 +214,7 @@ class LoginDialog(QDialog):
         if not alive(self):
             return
         self.keyring_works = state.works
-        self.keyring_label.setText(state.text)
+        self.keyring_label.setText(error_text.keyring_status(state.works, state.text))
         self.keyring_label.setStyleSheet("" if state.works else "color: #c07d10;")
         self.authfile_check.setVisible(not state.works)
         self.authfile_warning.setVisible(not state.works)
@@ -220,7 +223,7 @@ class LoginDialog(QDialog):
         if not alive(self):
             return
         self.keyring_works = False
-        self.keyring_label.setText(failure.message)
+        self.keyring_label.setText(error_text.message(failure))
         self.keyring_label.setStyleSheet(ERROR_STYLE)
 
     # -- the logins list ----------------------------------------------------------------------------------------
@@ -234,15 +237,15 @@ class LoginDialog(QDialog):
         self.logins_list.clear()
         known = {self.registry_combo.itemText(i) for i in range(self.registry_combo.count())}
         for registry, user, where in entries:
-            item = QTreeWidgetItem([registry, user, where, ""])
+            item = QTreeWidgetItem([registry, user, error_text.login_place(where), ""])
             item.setToolTip(2, where)
             self.logins_list.addTopLevelItem(item)
-            button = QPushButton("Log out", self.logins_list)
+            button = QPushButton(self.tr("Log out"), self.logins_list)
             button.setObjectName("logoutButton")
             button.setProperty("registry", registry)
             if where == "docker config":
                 button.setEnabled(False)
-                button.setToolTip("Docker's login: remove it with docker logout")
+                button.setToolTip(self.tr("Docker's login: remove it with docker logout"))
             button.clicked.connect(lambda _checked=False, r=registry, w=where: self.log_out(r, w))
             self.logins_list.setItemWidget(item, 3, button)
             if registry not in known:
@@ -253,7 +256,7 @@ class LoginDialog(QDialog):
         if not alive(self):
             return
         self.logins_list.clear()
-        self.logins_list.addTopLevelItem(QTreeWidgetItem([failure.message, "", "", ""]))
+        self.logins_list.addTopLevelItem(QTreeWidgetItem([error_text.message(failure), "", "", ""]))
 
     def logout_buttons(self) -> dict[str, QPushButton]:
         out = {}
@@ -267,17 +270,17 @@ class LoginDialog(QDialog):
     def log_out(self, registry: str, where: str = "keyring") -> None:
         authfile = where.removeprefix("auth.json ") if where.startswith("auth.json ") else None
         self._show_error("")
-        self._show_status(f"Logging out of {registry}…")
+        self._show_status(self.tr("Logging out of {registry}…").format(registry=registry))
         self.tasks.run(lambda: credentials.logout(registry, authfile),
                        lambda _r: self._on_logged_out(registry), self._on_logout_failed)
 
     def _on_logged_out(self, registry: str) -> None:
         if not alive(self):
             return
-        self._show_status(f"Logged out of {registry}.")
+        self._show_status(self.tr("Logged out of {registry}.").format(registry=registry))
         self.refresh_logins()
         self.logged_out.emit(registry)
 
     def _on_logout_failed(self, failure: Failure) -> None:
         if alive(self):
-            self._show_error(failure.message)
+            self._show_error(error_text.message(failure))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 from engine import transports
 from engine.errors import InvalidInput
 from engine.platform import Platform, host
-from gui import hints
+from gui import error_text
 from gui.dialogs import files
 from gui.dialogs.common import (
     action_buttons,
+    buddy_label,
     error_label,
     field_with_button,
     fit_width,
@@ -31,8 +32,9 @@ from gui.dialogs.common import (
     show_error,
     stack,
 )
-from gui.jobs.options import TLS_TIP
-from gui.names import is_public_registry, registry_of
+from gui.jobs.errors import describe
+from gui.jobs.options import tls_tip
+from gui.names import is_public_registry, registry_of, transport_title
 from gui.settings import AppSettings
 
 HOST, ALL = "host", "all"
@@ -49,7 +51,7 @@ class PullDialog(QDialog):
 
     def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        setup_dialog(self, "pullDialog", "Pull an image")
+        setup_dialog(self, "pullDialog", self.tr("Pull an image"))
         self.settings = settings
 
         self.source_combo = QComboBox(self)
@@ -59,7 +61,7 @@ class PullDialog(QDialog):
         history = settings.pull_history
         self.source_combo.addItems(history)
         self.source_combo.setCurrentText("")
-        self.source_combo.lineEdit().setPlaceholderText("quay.io/team/app:1.0, or Browse for a file")
+        self.source_combo.lineEdit().setPlaceholderText(self.tr("quay.io/team/app:1.0, or Browse for a file"))
         completer = QCompleter(history, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -68,12 +70,12 @@ class PullDialog(QDialog):
 
         self.browse_button = QToolButton(self)
         self.browse_button.setObjectName("browseButton")
-        self.browse_button.setText("Browse…")
+        self.browse_button.setText(self.tr("Browse…"))
         self.browse_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.browse_menu = QMenu(self.browse_button)
         self.browse_menu.setObjectName("browseMenu")
         for transport, text, name in BROWSE:
-            action = self.browse_menu.addAction(QCoreApplication.translate("Transports", text) + "…")
+            action = self.browse_menu.addAction(transport_title(text) + "…")
             action.setObjectName(name)
             action.triggered.connect(partial(self.browse, transport))
         self.browse_button.setMenu(self.browse_menu)
@@ -81,24 +83,25 @@ class PullDialog(QDialog):
         self.platform_combo = QComboBox(self)
         self.platform_combo.setObjectName("platformCombo")
         self.platform_combo.setEditable(True)
-        self.platform_combo.addItem(f"This computer ({host()})", HOST)
-        self.platform_combo.addItem("All platforms (keep the whole multi-platform image)", ALL)
+        self.platform_combo.addItem(self.tr("This computer ({platform})").format(platform=host()), HOST)
+        self.platform_combo.addItem(self.tr("All platforms (keep the whole multi-platform image)"), ALL)
         for plat in PLATFORMS:
             self.platform_combo.addItem(plat, plat)
-        self.platform_combo.setToolTip("Which image to take from a multi-platform image; os/arch[/variant]")
+        self.platform_combo.setToolTip(self.tr("Which image to take from a multi-platform image; os/arch[/variant]"))
 
-        self.tls_check = QCheckBox("Verify the registry's TLS certificate", self)
+        self.tls_check = QCheckBox(self.tr("Verify the registry's TLS certificate"), self)
         self.tls_check.setObjectName("tlsVerifyCheck")
         self.error_label = error_label(self)
-        self.buttons, self.pull_button = action_buttons(self, "Pull", "pullButton", self.submit)
+        self.buttons, self.pull_button = action_buttons(self, self.tr("Pull"), "pullButton", self.submit)
 
         form = QFormLayout()
-        form.addRow("&Image:", field_with_button(self.source_combo, self.browse_button))
+        form.addRow(buddy_label(self.tr("&Image:"), self.source_combo, self),
+                    field_with_button(self.source_combo, self.browse_button))
         from gui.pull_completion import RegistryCompletion  # tags and repositories from the registry itself
 
         self.completion = RegistryCompletion(self.source_combo, history, self._tls_for, self)
         form.addRow("", self.completion.warning)
-        form.addRow("&Platform:", self.platform_combo)
+        form.addRow(self.tr("&Platform:"), self.platform_combo)
         form.addRow("", self.tls_check)
         stack(self, form, self.error_label, self.buttons)
         fit_width(self, 76)
@@ -120,7 +123,7 @@ class PullDialog(QDialog):
         custom = reg is not None and not is_public_registry(reg)
         self.tls_check.setVisible(reg is not None)
         self.tls_check.setEnabled(custom)
-        self.tls_check.setToolTip(TLS_TIP)
+        self.tls_check.setToolTip(tls_tip())
         self.tls_check.setChecked(not (custom and self.settings.is_insecure(reg or "")))
 
     def platform_choice(self) -> tuple[str | None, bool]:
@@ -138,16 +141,17 @@ class PullDialog(QDialog):
     def submit(self) -> None:
         source = self.source()
         if not source:
-            show_error(self.error_label, "Give an image to pull, such as quay.io/team/app:1.0, or Browse for a file.")
+            show_error(self.error_label,
+                       self.tr("Give an image to pull, such as quay.io/team/app:1.0, or Browse for a file."))
             return
         if not source.startswith(TRANSPORT_PREFIXES) and registry_of(source) is None:
-            show_error(self.error_label, f"{source!r} is not a valid image name: write host/repository:tag "
-                       "(lowercase), or Browse for a file.")
+            show_error(self.error_label, self.tr("“{name}” is not a valid image name: write host/repository:tag "
+                                                 "(lowercase), or Browse for a file.").format(name=source))
             return
         try:
             platform, all_platforms = self.platform_choice()
         except InvalidInput as exc:
-            show_error(self.error_label, hints.worded(exc))
+            show_error(self.error_label, error_text.message(describe(exc)))
             return
         reg = registry_of(source)
         tls_verify = False if reg is not None and self.tls_check.isEnabled() and not self.tls_check.isChecked() \

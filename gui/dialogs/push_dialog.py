@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -13,16 +13,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui import error_text
 from gui import logins as credentials
-from gui.dialogs.common import action_buttons, alive, error_label, fit_width, setup_dialog, show_error, stack
+from gui.dialogs.common import (
+    action_buttons,
+    alive,
+    error_label,
+    fit_height,
+    fit_width,
+    setup_dialog,
+    show_error,
+    stack,
+)
 from gui.jobs.errors import Failure
-from gui.jobs.options import TLS_TIP
+from gui.jobs.options import tls_tip
 from gui.jobs.tasks import TaskRunner
 from gui.models.image_rows import ImageRow
 from gui.names import FILE_PREFIXES, is_public_registry, registry_of, registry_text
 from gui.settings import AppSettings
 
-COMPRESSION_CHOICES = (("As stored", ""), ("gzip", "gzip"), ("zstd", "zstd"), ("Uncompressed", "none"))
+COMPRESSION_CHOICES = ((QT_TRANSLATE_NOOP("PushDialog", "As stored"), ""), ("gzip", "gzip"), ("zstd", "zstd"),
+                       (QT_TRANSLATE_NOOP("PushDialog", "Uncompressed"), "none"))
 
 
 class PushDialog(QDialog):
@@ -31,7 +42,7 @@ class PushDialog(QDialog):
 
     def __init__(self, row: ImageRow, settings: AppSettings, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        setup_dialog(self, "pushDialog", f"Push {row.label}")
+        setup_dialog(self, "pushDialog", self.tr("Push {image}").format(image=row.label))
         self.row = row
         self.settings = settings
         self.tasks = tasks
@@ -41,31 +52,31 @@ class PushDialog(QDialog):
         self.destination_edit.setObjectName("destinationEdit")
         self.destination_edit.setText(row.name or "")
         self.destination_edit.setPlaceholderText("registry.example.com/team/app:1.0")
-        self.destination_edit.setToolTip("A registry name (host/repository:tag), or a transport such as "
-                                         "oci-archive:/path/file.tar")
+        self.destination_edit.setToolTip(self.tr("A registry name (host/repository:tag), or a transport such as "
+                                                 "oci-archive:/path/file.tar"))
         self.destination_edit.textChanged.connect(self._destination_changed)
         self.login_label = QLabel(self)
         self.login_label.setObjectName("loginStatusLabel")
         self.login_label.setWordWrap(True)
         self.login_label.setTextFormat(Qt.TextFormat.RichText)
         self.login_label.linkActivated.connect(self._login_link)
-        self.tls_check = QCheckBox("Verify the registry's TLS certificate", self)
+        self.tls_check = QCheckBox(self.tr("Verify the registry's TLS certificate"), self)
         self.tls_check.setObjectName("tlsVerifyCheck")
         self.compression_combo = QComboBox(self)
         self.compression_combo.setObjectName("compressionCombo")
         for text, value in COMPRESSION_CHOICES:
-            self.compression_combo.addItem(text, value)
+            self.compression_combo.addItem(self.tr(text), value)
         self.compression_combo.setCurrentIndex(
             max(0, self.compression_combo.findData(settings.compression if settings.compression else "")))
         self.error_label = error_label(self)
-        self.buttons, self.push_button = action_buttons(self, "Push", "pushButton", self.submit)
+        self.buttons, self.push_button = action_buttons(self, self.tr("Push"), "pushButton", self.submit)
 
         form = QFormLayout()
-        form.addRow("Image:", QLabel(f"<b>{row.label}</b> ({row.short_id})", self))
-        form.addRow("&Destination:", self.destination_edit)
+        form.addRow(self.tr("Image:"), QLabel(f"<b>{row.label}</b> ({row.short_id})", self))
+        form.addRow(self.tr("&Destination:"), self.destination_edit)
         form.addRow("", self.login_label)
         form.addRow("", self.tls_check)
-        form.addRow("&Compression:", self.compression_combo)
+        form.addRow(self.tr("&Compression:"), self.compression_combo)
         stack(self, form, self.error_label, self.buttons)
         fit_width(self, 72)
 
@@ -86,11 +97,11 @@ class PushDialog(QDialog):
         custom = reg is not None and not is_public_registry(reg)
         self.tls_check.setVisible(reg is not None)
         self.tls_check.setEnabled(custom)
-        self.tls_check.setToolTip(TLS_TIP)
+        self.tls_check.setToolTip(tls_tip())
         self.tls_check.setChecked(not (custom and self.settings.is_insecure(reg or "")))
         self.login_label.setVisible(reg is not None)
         if reg is not None and reg != self._status_for:
-            self.login_label.setText(f"Checking the login for {reg}…")
+            self.login_label.setText(self.tr("Checking the login for {registry}…").format(registry=reg))
         self._debounce.start()
 
     def refresh_login_state(self) -> None:
@@ -105,15 +116,18 @@ class PushDialog(QDialog):
             return
         if state.user:
             where = f" ({state.where})" if state.where else ""
-            self.login_label.setText(f"Logged in to {state.registry} as <b>{state.user}</b>{where}. "
-                                     f"<a href='login:{state.registry}'>Log in as someone else…</a>")
+            self.login_label.setText(self.tr("Logged in to {registry} as <b>{user}</b>{where}. "
+                                             "<a href='{link}'>Log in as someone else…</a>").format(
+                registry=state.registry, user=state.user, where=where, link=f"login:{state.registry}"))
         else:
-            self.login_label.setText(f"Not logged in to {state.registry}: the push will be anonymous. "
-                                     f"<a href='login:{state.registry}'>Log in…</a>")
+            self.login_label.setText(self.tr("Not logged in to {registry}: the push will be anonymous. "
+                                             "<a href='{link}'>Log in…</a>").format(
+                registry=state.registry, link=f"login:{state.registry}"))
+        fit_height(self)
 
     def _on_login_error(self, failure: Failure) -> None:
         if alive(self):
-            self.login_label.setText(f"Login status unknown: {failure.message}")
+            self.login_label.setText(self.tr("Login status unknown: {error}").format(error=error_text.message(failure)))
 
     def _login_link(self, link: str) -> None:
         self.login_requested.emit(link.removeprefix("login:"))
@@ -123,11 +137,12 @@ class PushDialog(QDialog):
     def submit(self) -> None:
         text = self.destination_edit.text().strip()
         if not text:
-            show_error(self.error_label, "Give a destination, such as quay.io/team/app:1.0.")
+            show_error(self.error_label, self.tr("Give a destination, such as quay.io/team/app:1.0."))
             return
         reg = registry_of(text)
         if reg is None and not text.startswith(FILE_PREFIXES):
-            show_error(self.error_label, f"{text!r} is not a valid image name: write host/repository:tag (lowercase).")
+            show_error(self.error_label, self.tr("“{name}” is not a valid image name: write host/repository:tag "
+                                                 "(lowercase).").format(name=text))
             return
         tls_verify = None
         if reg is not None and self.tls_check.isEnabled() and not self.tls_check.isChecked():

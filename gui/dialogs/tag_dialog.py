@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QWidget
 
 from engine.store import Store
+from gui import error_text
 from gui.dialogs.common import action_buttons, alive, error_label, fit_width, setup_dialog, show_error, stack
 from gui.jobs.errors import Failure
 from gui.jobs.tasks import TaskRunner
@@ -17,7 +18,7 @@ class TagDialog(QDialog):
 
     def __init__(self, row: ImageRow, store_root: str, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        setup_dialog(self, "tagDialog", f"Tag {row.label}")
+        setup_dialog(self, "tagDialog", self.tr("Tag {image}").format(image=row.label))
         self.row = row
         self.store_root = store_root
         self.tasks = tasks
@@ -27,17 +28,17 @@ class TagDialog(QDialog):
         if row.name:
             self.name_edit.setText(row.repository + ":")
         self.error_label = error_label(self)
-        self.buttons, self.tag_button = action_buttons(self, "Tag", "tagButton", self.submit)
+        self.buttons, self.tag_button = action_buttons(self, self.tr("Tag"), "tagButton", self.submit)
         form = QFormLayout()
-        form.addRow("Image:", QLabel(f"<b>{row.label}</b> ({row.short_id})", self))
-        form.addRow("&New name:", self.name_edit)
+        form.addRow(self.tr("Image:"), QLabel(f"<b>{row.label}</b> ({row.short_id})", self))
+        form.addRow(self.tr("&New name:"), self.name_edit)
         stack(self, form, self.error_label, self.buttons)
         fit_width(self, 64)
 
     def submit(self) -> None:
         name = self.name_edit.text().strip()
         if not name:
-            show_error(self.error_label, "Give a name, such as myapp:1.0 or quay.io/team/app:1.0.")
+            show_error(self.error_label, self.tr("Give a name, such as myapp:1.0 or quay.io/team/app:1.0."))
             return
         image_id, root = self.row.record.hex, self.store_root
         self.tag_button.setEnabled(False)
@@ -53,4 +54,4 @@ class TagDialog(QDialog):
         if not alive(self):
             return
         self.tag_button.setEnabled(True)
-        show_error(self.error_label, failure.message)
+        show_error(self.error_label, error_text.message(failure))

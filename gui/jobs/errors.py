@@ -13,7 +13,7 @@ from gui.hints import worded
 
 @dataclass(frozen=True)
 class Failure:
-    message: str  # one line, shown as it is
+    message: str  # one line in English: the message and its hint (gui/error_text.py words it for the window)
     details: str  # more context (a traceback only for internal errors)
     error: BaseException | None = None  # what was raised
 

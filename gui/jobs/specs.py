@@ -10,13 +10,21 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from PySide6.QtCore import QCoreApplication
+
 from engine import operations
 from engine.progress import Progress
 from engine.store import Store
+from gui.counts import counts
 from gui.jobs.options import transfer_options
-from gui.names import FORMAT_LABELS, familiar, registry_of
+from gui.names import familiar, format_label, registry_of
 
 LOAD, SAVE, PULL, PUSH = "load", "save", "pull", "push"
+translate = QCoreApplication.translate
+
+
+def _as_stored() -> str:
+    return translate("Transfers", "as stored")
 
 
 @dataclass(frozen=True)
@@ -35,8 +43,9 @@ def load_spec(store_root: str, path: str, *, parallel: int, from_drop: bool = Fa
         return operations.load(Store(store_root), path, transfer_options(parallel=parallel), progress)
 
     name = os.path.basename(os.path.normpath(path)) or path
-    return TransferSpec(LOAD, f"Loading {name}", f"load:{os.path.abspath(path)}", work,
-                        f"Load {path} into the store {store_root}", from_drop=from_drop)
+    title = translate("Transfers", "Loading {name}").format(name=name)
+    summary = translate("Transfers", "Load {path} into the store {store}").format(path=path, store=store_root)
+    return TransferSpec(LOAD, title, f"load:{os.path.abspath(path)}", work, summary, from_drop=from_drop)
 
 
 def save_spec(store_root: str, images: list[str], labels: list[str], output: str, fmt: str, *, parallel: int,
@@ -45,10 +54,11 @@ def save_spec(store_root: str, images: list[str], labels: list[str], output: str
         opts = transfer_options(parallel=parallel, compress=compress if fmt != "docker-archive" else None)
         return operations.save(Store(store_root), images, output, fmt, opts, progress)
 
-    what = labels[0] if len(labels) == 1 else f"{len(labels)} images"
-    return TransferSpec(SAVE, f"Exporting {what} as {FORMAT_LABELS[fmt]}", f"save:{os.path.abspath(output)}",
-                        work, f"Export {', '.join(labels)} to {output} ({fmt}, compression: {compress or 'as stored'})",
-                        output=output)
+    what = labels[0] if len(labels) == 1 else counts().images(len(labels))
+    title = translate("Transfers", "Exporting {what} as {format}").format(what=what, format=format_label(fmt))
+    summary = translate("Transfers", "Export {images} to {path} ({format}, compression: {compression})").format(
+        images=", ".join(labels), path=output, format=fmt, compression=compress or _as_stored())
+    return TransferSpec(SAVE, title, f"save:{os.path.abspath(output)}", work, summary, output=output)
 
 
 def pull_spec(store_root: str, source: str, *, parallel: int, platform: str | None, all_platforms: bool,
@@ -59,8 +69,10 @@ def pull_spec(store_root: str, source: str, *, parallel: int, platform: str | No
         return operations.pull(Store(store_root), source, opts, progress)
 
     shown = familiar(source.removeprefix("docker://")) if registry_of(source) else source
-    where = "all platforms" if all_platforms else platform or "this computer's platform"
-    return TransferSpec(PULL, f"Pulling {shown}", f"pull:{source}", work, f"Pull {source} ({where})")
+    where = translate("Transfers", "all platforms") if all_platforms else \
+        platform or translate("Transfers", "this computer's platform")
+    return TransferSpec(PULL, translate("Transfers", "Pulling {image}").format(image=shown), f"pull:{source}", work,
+                        translate("Transfers", "Pull {source} ({platform})").format(source=source, platform=where))
 
 
 def push_spec(store_root: str, image: str, label: str, destination: str, *, parallel: int, compress: str | None,
@@ -71,5 +83,8 @@ def push_spec(store_root: str, image: str, label: str, destination: str, *, para
 
     registry = registry_of(destination)
     target = registry or destination
-    return TransferSpec(PUSH, f"Pushing {label} to {target}", f"push:{image}->{destination}", work,
-                        f"Push {label} to {destination} (compression: {compress or 'as stored'})", output=None)
+    return TransferSpec(PUSH, translate("Transfers", "Pushing {image} to {target}").format(image=label, target=target),
+                        f"push:{image}->{destination}", work,
+                        translate("Transfers", "Push {image} to {destination} (compression: {compression})").format(
+                            image=label, destination=destination, compression=compress or _as_stored()),
+                        output=None)

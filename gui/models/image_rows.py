@@ -9,6 +9,7 @@ from engine.dates import format_created
 from engine.errors import InvalidInput
 from engine.reference import parse_reference, short_id
 from engine.store import ImageRecord
+from gui import humanize
 from gui.names import familiar
 
 NONE = "<none>"
@@ -31,7 +32,7 @@ class ImageRow:
         plats = self.record.platforms
         if len(plats) > 2:
             return f"{plats[0]}, {plats[1]} +{len(plats) - 2}"
-        return ", ".join(plats) or "unknown"
+        return ", ".join(plats) or humanize.unknown()
 
     @property
     def label(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -11,7 +11,9 @@ from gui import humanize
 from gui.models.image_rows import NONE, ImageRow, rows_from_records
 
 COL_REPOSITORY, COL_TAG, COL_ID, COL_CREATED, COL_SIZE, COL_PLATFORM = range(6)
-HEADERS = ("Repository", "Tag", "Image ID", "Created", "Size", "Platform")
+HEADERS = (QT_TRANSLATE_NOOP("ImageTableModel", "Repository"), QT_TRANSLATE_NOOP("ImageTableModel", "Tag"),
+           QT_TRANSLATE_NOOP("ImageTableModel", "Image ID"), QT_TRANSLATE_NOOP("ImageTableModel", "Created"),
+           QT_TRANSLATE_NOOP("ImageTableModel", "Size"), QT_TRANSLATE_NOOP("ImageTableModel", "Platform"))
 SortRole = Qt.ItemDataRole.UserRole
 RowRole = Qt.ItemDataRole.UserRole + 1
 
@@ -60,7 +62,7 @@ class ImageTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and \
                 0 <= section < len(HEADERS):
-            return HEADERS[section]
+            return self.tr(HEADERS[section])
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.TextAlignmentRole and \
                 section == COL_SIZE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -124,11 +126,11 @@ class ImageTableModel(QAbstractTableModel):
         if col == COL_ID:
             return row.record.id
         if col == COL_SIZE:
-            return f"{row.record.size:,} bytes"
+            return self.tr("{count} bytes").format(count=humanize.number(row.record.size))
         if col == COL_PLATFORM:
             return "\n".join(row.record.platforms) or None
         if col in (COL_REPOSITORY, COL_TAG):
-            return row.name or "This image has no name: right-click → Tag… to give it one"
+            return row.name or self.tr("This image has no name: right-click → Tag… to give it one")
         return None
 
     def _mono_font(self) -> QFont:

@@ -7,9 +7,9 @@ model is never reset on progress.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractItemModel, QCoreApplication, QModelIndex, Qt
 
-from gui import humanize
+from gui import error_text, humanize
 from gui.icons import icon
 from gui.jobs import manager as states
 from gui.jobs.manager import TransferJob
@@ -17,16 +17,34 @@ from gui.jobs.progress_state import DONE, SKIPPED, BlobProgress
 from gui.models.image_table_model import Index, read_only_flags
 
 COL_TITLE, COL_PROGRESS, COL_SPEED, COL_ETA, COL_STATE, COL_ACTION = range(6)
-HEADERS = ("Transfer", "Progress", "Speed", "Time left", "State", "")
+HEADERS = (QT_TRANSLATE_NOOP("TransfersModel", "Transfer"), QT_TRANSLATE_NOOP("TransfersModel", "Progress"),
+           QT_TRANSLATE_NOOP("TransfersModel", "Speed"), QT_TRANSLATE_NOOP("TransfersModel", "Time left"),
+           QT_TRANSLATE_NOOP("TransfersModel", "State"), "")
+translate = QCoreApplication.translate
 ProgressRole = Qt.ItemDataRole.UserRole + 10  # (done, total, state)
 JobRole = Qt.ItemDataRole.UserRole + 11
 ActionRole = Qt.ItemDataRole.UserRole + 12  # "cancel" | "retry" | "show" | None
 
-STATE_TEXT = {states.QUEUED: "Queued", states.RUNNING: "Running", states.DONE: "Done", states.FAILED: "Failed",
-              states.CANCELLED: "Cancelled"}
+STATE_TEXT = {states.QUEUED: QT_TRANSLATE_NOOP("TransfersModel", "Queued"),
+              states.RUNNING: QT_TRANSLATE_NOOP("TransfersModel", "Running"),
+              states.DONE: QT_TRANSLATE_NOOP("TransfersModel", "Done"),
+              states.FAILED: QT_TRANSLATE_NOOP("TransfersModel", "Failed"),
+              states.CANCELLED: QT_TRANSLATE_NOOP("TransfersModel", "Cancelled")}
 KIND_ICONS = {"load": "load", "save": "export", "pull": "pull", "push": "push"}
 STATE_ICONS = {states.DONE: "done", states.FAILED: "error", states.CANCELLED: "cancel"}
-ACTION_TEXT = {"cancel": "Cancel", "retry": "Retry", "show": "Show in folder"}
+ACTION_TEXT = {"cancel": QT_TRANSLATE_NOOP("TransfersModel", "Cancel"),
+               "retry": QT_TRANSLATE_NOOP("TransfersModel", "Retry"),
+               "show": QT_TRANSLATE_NOOP("TransfersModel", "Show in folder")}
+
+
+def _tr(text: str) -> str:
+    """A text marked with QT_TRANSLATE_NOOP above, in the user's language."""
+    return QCoreApplication.translate("TransfersModel", text)
+
+
+def action_text(action: str) -> str:
+    """The painted button's label for "cancel", "retry" or "show"."""
+    return _tr(ACTION_TEXT[action])
 
 
 def action_for(job: TransferJob) -> str | None:
@@ -41,19 +59,20 @@ def action_for(job: TransferJob) -> str | None:
 
 def state_text(job: TransferJob) -> str:
     if job.active and job.cancel_requested:
-        return "Cancelling…"
+        return translate("TransfersModel", "Cancelling…")
     if job.state == states.FAILED and job.failure is not None:
-        return f"Failed: {job.failure.message}"
-    return STATE_TEXT[job.state]
+        return translate("TransfersModel", "Failed: {error}").format(error=error_text.message(job.failure))
+    return _tr(STATE_TEXT[job.state])
 
 
 def progress_text(done: int, total: int, state: str | None = None) -> str:
     if state == states.QUEUED and not done:
-        return "Waiting for a free slot"
+        return translate("TransfersModel", "Waiting for a free slot")
     if total <= 0:
         return humanize.size(done) if done else ""
     pct = min(100, int(done * 100 / total))
-    return f"{pct}% · {humanize.size(done)} of {humanize.size(total)}"
+    return translate("TransfersModel", "{percent}% · {done} of {total}").format(
+        percent=pct, done=humanize.size(done), total=humanize.size(total))
 
 
 class TransfersModel(QAbstractItemModel):
@@ -147,7 +166,7 @@ class TransfersModel(QAbstractItemModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and \
                 0 <= section < len(HEADERS):
-            return HEADERS[section]
+            return _tr(HEADERS[section]) if HEADERS[section] else ""
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -189,7 +208,7 @@ class TransfersModel(QAbstractItemModel):
                 return state_text(job)
             if col == COL_ACTION:
                 action = action_for(job)
-                return ACTION_TEXT[action] if action else ""
+                return _tr(ACTION_TEXT[action]) if action else ""
         if role == Qt.ItemDataRole.DecorationRole:
             if col == COL_TITLE:
                 return icon(KIND_ICONS.get(job.spec.kind, "transfers"))
@@ -198,7 +217,7 @@ class TransfersModel(QAbstractItemModel):
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == COL_STATE and job.failure is not None:
-                return job.failure.message
+                return error_text.message(job.failure)
             return job.spec.summary or job.title
         return None
 
@@ -209,15 +228,18 @@ class TransfersModel(QAbstractItemModel):
             return (blob.done, blob.total, job.state)
         if role == Qt.ItemDataRole.DisplayRole:
             if col == COL_TITLE:
-                return f"Layer {blob.blob.split(':', 1)[-1][:12]}" if ":" in blob.blob else blob.blob
+                if ":" not in blob.blob:
+                    return blob.blob
+                return translate("TransfersModel", "Layer {digest}").format(digest=blob.blob.split(":", 1)[-1][:12])
             if col == COL_PROGRESS:
                 return progress_text(blob.done, blob.total)
             if col == COL_STATE:
                 if blob.state == SKIPPED:
-                    return "Already there"
+                    return translate("TransfersModel", "Already there")
                 if blob.state == DONE:
-                    return "Done"
-                return "Copying" if job.state == states.RUNNING else STATE_TEXT[job.state]
+                    return _tr(STATE_TEXT[states.DONE])
+                return translate("TransfersModel", "Copying") if job.state == states.RUNNING else \
+                    _tr(STATE_TEXT[job.state])
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_TITLE:
             return blob.blob
         return None

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.jobs import manager as states
-from gui.models.transfers_model import ActionRole, ProgressRole
+from gui.models.transfers_model import ActionRole, ProgressRole, action_text, progress_text
 
 _SCALE = 1000
 
@@ -53,7 +53,8 @@ class ProgressDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         hint = super().sizeHint(option, index)
-        return QSize(max(hint.width(), option.fontMetrics.horizontalAdvance("100% · 999 MB of 999 MB") + 16),
+        sample = progress_text(999_000_000, 999_000_000)
+        return QSize(max(hint.width(), option.fontMetrics.horizontalAdvance(sample) + 16),
                      max(hint.height(), option.fontMetrics.height() + 10))
 
 
@@ -98,4 +99,5 @@ class ActionDelegate(QStyledItemDelegate):
         return super().editorEvent(event, model, option, index)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        return QSize(option.fontMetrics.horizontalAdvance("Show in folder") + 28, option.fontMetrics.height() + 12)
+        widest = max((action_text(a) for a in ("cancel", "retry", "show")), key=option.fontMetrics.horizontalAdvance)
+        return QSize(option.fontMetrics.horizontalAdvance(widest) + 28, option.fontMetrics.height() + 12)

@@ -19,7 +19,7 @@ class DropHint(QWidget):
         self.picture = QLabel(self)
         self.picture.setObjectName("dropHintPicture")
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title = QLabel("No images yet", self)
+        title = QLabel(self.tr("No images yet"), self)
         title.setObjectName("dropHintTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = title.font()
@@ -27,18 +27,18 @@ class DropHint(QWidget):
         font.setBold(True)
         title.setFont(font)
         text = QLabel(
-            "Drop image archives here to load them: docker-archive and oci-archive tars, compressed or not,\n"
-            "and image directories (OCI layout or dir:). Or load a file, or pull from a registry.",
+            self.tr("Drop image archives here to load them: docker-archive and oci-archive tars, compressed or "
+                    "not,\nand image directories (OCI layout or dir:). Or load a file, or pull from a registry."),
             self,
         )
         text.setObjectName("dropHintText")
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.setWordWrap(True)
         text.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.load_button = QPushButton(icon("load"), "Load…", self)
+        self.load_button = QPushButton(icon("load"), self.tr("Load…"), self)
         self.load_button.setObjectName("dropHintLoadButton")
         self.load_button.clicked.connect(self.load_clicked)
-        self.pull_button = QPushButton(icon("pull"), "Pull…", self)
+        self.pull_button = QPushButton(icon("pull"), self.tr("Pull…"), self)
         self.pull_button.setObjectName("dropHintPullButton")
         self.pull_button.clicked.connect(self.pull_clicked)
         buttons = QHBoxLayout()

@@ -18,7 +18,7 @@ class DropOverlay(QWidget):
         self.hide()
 
     def show_for(self, count: int) -> None:
-        self.text = f"Drop to load {count} item{'s' if count != 1 else ''}"
+        self.text = self.tr("Drop to load %n item(s)", "", count)
         self.setGeometry(self.parentWidget().rect())
         self.raise_()
         self.show()

@@ -5,12 +5,16 @@ from __future__ import annotations
 from functools import partial
 from typing import Protocol
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMenu, QWidget
 
+from gui.counts import counts
 from gui.icons import icon
 from gui.models.image_rows import ImageRow
-from gui.names import FORMAT_LABELS
+from gui.names import format_label
 from gui.settings import EXPORT_FORMATS
+
+translate = QCoreApplication.translate
 
 
 class ImageCommandsLike(Protocol):
@@ -33,46 +37,50 @@ def build_image_menu(parent: QWidget, rows: list[ImageRow], commands: ImageComma
     single = len(rows) == 1
     images = {r.record.id for r in rows}
 
-    export = menu.addMenu(icon("export"), "Export" if single else f"Export {len(rows)} images to one")
+    export = menu.addMenu(icon("export"), translate("ImageMenu", "Export") if single else
+                          counts().export_to_one(len(rows)))
     export.setObjectName("export_menu")
     for fmt in EXPORT_FORMATS:
-        action = export.addAction(f"{FORMAT_LABELS[fmt]}…")
+        action = export.addAction(f"{format_label(fmt)}…")
         action.setObjectName(export_action_name(fmt))
         action.triggered.connect(partial(commands.export, rows, fmt))
         if fmt == "docker-dir" and len(images) > 1:
             action.setEnabled(False)
-            action.setToolTip("A Docker directory holds one image")
+            action.setToolTip(translate("ImageMenu", "A Docker directory holds one image"))
     export.setToolTipsVisible(True)
 
-    push = menu.addAction(icon("push"), "Push to registry…")
+    push = menu.addAction(icon("push"), translate("ImageMenu", "Push to registry…"))
     push.setObjectName("push")
     push.setEnabled(single)
     if single:
         push.triggered.connect(partial(commands.push, rows[0]))
 
-    tag = menu.addAction(icon("tag"), "Tag…")
+    tag = menu.addAction(icon("tag"), translate("ImageMenu", "Tag…"))
     tag.setObjectName("tag")
     tag.setEnabled(single)
     if single:
         tag.triggered.connect(partial(commands.tag, rows[0]))
 
-    inspect = menu.addAction(icon("inspect"), "Inspect")
+    inspect = menu.addAction(icon("inspect"), translate("ImageMenu", "Inspect"))
     inspect.setObjectName("inspect")
     inspect.setEnabled(single)
     if single:
         inspect.triggered.connect(partial(commands.inspect, rows[0]))
 
     menu.addSeparator()
-    copy_id = menu.addAction(icon("copy"), "Copy image ID" if single else "Copy image IDs")
+    copy_id = menu.addAction(icon("copy"), translate("ImageMenu", "Copy image ID") if single else
+                             translate("ImageMenu", "Copy image IDs"))
     copy_id.setObjectName("copy_id")
     copy_id.triggered.connect(partial(commands.copy_ids, rows))
-    copy_name = menu.addAction(icon("copy"), "Copy name" if single else "Copy names")
+    copy_name = menu.addAction(icon("copy"), translate("ImageMenu", "Copy name") if single else
+                               translate("ImageMenu", "Copy names"))
     copy_name.setObjectName("copy_name")
     copy_name.setEnabled(any(r.name for r in rows))
     copy_name.triggered.connect(partial(commands.copy_names, rows))
 
     menu.addSeparator()
-    remove = menu.addAction(icon("remove"), "Remove" if single else f"Remove {len(rows)}")
+    remove = menu.addAction(icon("remove"), translate("ImageMenu", "Remove") if single else
+                            counts().remove_images(len(rows)))
     remove.setObjectName("remove")
     remove.triggered.connect(partial(commands.remove, rows))
     return menu

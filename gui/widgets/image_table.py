@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from gui import humanize
 from gui.models.image_filter_proxy import ImageFilterProxy
 from gui.models.image_rows import ImageRow
 from gui.models.image_table_model import COL_CREATED, COL_ID, COL_PLATFORM, COL_REPOSITORY, COL_SIZE, COL_TAG, RowRole
@@ -34,7 +37,8 @@ class ImageTableView(QTableView):
         header = self.horizontalHeader()
         header.setStretchLastSection(False)
         fm = self.fontMetrics()
-        widths = {COL_TAG: "1.24.3-alpine", COL_ID: "0123456789ab", COL_CREATED: "11 months ago",
+        widths = {COL_TAG: "1.24.3-alpine", COL_ID: "0123456789ab", COL_CREATED: humanize.relative_time(
+                  dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(2000, 12, 1, tzinfo=dt.UTC)),
                   COL_SIZE: "999 MB", COL_PLATFORM: "linux/amd64, linux/arm64 +9"}
         for col, sample in widths.items():
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)

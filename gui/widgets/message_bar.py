@@ -28,7 +28,7 @@ class MessageBar(QFrame):
         self.close_button = QToolButton(self)
         self.close_button.setObjectName("messageCloseButton")
         self.close_button.setIcon(icon("cancel"))
-        self.close_button.setToolTip("Dismiss")
+        self.close_button.setToolTip(self.tr("Dismiss"))
         self.close_button.setAutoRaise(True)
         self.close_button.clicked.connect(self.dismiss)
         layout = QHBoxLayout(self)

@@ -12,7 +12,7 @@ class PasswordEdit(QLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setEchoMode(QLineEdit.EchoMode.Password)
-        self.toggle_action = QAction(icon("eye"), "Show password", self)
+        self.toggle_action = QAction(icon("eye"), self.tr("Show password"), self)
         self.toggle_action.setObjectName("showPasswordAction")
         self.toggle_action.setCheckable(True)
         self.toggle_action.toggled.connect(self.set_revealed)
@@ -21,7 +21,7 @@ class PasswordEdit(QLineEdit):
     def set_revealed(self, revealed: bool) -> None:
         self.setEchoMode(QLineEdit.EchoMode.Normal if revealed else QLineEdit.EchoMode.Password)
         self.toggle_action.setIcon(icon("eye-off" if revealed else "eye"))
-        self.toggle_action.setText("Hide password" if revealed else "Show password")
+        self.toggle_action.setText(self.tr("Hide password") if revealed else self.tr("Show password"))
         if self.toggle_action.isChecked() != revealed:
             self.toggle_action.setChecked(revealed)
 

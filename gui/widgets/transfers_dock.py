@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui import humanize
+from gui import error_text, humanize
 from gui.icons import icon
 from gui.jobs import manager as states
 from gui.jobs.manager import TransferJob, TransferManager
@@ -34,12 +34,15 @@ from gui.models.transfers_model import (
 )
 from gui.widgets.delegates import ActionDelegate, ProgressDelegate
 
+translate = QCoreApplication.translate
+
 
 class TransfersDock(QDockWidget):
     show_in_folder_requested = Signal(object)  # TransferJob
 
     def __init__(self, manager: TransferManager, parent: QWidget | None = None) -> None:
-        super().__init__("Transfers", parent)
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Transfers"))
         self.setObjectName("transfersDock")
         self.manager = manager
         self.model = TransfersModel(self)
@@ -60,11 +63,11 @@ class TransfersDock(QDockWidget):
         header = self.view.header()
         header.setStretchLastSection(False)
         fm = self.fontMetrics()
-        widths = {COL_PROGRESS: fm.horizontalAdvance("100% · 999 MB of 999 MB") + 28,
-                  COL_SPEED: fm.horizontalAdvance("999 MB/s") + 16,
-                  COL_ETA: fm.horizontalAdvance("59 min 59 s") + 16,
-                  COL_STATE: fm.horizontalAdvance("Cancelling…") + 40,
-                  COL_ACTION: fm.horizontalAdvance("Show in folder") + 40}
+        widths = {COL_PROGRESS: fm.horizontalAdvance(progress_text(999_000_000, 999_000_000)) + 28,
+                  COL_SPEED: fm.horizontalAdvance(humanize.speed(999_000_000)) + 16,
+                  COL_ETA: fm.horizontalAdvance(humanize.duration(59 * 60 + 59)) + 16,
+                  COL_STATE: fm.horizontalAdvance(self.tr("Cancelling…")) + 40,
+                  COL_ACTION: fm.horizontalAdvance(self.tr("Show in folder")) + 40}
         for col, width in widths.items():
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
@@ -72,12 +75,13 @@ class TransfersDock(QDockWidget):
         header.setSectionResizeMode(COL_STATE, QHeaderView.ResizeMode.Stretch)  # room for error messages
         header.setSectionResizeMode(COL_ACTION, QHeaderView.ResizeMode.Fixed)
 
-        self.cancel_button = self._tool("cancelButton", "cancel", "Cancel", self._cancel_selected)
-        self.retry_button = self._tool("retryButton", "retry", "Retry", self._retry_selected)
-        self.show_button = self._tool("showInFolderButton", "folder", "Show in folder", self._show_selected)
-        self.details_button = self._tool("detailsButton", "details", "Details", self._toggle_details)
+        self.cancel_button = self._tool("cancelButton", "cancel", self.tr("Cancel"), self._cancel_selected)
+        self.retry_button = self._tool("retryButton", "retry", self.tr("Retry"), self._retry_selected)
+        self.show_button = self._tool("showInFolderButton", "folder", self.tr("Show in folder"), self._show_selected)
+        self.details_button = self._tool("detailsButton", "details", self.tr("Details"), self._toggle_details)
         self.details_button.setCheckable(True)
-        self.clear_button = self._tool("clearFinishedButton", "clear", "Clear finished", self._clear_finished)
+        self.clear_button = self._tool("clearFinishedButton", "clear", self.tr("Clear finished"),
+                                       self._clear_finished)
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         for b in (self.cancel_button, self.retry_button, self.show_button, self.details_button):
@@ -211,22 +215,24 @@ class TransfersDock(QDockWidget):
             return
         jobs = self.selected_jobs()
         self.details.setPlainText("\n\n".join(details_text(j) for j in jobs) if jobs else
-                                  "Select a transfer to see its details.")
+                                  self.tr("Select a transfer to see its details."))
 
 
 def details_text(job: TransferJob) -> str:
-    lines = [job.title, job.spec.summary, f"State: {state_text(job)}",
-             f"Progress: {progress_text(job.progress.done, job.progress.total) or 'nothing moved yet'}"]
+    moved = progress_text(job.progress.done, job.progress.total) or translate("TransfersDock", "nothing moved yet")
+    lines = [job.title, job.spec.summary, translate("TransfersDock", "State: {state}").format(state=state_text(job)),
+             translate("TransfersDock", "Progress: {progress}").format(progress=moved)]
     if job.started_at is not None:
         end = job.finished_at or job.started_at
         if job.finished_at:
-            lines.append(f"Took {humanize.duration(end - job.started_at)}")
+            lines.append(translate("TransfersDock", "Took {duration}").format(
+                duration=humanize.duration(end - job.started_at)))
     if job.progress.blobs:
-        lines.append(f"Layers: {len(job.progress.blobs)}")
+        lines.append(translate("TransfersDock", "Layers: {count}").format(count=len(job.progress.blobs)))
     if job.attempt > 1:
-        lines.append(f"Attempt {job.attempt}")
+        lines.append(translate("TransfersDock", "Attempt {number}").format(number=job.attempt))
     if job.failure is not None:
-        lines.append(f"Error: {job.failure.message}")
+        lines.append(translate("TransfersDock", "Error: {error}").format(error=error_text.message(job.failure)))
         if job.failure.details:
             lines.append(job.failure.details)
     return "\n".join(line for line in lines if line)

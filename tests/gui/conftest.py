@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
+from gui import i18n
 from gui.app import configure_application
 from gui.main_window import MainWindow
 from gui.settings import AppSettings
@@ -21,6 +22,7 @@ def _qt_application(qapp, tmp_path_factory):
     for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
     configure_application(qapp)
+    i18n.install(qapp, "en")  # the tests read English texts, whatever the machine's LANG
     return qapp
 
 

@@ -1,6 +1,6 @@
 """Render the desktop app offscreen to PNGs in resources/screenshots/ (for the README and for review).
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/gui/screenshots.py [OUTPUT_DIR]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/gui/screenshots.py [OUTPUT_DIR] [--lang es]
 
 To show the login dialog with a working keyring, run it the way tests/run.sh runs pytest:
 
@@ -8,7 +8,9 @@ To show the login dialog with a working keyring, run it the way tests/run.sh run
         >/dev/null; QT_QPA_PLATFORM=offscreen .venv/bin/python tests/gui/screenshots.py'
 
 Writes main-window.png, main-window-dark.png, transfers.png (mid-transfer), login-dialog.png, export-menu.png,
-empty-store.png. Everything runs in a temporary store with its own HOME, so no real login or image is touched.
+empty-store.png, pull-dialog.png, push-dialog.png, tag-dialog.png; with --lang es the same in Spanish, named
+*-es.png (the window as LANG=es_ES.UTF-8 shows it: Estiba's and Qt's translations, Spanish number formats).
+Everything runs in a temporary store with its own HOME, so no real login or image is touched.
 The transfers shown mid-way are driven by scripted engine progress events held at a fixed point, so the
 picture is the same on every run.
 """
@@ -122,9 +124,27 @@ def grab(widget: QWidget, path: Path) -> None:
     print("wrote", path)
 
 
+def tr(context: str, text: str) -> str:
+    """The scripted transfers' titles, in the language of the run (the same source texts as gui/jobs/specs.py)."""
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate(context, text)
+
+
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "resources" / "screenshots"
+    args = sys.argv[1:]
+    lang = ""
+    if "--lang" in args:
+        at = args.index("--lang")
+        lang = args[at + 1]
+        del args[at:at + 2]
+    out = Path(args[0]) if args else ROOT / "resources" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
+    suffix = f"-{lang}" if lang else ""
+
+    def shot(name: str) -> Path:
+        return out / f"{name}{suffix}.png"
+
     tmp = Path(tempfile.mkdtemp(prefix="estiba-shots-"))
     isolate(tmp)
     app = QApplication.instance() or QApplication([])
@@ -134,6 +154,10 @@ def main() -> int:
     from gui.settings import AppSettings
 
     configure_application(app)
+    if lang:
+        from gui import i18n
+
+        i18n.install(app, lang)
     app.setPalette(app.style().standardPalette())
     settings = AppSettings(QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat))
     settings.remember_registry("registry.internal:5000")
@@ -143,7 +167,7 @@ def main() -> int:
     empty.show()
     wait_for(app, lambda: empty.refresh_count >= 1)
     empty.dock.hide()
-    grab(empty, out / "empty-store.png")
+    grab(empty, shot("empty-store"))
     empty.shutdown()
     empty.close()
 
@@ -154,9 +178,10 @@ def main() -> int:
     window.show()
     wait_for(app, lambda: window.refresh_count >= 1 and window.proxy.rowCount() == 5)
     window.table.select_view_rows([1])
-    window.statusBar().showMessage("Loaded alpine:latest, alpine:3.20, quay.io/acme/shop-frontend:1.4.2")
+    window.statusBar().showMessage(tr("MainWindow", "Loaded {what}").format(
+        what="alpine:latest, alpine:3.20, quay.io/acme/shop-frontend:1.4.2"))
     window.dock.hide()
-    grab(window, out / "main-window.png")
+    grab(window, shot("main-window"))
 
     # The export menu, composed from the window and the two popups (they are separate windows offscreen).
     rows = window.selected_rows()
@@ -176,8 +201,8 @@ def main() -> int:
     painter.drawPixmap(menu_pos, menu.grab())
     painter.drawPixmap(sub_pos, export_menu.grab())
     painter.end()
-    canvas.save(str(out / "export-menu.png"))
-    print("wrote", out / "export-menu.png")
+    canvas.save(str(shot("export-menu")))
+    print("wrote", shot("export-menu"))
     export_menu.close()
     menu.close()
 
@@ -187,17 +212,24 @@ def main() -> int:
     release = threading.Event()
     layer = [("sha256:" + c * 64, s) for c, s in (("3", 31_400_000), ("7", 112_800_000), ("b", 8_200_000),
                                                   ("e", 2_900_000))]
-    finished = TransferSpec("save", "Exporting alpine:latest as OCI archive", "s1", lambda p: [],
-                            output=str(tmp / "alpine-latest-oci.tar"))
-    failed = TransferSpec("pull", "Pulling registry.internal:5000/team/tools:3", "f1", _raise_unauthorized)
+    from gui.names import format_label
+
+    exporting = tr("Transfers", "Exporting {what} as {format}")
+    finished = TransferSpec("save", exporting.format(what="alpine:latest", format=format_label("oci-archive")), "s1",
+                            lambda p: [], output=str(tmp / "alpine-latest-oci.tar"))
+    pulling = tr("Transfers", "Pulling {image}").format(image="registry.internal:5000/team/tools:3")
+    failed = TransferSpec("pull", pulling, "f1", _raise_unauthorized)
     window.submit(finished)
     window.submit(failed)
     wait_for(app, lambda: all(not j.active for j in window.manager.jobs()))
-    loading = window.submit(TransferSpec("load", "Loading ubuntu-24.04-full.tar.zst", "l1",
-                                         scripted_transfer(layer, 0.46, release)))
-    window.submit(TransferSpec("push", "Pushing quay.io/acme/shop-frontend:1.4.2 to quay.io", "p1",
-                               scripted_transfer(layer[:2], 0.18, release)))
-    window.submit(TransferSpec("save", "Exporting 3 images as Docker archive", "q1", lambda p: []))
+    loading = window.submit(TransferSpec("load", tr("Transfers", "Loading {name}").format(
+        name="ubuntu-24.04-full.tar.zst"), "l1", scripted_transfer(layer, 0.46, release)))
+    window.submit(TransferSpec("push", tr("Transfers", "Pushing {image} to {target}").format(
+        image="quay.io/acme/shop-frontend:1.4.2", target="quay.io"), "p1", scripted_transfer(layer[:2], 0.18, release)))
+    from gui.counts import counts
+
+    window.submit(TransferSpec("save", exporting.format(what=counts().images(3), format=format_label("docker-archive")),
+                               "q1", lambda p: []))
     wait_for(app, lambda: loading.progress.done > 0 and len(loading.progress.blobs) == 4)
     settle(app, 50)
     # Speed and time left as a real copy would show them (the scripted events arrive all at once).
@@ -210,13 +242,14 @@ def main() -> int:
     window.dock.view.expand(window.dock.model.index_of(loading))
     window.dock.select_job(loading)
     window.resizeDocks([window.dock], [330], Qt.Orientation.Vertical)
-    grab(window, out / "transfers.png")
+    grab(window, shot("transfers"))
 
     app.setPalette(dark_palette())
     settle(app, 30)
     window.dock.hide()
-    window.statusBar().showMessage("Pulled ghcr.io/acme/api:2.0 (linux/amd64, linux/arm64)")
-    grab(window, out / "main-window-dark.png")
+    window.statusBar().showMessage(tr("MainWindow", "Pulled {what}").format(
+        what="ghcr.io/acme/api:2.0 (linux/amd64, linux/arm64)"))
+    grab(window, shot("main-window-dark"))
     app.setPalette(app.style().standardPalette())
     window.dock.show()
     settle(app, 30)
@@ -227,7 +260,26 @@ def main() -> int:
     login.password_edit.setText("a-long-access-token")
     wait_for(app, lambda: login.keyring_works is not None and login.logins_list.topLevelItemCount() > 0)
     settle(app, 30)
-    grab(login, out / "login-dialog.png")
+    grab(login, shot("login-dialog"))
+    login.close()
+
+    pull = window.open_pull()
+    pull.source_combo.setCurrentText("oci-archive:/home/ana/alpine3.tar")
+    settle(app, 30)
+    grab(pull, shot("pull-dialog"))
+    pull.close()
+    rows = {r.name: r for r in window.model.rows()}
+    push = window.commands.push(rows["quay.io/acme/shop-frontend:1.4.2"])
+    wait_for(app, lambda: "<a " in push.login_label.text())
+    settle(app, 30)
+    grab(push, shot("push-dialog"))
+    push.close()
+    unnamed = next(r for r in window.model.rows() if r.name is None)
+    tag = window.commands.tag(unnamed)
+    tag.name_edit.setText("docker.io/alpine:latest")
+    settle(app, 30)
+    grab(tag, shot("tag-dialog"))
+    tag.close()
 
     window.shutdown()
     return 0

@@ -166,12 +166,16 @@ def test_cancel_during_a_docker_archive_export_stops_at_once_and_leaves_nothing(
         events.append(event)
         if event.kind == READ and event.offset >= MID_LAYER and not cancelled_at:
             cancelled_at.append(time.monotonic())
-            threading.Thread(target=token.cancel).start()
+            # The user presses Cancel on another thread; joining it makes sure the press lands while this
+            # phase still runs (without the join a fast machine or a slow scheduler could finish first).
+            presser = threading.Thread(target=token.cancel)
+            presser.start()
+            presser.join()
 
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(Cancelled):
-        operations.save(store, ["foo:1"], str(out / "o.tar"), progress=Progress(listener, token))
+        operations.save(store, ["foo:1"], str(out / "o.tar"), progress=Progress(listener, token, interval=0))
     assert cancelled_at, "no progress was reported while the layers were written"
     assert time.monotonic() - cancelled_at[0] < 1.0
     assert list(out.iterdir()) == []

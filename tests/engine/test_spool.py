@@ -48,10 +48,14 @@ def test_cancel_while_decompressing_a_tar_gz_stops_at_once_and_changes_nothing(t
     def listener(event) -> None:
         if event.blob == gz_archive.name and event.kind == READ and event.offset >= MID and not cancelled_at:
             cancelled_at.append(time.monotonic())
-            threading.Thread(target=token.cancel).start()
+            # The user presses Cancel on another thread; joining it makes sure the press lands while this
+            # phase still runs (without the join a fast machine or a slow scheduler could finish first).
+            presser = threading.Thread(target=token.cancel)
+            presser.start()
+            presser.join()
 
     with pytest.raises(Cancelled):
-        operations.load(store, str(gz_archive), progress=Progress(listener, token))
+        operations.load(store, str(gz_archive), progress=Progress(listener, token, interval=0))
     assert cancelled_at, "the decompression phase reported no progress"
     assert time.monotonic() - cancelled_at[0] < 1.0
     assert store.images() == []

@@ -1,5 +1,5 @@
 """Writing a docker-archive in containers/image's layout ("variant A", what podman 4.3 and skopeo 1.9 write and
-read; formats.md §1.1): `<diffID hex>.tar` layers, `<config hex>.json` configs, legacy `<v1id>/{layer.tar ->
+read; docs/formats.md §1.1): `<diffID hex>.tar` layers, `<config hex>.json` configs, legacy `<v1id>/{layer.tar ->
 ../<diffID>.tar,VERSION,json}` directories, then manifest.json and repositories; mode 0444, owner 0/0, mtime 0, no
 directory entries. Blobs are staged next to the output and the tar is assembled by the kernel (copy_file_range)
 at commit.
@@ -241,7 +241,7 @@ class DockerArchiveDestination(Destination):
             except InvalidReference as exc:
                 raise InvalidInput(f"{self.description}: {exc}") from None
             if ref.tag is None:
-                continue  # digest-only names cannot be RepoTags (§2.7); write tags or nothing (pitfall 8)
+                continue  # digest-only: not a RepoTag; tags or nothing (docs/formats.md §2.7, pitfall 8)
             out.append(ref.tagged)
         return list(dict.fromkeys(out))
 

@@ -171,3 +171,33 @@ def test_the_cited_documents_number_their_pitfalls_and_sections() -> None:
     assert pitfalls == {str(n) for n in range(1, 25)}
     sections, pitfalls = _doc_numbers("docs/registry-protocol.md")
     assert {"1.5", "2.1", "2.4", "2.10"} <= sections and "3" in pitfalls
+
+
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+_ANCHOR = re.compile(r"<a id=\"([\w-]+)\"")
+
+
+def _anchors(text: str) -> set[str]:
+    """Explicit `<a id>` anchors plus the ones GitHub derives from headings."""
+    slugs = {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-")
+             for h in re.findall(r"^#+\s+(.+)$", text, re.MULTILINE)}
+    return slugs | set(_ANCHOR.findall(text))
+
+
+def test_links_in_the_readme_and_docs_resolve() -> None:
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    assert {"DESIGN.md", "formats.md", "registry-protocol.md", "gui-notes.md"} <= {p.name for p in pages}
+    bad: list[str] = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for lineno, line in enumerate(text.splitlines(), 1):
+            for target in _LINK.findall(line):
+                if re.match(r"[a-z]+:", target):
+                    continue  # a URL
+                path, _, anchor = target.partition("#")
+                file = (page.parent / path).resolve() if path else page
+                if not file.is_file():
+                    bad.append(f"{page.relative_to(ROOT)}:{lineno}: {target} does not exist")
+                elif anchor and file.suffix == ".md" and anchor not in _anchors(file.read_text(encoding="utf-8")):
+                    bad.append(f"{page.relative_to(ROOT)}:{lineno}: {target} has no anchor #{anchor}")
+    assert not bad, "links that go nowhere:\n" + "\n".join(bad)

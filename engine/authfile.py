@@ -1,6 +1,6 @@
 """podman's auth.json and Docker's config.json: where they live, how their keys are spelled, reading a
 login out of them (also through `docker-credential-NAME` helpers) and, only when the user asks for it
-with --authfile, writing one (spec/registry.md 2.7, 2.9).
+with --authfile, writing one (docs/registry-protocol.md §2.7, §2.9).
 
 Secrets read here go back to the caller and nowhere else: no log line, exception or repr holds one.
 """
@@ -53,7 +53,8 @@ def normalize_registry(text: str) -> str:
     """The canonical key of a registry: `https://index.docker.io/v1/` -> `docker.io`, `Quay.IO/` -> `quay.io`.
 
     A URL (Docker's old key style) names only its host; a bare `host/namespace` key (podman) keeps its
-    path. Every Docker Hub spelling becomes `docker.io`, as containers/image reads them (registry.md 2.7).
+    path. Every Docker Hub spelling becomes `docker.io`, as containers/image reads them
+    (docs/registry-protocol.md §2.7).
     """
     raw = text.strip()
     for scheme in ("https://", "http://"):
@@ -92,7 +93,7 @@ def podman_auth_paths() -> list[Path]:
     """podman's auth.json files in reading order: $REGISTRY_AUTH_FILE, the runtime file, the config file.
 
     podman reads only $REGISTRY_AUTH_FILE when it is set; Estiba also reads the other two afterwards,
-    so a login is found wherever podman may have put it (registry.md 2.9).
+    so a login is found wherever podman may have put it (docs/registry-protocol.md §2.9).
     """
     paths = []
     if os.environ.get("REGISTRY_AUTH_FILE"):

@@ -1,4 +1,4 @@
-"""Docker image references: parse, normalise and print them (formats.md §3), plus image-ID helpers (§5).
+"""Docker image references: parse, normalise and print them (docs/formats.md §3), plus image-ID helpers (§5).
 
 `parse_reference` follows Docker's normalisation (c/image `docker/reference`, distribution/reference):
 `alpine` -> `docker.io/library/alpine:latest`. Transport prefixes such as `docker://` are stripped by
@@ -175,5 +175,5 @@ def is_tag_only(text: str) -> bool:
 
 
 def valid_oci_ref_name(text: str) -> bool:
-    """True if `text` matches the OCI `org.opencontainers.image.ref.name` grammar (formats.md §1.2)."""
+    """True if `text` matches the OCI `org.opencontainers.image.ref.name` grammar (docs/formats.md §1.2)."""
     return bool(_OCI_REF_NAME_RE.fullmatch(text))

@@ -1,6 +1,6 @@
 """The containers/image `dir:` transport (podman `save --format docker-dir`, `skopeo copy … dir:X`).
 
-Layout (spec/formats.md §1.3): `version` ("Directory Transport Version: 1.1\\n"), `manifest.json` (the
+Layout (docs/formats.md §1.3): `version` ("Directory Transport Version: 1.1\\n"), `manifest.json` (the
 image manifest, or the list/index when copied with --all), every blob named by its digest hex (version
 1.0: `<hex>.tar`, the config too), child manifests of an index as `<hex>.manifest.json`. No names.
 

@@ -1,7 +1,7 @@
 """Registry authentication: WWW-Authenticate parsing, Basic, Bearer tokens (GET, or OAuth2 POST for identity
 tokens with a GET fallback), a token cache per scope set, and renewal on expiry or `invalid_token`.
 
-Facts: spec/registry.md §2.1-2.5. The challenge of the ping is cached (gcr.io answers some 401s without
+Facts: docs/registry-protocol.md §2.1-2.5. The challenge of the ping is cached (gcr.io answers some 401s without
 one), but a per-request challenge wins, since it carries the exact scope the registry wants.
 """
 
@@ -20,7 +20,7 @@ from engine.registry.errors import RegistryError, Unauthorized, describe
 
 IDENTITY_TOKEN_USER = "<token>"  # docker-credential-helpers: the secret is an OAuth2 refresh token
 CLIENT_ID = "estiba"
-DEFAULT_EXPIRES_IN = 60  # token.md: when the server omits expires_in
+DEFAULT_EXPIRES_IN = 60  # distribution/distribution docs/spec/auth/token.md: when the server omits expires_in
 MAX_TOKEN_RESPONSE = 1 << 20
 
 _TCHAR = set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -94,7 +94,7 @@ def parse_challenges(header: str) -> list[Challenge]:
 
 def split_scope(scope: str) -> tuple[str, set[str]]:
     """`repository:host:5000/a/b:pull,push` -> ("repository:host:5000/a/b", {"pull", "push"}): the name may hold
-    a colon, so the actions start after the last one (scope.md)."""
+    a colon, so the actions start after the last one (distribution/distribution docs/spec/auth/scope.md)."""
     resource, _, actions = scope.rpartition(":")
     if not resource:
         return scope, set()
@@ -213,7 +213,8 @@ class Authenticator:
         user = self.credentials[0] if self.credentials else None
         if user == IDENTITY_TOKEN_USER:
             resp = self._post_oauth(realm, ch.params.get("service"), scopes)
-            if resp.status_code in (404, 405):  # not every token server implements POST (oauth.md)
+            # not every token server implements POST (distribution/distribution docs/spec/auth/oauth.md)
+            if resp.status_code in (404, 405):
                 resp.close()
                 resp = self._get_token(realm, ch.params.get("service"), scopes)
         else:
@@ -240,7 +241,7 @@ class Authenticator:
 
     def _get_token(self, realm: str, service: str | None, scopes: tuple[str, ...]):
         params: list[tuple[str, str]] = []
-        if service:  # Artifact Registry sends none: omit it (registry.md §4.8)
+        if service:  # Artifact Registry sends none: omit it (docs/registry-protocol.md pitfall 8)
             params.append(("service", service))
         params += [("scope", s) for s in scopes]  # empty scopes are omitted (GCR rejects `scope=`)
         headers = {}

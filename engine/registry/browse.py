@@ -1,5 +1,5 @@
 """Looking into a registry without pulling: tag lists and the catalog (Link pagination followed verbatim),
-digests of tags, and deletion by digest (spec/registry.md §1.7, §1.8, §2.4).
+digests of tags, and deletion by digest (docs/registry-protocol.md §1.7, §1.8, §2.4).
 
 A registry may lie: a `Link` that points back at a page already read, or a list of many megabytes. Both
 end the listing early with what was read so far, marked incomplete (Listing.complete is False and

@@ -1,7 +1,7 @@
 """One registry's HTTP session (over `requests`): ping and cached challenge, authentication, retries with
 backoff (connection resets, timeouts, 5xx, 429 with Retry-After), redirects followed by hand so the registry's
 Authorization never reaches another host, TLS with system trust plus containers' certs.d, and plain HTTP only
-for loopback addresses and insecure registries (spec/registry.md §1.2, §1.4, §1.11, §2.10).
+for loopback addresses and insecure registries (docs/registry-protocol.md §1.2, §1.4, §1.11, §2.10).
 
 Thread-safe: the copy pipeline moves layers in parallel over one client.
 """

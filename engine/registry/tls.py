@@ -1,4 +1,4 @@
-"""TLS and plain-HTTP policy for registries (spec/registry.md §2.10): system trust plus containers' certs.d
+"""TLS and plain-HTTP policy for registries (docs/registry-protocol.md §2.10): system trust plus containers' certs.d
 (`*.crt` CAs, `*.cert`/`*.key` client pairs), registries.conf `insecure` entries, loopback detection."""
 
 from __future__ import annotations

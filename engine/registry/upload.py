@@ -1,4 +1,4 @@
-"""Blob uploads (spec/registry.md §1.5, §4.3, §4.11).
+"""Blob uploads (docs/registry-protocol.md §1.5, pitfalls 3 and 11).
 
 Small blobs: POST, then one PUT ?digest= with the whole body (2 requests). Larger ones: PATCH chunks with
 Content-Range (at least OCI-Chunk-Min-Length), the last piece in the closing PUT. Offsets are tracked here, not

@@ -149,7 +149,7 @@ class TransferManager(QObject):
     def _start(self, job: TransferJob) -> None:
         job.attempt += 1
         old = job.signals
-        signals = JobSignals(self)  # made here, on the GUI thread (style.md §0.3)
+        signals = JobSignals(self)  # made here, on the GUI thread (docs/gui-notes.md §0.3)
         signals.started.connect(self._on_started)
         signals.progress.connect(self._on_progress)
         signals.finished.connect(self._on_finished)

@@ -2,7 +2,7 @@
 
 The engine calls the aggregator from several layer threads at once. It keeps the latest state per blob
 and emits at most one snapshot per `interval` (20 a second), so the GUI thread is never flooded
-(style.md §0.4). The last state is always delivered by `flush()`.
+(docs/gui-notes.md §0.4). The last state is always delivered by `flush()`.
 """
 
 from __future__ import annotations

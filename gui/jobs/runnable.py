@@ -1,6 +1,6 @@
 """One transfer attempt as a QRunnable, reporting through a signals object made on the GUI thread.
 
-Rules from style.md §0 that this module follows: the signals QObject is created by the caller on the GUI
+Rules from docs/gui-notes.md §0 that this module follows: the signals QObject is created by the caller on the GUI
 thread (never in `run()`), payloads are `Signal(object)` (byte counts do not fit a 32-bit int), and
 progress goes through the throttling ProgressAggregator.
 """

@@ -2,7 +2,7 @@
 
 `runner.run(func, on_done, on_error)` calls `func()` on a worker thread. The result comes back through
 one signals object made on the GUI thread and connected to a slot of the runner (a GUI-thread QObject),
-so the callbacks always run on the GUI thread, whatever they are (style.md §0.3).
+so the callbacks always run on the GUI thread, whatever they are (docs/gui-notes.md §0.3).
 """
 
 from __future__ import annotations

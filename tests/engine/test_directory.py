@@ -1,4 +1,4 @@
-"""Tests for engine.formats.directory: the containers/image `dir:` transport (spec/formats.md §1.3, §1.4,
+"""Tests for engine.formats.directory: the containers/image `dir:` transport (docs/formats.md §1.3, §1.4,
 §2.1, §2.5, Appendix A), through the real copy pipeline with in-memory counterparts, and against skopeo
 and podman as oracles."""
 

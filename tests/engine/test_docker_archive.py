@@ -1,4 +1,4 @@
-"""Tests for engine.formats.docker_archive: reading every docker-archive variant (spec/formats.md §1.1 reading
+"""Tests for engine.formats.docker_archive: reading every docker-archive variant (docs/formats.md §1.1 reading
 rules 1-7, §4), refusing hostile archives, writing containers/image's variant A, and skopeo/podman as oracles.
 Everything goes through the real copy pipeline with in-memory counterparts (tests/engine/memory.py)."""
 
@@ -51,7 +51,7 @@ EMPTY_TAR_DIFF_ID = "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddf
 
 @pytest.fixture
 def img():
-    """Docker-style config (Healthcheck, container_config, …) and a repeated layer (pitfall 10)."""
+    """Docker-style config (Healthcheck, container_config, …) and a repeated layer (docs/formats.md pitfall 10)."""
     return build_image([LAYER1, LAYER2, LAYER1], docker=True, cmd=["/bin/true"])
 
 

@@ -1,4 +1,4 @@
-"""Tests for engine.formats.oci_layout: `oci:` layout directories and `oci-archive:` tars (spec/formats.md §1.2,
+"""Tests for engine.formats.oci_layout: `oci:` layout directories and `oci-archive:` tars (docs/formats.md §1.2,
 §1.5, §2.2, §2.5, §4), through the real copy pipeline with in-memory counterparts, and against skopeo, podman
 and umoci as oracles."""
 
@@ -142,10 +142,10 @@ def layout_manifest(layout: Path, entry: int = 0) -> dict:
     ({REF_NAME: "quay.io/a/b:v2"}, ["quay.io/a/b:v2"]),
     ({REF_NAME: "foo:1"}, ["docker.io/library/foo:1"]),
     ({REF_NAME: "localhost/x"}, ["localhost/x:latest"]),
-    ({REF_NAME: "latest"}, []),  # a tag-only ref.name is a tag, not a name (pitfall 3)
+    ({REF_NAME: "latest"}, []),  # a tag-only ref.name is a tag, not a name (docs/formats.md pitfall 3)
     ({REF_NAME: "v1.0"}, []),
-    ({REF_NAME: "Upper:v1"}, []),  # legal OCI ref.name, not a legal image name (pitfall 20)
-    ({REF_NAME: "foo@sha256:" + "a" * 64}, []),  # digest refs are not names we keep (pitfall 8)
+    ({REF_NAME: "Upper:v1"}, []),  # legal OCI ref.name, not a legal image name (docs/formats.md pitfall 20)
+    ({REF_NAME: "foo@sha256:" + "a" * 64}, []),  # digest refs are not names we keep (docs/formats.md pitfall 8)
     ({CONTAINERD_NAME: "foo", REF_NAME: "latest"}, [FOO]),  # Docker / containerd style
     ({CONTAINERD_NAME: "docker.io/library/foo:2", REF_NAME: "other/name:3"}, ["docker.io/library/foo:2"]),
     (None, []),

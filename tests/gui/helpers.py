@@ -59,7 +59,7 @@ def drag_leave(widget: QWidget) -> None:
 
 
 def drop_paths(widget: QWidget, paths, mime: QMimeData | None = None):
-    """Drag `paths` over `widget` and drop them there (style.md §6.6). Returns (enter, drop) events."""
+    """Drag `paths` over `widget` and drop them there (docs/gui-notes.md §6.6). Returns (enter, drop) events."""
     mime = mime or mime_with_paths(paths)
     enter = drag_enter(widget, mime)
     if not enter.isAccepted():

@@ -1,5 +1,5 @@
 """The UI thread never blocks: a 10 ms QTimer's worst lateness stays under 100 ms while a 200 MB load runs
-(style.md §6.7), with the transfers dock painting its bars and the table refreshing at the end."""
+(docs/gui-notes.md §6.7), with the transfers dock painting its bars and the table refreshing at the end."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Regression guard for PySide6 bugs measured in style.md §0: 10,000+ cross-thread signal emits must not crash
+"""Regression guard for PySide6 bugs measured in docs/gui-notes.md §0: 10,000+ cross-thread signal emits must not crash
 the interpreter (6.12 on Python 3.11 did), and byte counts above 2 GiB must arrive intact."""
 
 from __future__ import annotations

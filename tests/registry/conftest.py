@@ -1,5 +1,5 @@
 """Fixtures for the registry tests: a REAL docker-registry (distribution 2.8) on a free loopback port, in three
-auth modes, plus an in-process token server and a fault-injecting proxy (spec/registry.md §3).
+auth modes, plus an in-process token server and a fault-injecting proxy (docs/registry-protocol.md §3).
 
     reg = registry("noauth" | "htpasswd" | "token", tls=False, anonymous_pull=True, token_ttl=300, delete=True)
     reg.host        "127.0.0.1:PORT"          reg.ref("alice/x:t") -> "127.0.0.1:PORT/alice/x:t"

@@ -71,7 +71,7 @@ def test_list_tags_takes_only_docker(tmp_path):
 
 
 def test_list_tags_follows_link_pages(registry, fault_proxy, tmp_path):
-    """distribution 2.8 ignores n for tags (spec/registry.md §1.7), so the pages come from the proxy: page one
+    """distribution 2.8 ignores n for tags (docs/registry-protocol.md §1.7), so the pages come from the proxy: page one
     (relative Link), page two (absolute Link), page three (no Link)."""
     reg = registry()
     proxy = fault_proxy(reg)

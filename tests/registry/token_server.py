@@ -1,4 +1,4 @@
-"""A Docker-style token service for the registry tests, run in-process (spec/registry.md §2.2-2.6).
+"""A Docker-style token service for the registry tests, run in-process (docs/registry-protocol.md §2.2-2.6).
 
 GET  /token?service=&scope=...&account=   with optional Basic credentials (user:password, or `<token>`:refresh)
 POST /token  OAuth2 form: grant_type=password (username, password) or refresh_token (refresh_token)

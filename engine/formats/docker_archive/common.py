@@ -1,4 +1,4 @@
-"""docker-archive: the `docker save` / `podman save` tar (formats.md §1.1, §2.7, §4): what reading and writing
+"""docker-archive: the `docker save` / `podman save` tar (docs/formats.md §1.1, §2.7, §4): what reading and writing
 share, the member names and how image names are normalised. Reading is reader.py, writing writer.py."""
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def tagged(text: str, what: str, default_tag: str | None = "latest") -> Referenc
 
 
 def normalise_name(text: str, what: str) -> str:
-    """`foo` -> `docker.io/library/foo:latest`, Docker's reading (not podman's `localhost/`): DESIGN.md "Names"."""
+    """`foo` -> `docker.io/library/foo:latest`, Docker's reading (not podman's `localhost/`): docs/DESIGN.md "Names"."""
     return tagged(text, what).tagged
 
 

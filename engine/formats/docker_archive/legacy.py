@@ -1,5 +1,5 @@
 """The legacy v1 metadata of a docker-archive (`<v1id>/json`), byte-exact with containers/image
-(docker/internal/tarfile/writer.go, writeLegacyMetadataLocked; formats.md §1.1)."""
+(docker/internal/tarfile/writer.go, writeLegacyMetadataLocked; docs/formats.md §1.1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What a docker-archive holds, member by member, in containers/image's order (formats.md §1.1 variant A):
+"""What a docker-archive holds, member by member, in containers/image's order (docs/formats.md §1.1 variant A):
 per image its new layers, its config and its legacy `<v1id>/` directory; the headers of every member."""
 
 from __future__ import annotations

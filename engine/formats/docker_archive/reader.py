@@ -1,4 +1,4 @@
-"""Reading a docker-archive (formats.md §1.1 reading rules 1-7), following containers/image's reader: the only
+"""Reading a docker-archive (docs/formats.md §1.1 reading rules 1-7), following containers/image's reader: the only
 thing that matters is the top-level manifest.json. The tar is read in place through TarIndex (never extracted); an
 archive that is compressed as a whole, or that arrives through a pipe, is first spooled (engine/spool.py), because
 members must be read at random (manifest.json comes last in c/image's archives, first in Docker's). For each image
@@ -101,7 +101,7 @@ class DockerArchiveSource(Source):
 
     def _spool_if_needed(self, path: str) -> str:
         """`path` itself when it is a plain regular file; else a temp file with the (decompressed) bytes
-        (formats.md §1.1 reading rule 1, §4.13): a pipe cannot be read at random, a compressed tar neither."""
+        (docs/formats.md §1.1 reading rule 1, pitfall 13): a pipe cannot be read at random, a compressed tar neither."""
         if os.path.isdir(path):
             raise InvalidInput(f"{path} is a directory, not a docker-archive (for a layout use oci:{path})")
         tar_path, temp = uncompressed_copy(path, self._tmpdir, prefix="estiba-docker-archive-")
@@ -153,7 +153,8 @@ class DockerArchiveSource(Source):
 
     def _add_index_names(self, items: list[_Item]) -> None:
         """Docker >= 25 archives are also OCI layouts: index.json's `io.containerd.image.name` annotations name
-        the images too. manifest.json stays authoritative (pitfall 19): a broken index.json only loses names."""
+        the images too. manifest.json stays authoritative (docs/formats.md pitfall 19): a broken index.json only
+        loses names."""
         index = self._index
         assert index is not None
         if not (index.has("index.json") and index.has("oci-layout")):

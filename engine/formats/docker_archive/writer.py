@@ -1,5 +1,5 @@
 """Writing a docker-archive in containers/image's layout ("variant A", what podman 4.3 and skopeo 1.9 write and
-read; formats.md §1.1; the members are listed in members.py). The archive is built in a temporary file beside
+read; docs/formats.md §1.1; the members are listed in members.py). The archive is built in a temporary file beside
 the output and renamed over it at commit, so it appears whole or not at all. While every layer's unpacked size is
 known, each layer is written once, straight to its offset, by the parallel layer copies (placement.py); the
 first layer whose size is not known is streamed in place too, and what follows it is staged beside the output
@@ -242,7 +242,7 @@ class DockerArchiveDestination(Destination):
             except InvalidReference as exc:
                 raise InvalidInput(f"{self.description}: {exc}") from None
             if ref.tag is None:
-                continue  # digest-only names cannot be RepoTags (§2.7); write tags or nothing (pitfall 8)
+                continue  # digest-only: not a RepoTag; tags or nothing (docs/formats.md §2.7, pitfall 8)
             out.append(ref.tagged)
         return list(dict.fromkeys(out))
 

@@ -1,4 +1,4 @@
-"""OCI image layout (formats.md §1.2): what reading and writing share: the layout's file names, blob paths,
+"""OCI image layout (docs/formats.md §1.2): what reading and writing share: the layout's file names, blob paths,
 detection, and how index.json annotations become image names and back. Reading is reader.py; writing a
 directory writer.py, an archive archive_writer.py."""
 
@@ -45,7 +45,7 @@ def is_oci_archive(index: TarIndex) -> bool:
 
 def full_name(text: str) -> str | None:
     """Docker-normalised `domain/path:tag`, or None when `text` is not a name with a tag (digest-only refs
-    are not names we keep: formats.md pitfall 8)."""
+    are not names we keep: docs/formats.md pitfall 8)."""
     try:
         ref = parse_reference(text)
     except InvalidReference:
@@ -54,7 +54,7 @@ def full_name(text: str) -> str | None:
 
 
 def names_of(annotations: dict | None) -> tuple[list[str], str]:
-    """(fully qualified names, a note for messages) of one index.json descriptor (formats.md §1.5, pitfall 3):
+    """(fully qualified names, a note for messages) of one index.json descriptor (docs/formats.md §1.5, pitfall 3):
     `io.containerd.image.name` first; else ref.name when it is a full name. A tag-only ref.name
     (`latest`, `v1`) is a tag, so the image is unnamed (podman would make it `localhost/v1:latest`)."""
     ann = annotations or {}
@@ -97,7 +97,7 @@ def _has_name(desc: dict) -> bool:
 
 
 def merge_index(manifests: list[dict], new: list[dict]) -> list[dict]:
-    """containers/image `oci:` append semantics (formats.md §1.2): a new descriptor's names are removed from
+    """containers/image `oci:` append semantics (docs/formats.md §1.2): a new descriptor's names are removed from
     older descriptors (which stay); a new descriptor replaces an unnamed one with the same digest in place.
     An unnamed descriptor whose digest is already listed is not added twice."""
     out = [dict(m) for m in manifests]

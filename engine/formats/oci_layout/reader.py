@@ -1,5 +1,5 @@
 """Reading an OCI layout: `oci:DIR[:REF]` (podman `--format oci-dir`) and `oci-archive:PATH[:REF]`, a tar of
-that directory (formats.md §1.2). Only `oci-layout`, `index.json` and `blobs/<alg>/<hex>` matter; anything else
+that directory (docs/formats.md §1.2). Only `oci-layout`, `index.json` and `blobs/<alg>/<hex>` matter; anything else
 (Docker's manifest.json, repositories) is ignored. Archives are read in place through TarIndex (c/image extracts
 them; we don't), after spooling an outer gzip/xz/zstd/bzip2 compression (engine/spool.py). Every digest is
 validated before it becomes a path, and layout files must not lead outside the layout.

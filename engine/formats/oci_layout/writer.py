@@ -1,6 +1,7 @@
 """Writing an OCI layout directory, `oci:DIR[:REF]`, and what the archive writer shares with it: blobs are
 staged next to the target; commit() moves them in and replaces index.json last, so a failure leaves the old
-state untouched. A directory destination is added to with containers/image's semantics (§1.2, pitfall 18).
+state untouched. A directory destination is added to with containers/image's semantics (docs/formats.md §1.2,
+pitfall 18).
 """
 
 from __future__ import annotations
@@ -158,7 +159,7 @@ class LayoutDestination(Destination):
         for name in dict.fromkeys(names):
             ref = parse_reference(name)  # InvalidReference is an InvalidInput: one line
             if ref.tag is None:
-                continue  # digest-only: not a name to write (formats.md pitfall 8)
+                continue  # digest-only: not a name to write (docs/formats.md pitfall 8)
             full = ref.tagged
             ref_name = ref.tag if self._tag_only else full
             if not valid_oci_ref_name(ref_name):

@@ -28,6 +28,9 @@ class RegistryBrowser(QDialog):
         self.view = RegistryView(settings, self, registry, store_root=getattr(parent, "store_root", ""),
                                  registry_field=True)
         QVBoxLayout(self).addWidget(self.view)
+        places = getattr(parent, "places", None)
+        if places is not None:  # a registry opened here becomes a place of the window's list
+            self.view.repos_shown.connect(places.refresh_registries)
         char, line = self.fontMetrics().horizontalAdvance("x"), self.fontMetrics().height()
         self.resize(char * 130, line * 36)
 

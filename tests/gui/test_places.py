@@ -238,3 +238,44 @@ def test_browsing_a_stalled_registry_keeps_the_window_drawing(qtbot, make_window
     assert time.monotonic() - t0 >= 1.9  # the stall happened
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
     assert len(ticks) > 50 and max(gaps) < 0.25, max(gaps)
+
+
+def _drop_on_place(window, key: str, mime):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    places = window.places
+    viewport = places.list.viewport()
+    pos = places.list.visualRect(places.model.index(places.model.row_of(key))).center()
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, QDragEnterEvent(pos, *args))
+    move = QDragMoveEvent(pos, *args)
+    QApplication.sendEvent(viewport, move)
+    drop = QDropEvent(QPointF(pos), *args)
+    if move.isAccepted():
+        QApplication.sendEvent(viewport, drop)
+    return move.isAccepted()
+
+
+def test_an_archive_dropped_on_the_store_place_loads_and_an_engine_slot_refuses_it(qtbot, window, tmp_path):
+    from tests.gui.helpers import mime_with_paths, write_docker_archive
+
+    img = small_image("dropped", docker=True)
+    archive = tmp_path / "dropped.tar"
+    write_docker_archive(archive, [(img, ["dropped:1"])])
+    mime = mime_with_paths([archive])
+    assert not _drop_on_place(window, "engine:podman", mime)  # no backend yet: not a drop target
+    assert window.manager.jobs() == []
+    assert _drop_on_place(window, "store", mime)
+    qtbot.waitUntil(lambda: any(r.hex == img.id for r in window.model.records()), timeout=15_000)
+
+
+def test_a_registry_opened_in_the_browse_window_joins_the_places(qtbot, window, registry, tmp_path):
+    reg = registry()
+    seed(reg, tmp_path, {"team/app:v1": small_image("one")})
+    assert reg.host not in titles(window)
+    browser = window.open_registry_browser(reg.host)
+    qtbot.addWidget(browser)
+    qtbot.waitUntil(lambda: reg.host in titles(window), timeout=10_000)
+    assert window.places.model.place(f"registry:{reg.host}").state_text() == "used before"

@@ -65,8 +65,9 @@ class MirrorResult:
 
 
 def mirror_spec(registry: str, repo: str, destination: str, *, jobs: int, parallel: int,
-                tls_verify: bool | None) -> TransferSpec:
-    """Every tag of REGISTRY/REPO to a registry prefix (HOST[/PATH]) or a folder (a path starting with /)."""
+                tls_verify: bool | None, tags: list[str] | None = None) -> TransferSpec:
+    """Every tag of REGISTRY/REPO (or only `tags`) to a registry prefix (HOST[/PATH]) or a folder (a path
+    starting with /)."""
     dest_kind = "dir" if destination.startswith(("/", "~")) else "docker"
     state: dict = {"items": None, "finished": {}}  # kept across attempts: Retry redoes only what failed
 
@@ -79,8 +80,9 @@ def mirror_spec(registry: str, repo: str, destination: str, *, jobs: int, parall
         target = os.path.expanduser(destination) if dest_kind == "dir" else destination
         access = sync.Access(tls_verify=tls_verify)
         if state["items"] is None:
-            state["items"] = sync_plan.plan("docker", dest_kind, f"{registry}/{repo}", target, access=access,
-                                            cancel=progress.cancel)
+            sources = [f"{registry}/{repo}:{t}" for t in tags] if tags else [f"{registry}/{repo}"]
+            state["items"] = [item for source in sources for item in sync_plan.plan(
+                "docker", dest_kind, source, target, access=access, cancel=progress.cancel)]
         items, finished = state["items"], state["finished"]
         outer = progress.listener
         for item in items:  # every image gets its row at once; earlier attempts' images show as they ended
@@ -125,5 +127,6 @@ def mirror_spec(registry: str, repo: str, destination: str, *, jobs: int, parall
                               .replace("%4", first.error))
         return MirrorResult(list(finished.values()))
 
-    title = _tr("Mirroring %1 to %2").replace("%1", f"{registry}/{repo}").replace("%2", destination)
-    return TransferSpec(MIRROR, title, f"mirror:{registry}/{repo}->{destination}", work, title)
+    what = f"{registry}/{repo}" + (f" ({', '.join(tags)})" if tags else "")
+    title = _tr("Mirroring %1 to %2").replace("%1", what).replace("%2", destination)
+    return TransferSpec(MIRROR, title, f"mirror:{what}->{destination}", work, title)

@@ -115,7 +115,7 @@ class RegistryView(TagActions, QWidget):
         self.tag_view.setModel(self.proxy)
         self.tag_view.setSortingEnabled(True)
         self.tag_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.tag_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tag_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # several to mirror
         self.tag_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tag_view.verticalHeader().hide()
         self.tag_view.horizontalHeader().setStretchLastSection(True)
@@ -172,9 +172,14 @@ class RegistryView(TagActions, QWidget):
         self.status.setText(text)
         self.status.setProperty("error", error)
 
+    def selected_tags(self) -> list[str]:
+        rows = sorted(self.tag_view.selectionModel().selectedRows(COL_TAG), key=lambda i: i.row())
+        return [i.data() for i in rows]
+
     def selected_tag(self) -> str | None:
-        rows = self.tag_view.selectionModel().selectedRows(COL_TAG)
-        return rows[0].data() if rows else None
+        """The tag the single-tag actions act on: the first of the selection."""
+        tags = self.selected_tags()
+        return tags[0] if tags else None
 
     @Slot()
     def _update_buttons(self, *args) -> None:  # noqa: ARG002
@@ -182,6 +187,7 @@ class RegistryView(TagActions, QWidget):
         for b in self.tag_buttons:
             b.setEnabled(tag is not None)
         self.mirror_button.setEnabled(bool(self.repo))
+        self.mirror_tags_button.setEnabled(tag is not None)
         self.platform_combo.clear()
         self.platform_combo.addItem(self.tr("This computer's platform"), None)
         summary = SESSION_CACHE.get((self.registry, self.repo, tag)) if tag else None

@@ -60,9 +60,12 @@ class TagActions:
         self.mirror_button = QPushButton(self.tr("Mirror Repository…"), self)
         self.mirror_button.setObjectName("mirrorButton")
         self.mirror_button.clicked.connect(self.mirror_repository)
+        self.mirror_tags_button = QPushButton(self.tr("Mirror Selected…"), self)
+        self.mirror_tags_button.setObjectName("mirrorTagsButton")
+        self.mirror_tags_button.clicked.connect(self.mirror_selected)
         self.tag_buttons = (self.pull_button, self.inspect_button, self.export_button, self.copy_button,
                             self.delete_button)
-        for b in (self.open_button, self.mirror_button, *self.tag_buttons):
+        for b in (self.open_button, self.mirror_button, self.mirror_tags_button, *self.tag_buttons):
             b.setAutoDefault(False)  # Return belongs to the field being typed in, not to a button
 
     def action_row(self) -> QHBoxLayout:
@@ -71,6 +74,7 @@ class TagActions:
         for b in self.tag_buttons:
             buttons.addWidget(b)
         buttons.addStretch(1)
+        buttons.addWidget(self.mirror_tags_button)
         buttons.addWidget(self.mirror_button)
         return buttons
 
@@ -121,14 +125,25 @@ class TagActions:
 
     @Slot()
     def mirror_repository(self) -> None:
-        if not self.repo:
-            return
-        target = registry_jobs.ask_text(self, self.tr("Mirror a repository"), self.tr(
-            "Every tag of %1 to a registry (HOST/PATH) or a folder (/path):").replace("%1", self.repo))
+        """Every tag of the repository, to a registry or a folder."""
+        if self.repo:
+            self._mirror(None, self.tr("Every tag of %1 to a registry (HOST/PATH) or a folder (/path):")
+                         .replace("%1", self.repo))
+
+    @Slot()
+    def mirror_selected(self) -> None:
+        """The selected tags only."""
+        tags = self.selected_tags()
+        if self.repo and tags:
+            self._mirror(tags, self.tr("%1 to a registry (HOST/PATH) or a folder (/path):").replace(
+                "%1", ", ".join(f"{self.repo}:{t}" for t in tags)))
+
+    def _mirror(self, tags: list[str] | None, label: str) -> None:
+        target = registry_jobs.ask_text(self, self.tr("Mirror"), label)
         if target:
             self.transfer_requested.emit(mirror_jobs.mirror_spec(
                 self.registry, self.repo, target, jobs=max(1, self.settings.parallel_jobs),
-                parallel=self.settings.parallel_layers, tls_verify=self._tls()))
+                parallel=self.settings.parallel_layers, tls_verify=self._tls(), tags=tags))
             self._say(self.tr("Mirroring %1 (see Transfers)").replace("%1", self.repo))
 
     @Slot()

@@ -279,3 +279,26 @@ def test_a_registry_opened_in_the_browse_window_joins_the_places(qtbot, window, 
     qtbot.addWidget(browser)
     qtbot.waitUntil(lambda: reg.host in titles(window), timeout=10_000)
     assert window.places.model.place(f"registry:{reg.host}").state_text() == "used before"
+
+
+def test_mirror_only_the_selected_tags(qtbot, make_window, gui_settings, registry, monkeypatch, tmp_path):
+    from PySide6.QtCore import QItemSelectionModel
+
+    from gui import registry_jobs
+
+    reg, other = registry(), registry()
+    imgs = {f"team/app:v{i}": small_image(f"s{i}") for i in (1, 2, 3)}
+    seed(reg, tmp_path, imgs)
+    gui_settings.remember_registry(reg.host)
+    window = make_window()
+    view = open_place(qtbot, window, reg.host)
+    choose_repo(qtbot, view, "team/app")
+    select_tag(view, "v1")
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    view.tag_view.selectionModel().select(view.proxy.index(view_tags(view).index("v3"), 0), flags)
+    assert view.selected_tags() == ["v1", "v3"] and view.mirror_tags_button.isEnabled()
+    monkeypatch.setattr(registry_jobs, "ask_text", lambda *a, **k: other.ref("sel"))
+    job = wait_job(qtbot, window, view.mirror_tags_button.click)
+    assert sorted(b.blob for b in job.progress.blobs) == ["team/app (v1)", "team/app (v3)"]
+    client = remote.open_client(other.host)
+    assert sorted(browse.list_tags(client, "sel/app").names) == ["v1", "v3"]

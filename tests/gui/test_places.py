@@ -302,3 +302,29 @@ def test_mirror_only_the_selected_tags(qtbot, make_window, gui_settings, registr
     assert sorted(b.blob for b in job.progress.blobs) == ["team/app (v1)", "team/app (v3)"]
     client = remote.open_client(other.host)
     assert sorted(browse.list_tags(client, "sel/app").names) == ["v1", "v3"]
+
+
+def test_cancel_a_mirror_in_flight_ends_it_as_cancelled(qtbot, make_window, gui_settings, registry, fault_proxy,
+                                                         monkeypatch, tmp_path):
+    from gui import registry_jobs
+
+    reg, other = registry(), registry()
+    seed(reg, tmp_path, {f"team/app:v{i}": small_image(f"c{i}") for i in (1, 2)})
+    gui_settings.remember_registry(reg.host)
+    proxy = fault_proxy(other)
+    proxy.add("stall", method="POST", path=r"/blobs/uploads/", seconds=20.0, times=100)  # uploads never start
+    window = make_window()
+    view = open_place(qtbot, window, reg.host)
+    choose_repo(qtbot, view, "team/app")
+    monkeypatch.setattr(registry_jobs, "ask_text", lambda *a, **k: f"{proxy.host}/mirror")
+    view.mirror_repository()
+    qtbot.waitUntil(lambda: len(window.manager.jobs()) == 1 and window.manager.jobs()[0].state == "running",
+                    timeout=10_000)
+    job = window.manager.jobs()[0]
+    qtbot.waitUntil(lambda: len(job.progress.blobs) == 2 and bool(proxy.seen("POST", r"/blobs/uploads/")),
+                    timeout=10_000)
+    t0 = time.monotonic()
+    with qtbot.waitSignal(window.manager.job_finished, timeout=15_000):
+        window.manager.cancel(job)
+    assert job.state == "cancelled", job.failure
+    assert time.monotonic() - t0 < 5  # the 20 s stalls were cut, not waited out

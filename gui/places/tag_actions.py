@@ -115,8 +115,10 @@ class TagActions:
         tag = self.selected_tag()
         if tag is None:
             return
+        others = [r for r in self.settings.registry_history if r != self.registry]  # the other registry places
+        default = f"{others[0]}/{self.repo}:{tag}" if others else f"{self.repo}:{tag}"
         target = registry_jobs.ask_text(self, self.tr("Copy to another registry"),
-                                        self.tr("Destination (HOST/REPOSITORY:TAG):"), f"{self.repo}:{tag}")
+                                        self.tr("Destination (HOST/REPOSITORY:TAG):"), default)
         if target:
             target = target if "://" in target or target.startswith(("oci", "dir:")) else f"docker://{target}"
             self.transfer_requested.emit(registry_jobs.copy_spec(

@@ -328,3 +328,24 @@ def test_cancel_a_mirror_in_flight_ends_it_as_cancelled(qtbot, make_window, gui_
         window.manager.cancel(job)
     assert job.state == "cancelled", job.failure
     assert time.monotonic() - t0 < 5  # the 20 s stalls were cut, not waited out
+
+
+def test_copy_offers_another_registry_place_and_copies_there(qtbot, make_window, gui_settings, registry,
+                                                             monkeypatch, tmp_path):
+    from gui import registry_jobs
+
+    reg, other = registry(), registry()
+    img = small_image("copied")
+    seed(reg, tmp_path, {"team/app:v1": img})
+    gui_settings.remember_registry(other.host)
+    gui_settings.remember_registry(reg.host)
+    window = make_window()
+    view = open_place(qtbot, window, reg.host)
+    choose_repo(qtbot, view, "team/app")
+    select_tag(view, "v1")
+    offered: list[str] = []
+    monkeypatch.setattr(registry_jobs, "ask_text", lambda parent, title, label, default="": offered.append(default)
+                        or default)
+    wait_job(qtbot, window, view.copy_button.click)
+    assert offered == [f"{other.host}/team/app:v1"]
+    assert browse.head_manifest(remote.open_client(other.host), "team/app", "v1").digest == img.manifest_digest

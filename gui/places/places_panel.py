@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QSplitter, QStackedW
 
 from gui.places.engine_place import DOCKER, PODMAN, EnginePlace
 from gui.places.place import Place
+from gui.places.place_delegate import PlaceDelegate
 from gui.places.places_model import PlaceRole, PlacesModel
 from gui.places.registry_place import RegistryPlace
 from gui.places.store_place import StorePlace
@@ -31,6 +32,7 @@ class PlacesList(QListView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setUniformItemSizes(False)
+        self.setItemDelegate(PlaceDelegate(self))
 
     def _target(self, event) -> Place | None:
         place = self.indexAt(event.position().toPoint()).data(PlaceRole)

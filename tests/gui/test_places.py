@@ -349,3 +349,53 @@ def test_copy_offers_another_registry_place_and_copies_there(qtbot, make_window,
     wait_job(qtbot, window, view.copy_button.click)
     assert offered == [f"{other.host}/team/app:v1"]
     assert browse.head_manifest(remote.open_client(other.host), "team/app", "v1").digest == img.manifest_digest
+
+
+def test_an_engine_backend_plugs_into_its_slot(qtbot, window, tmp_path):
+    """The extension point the engines' code uses (gui/places/engine_place.py): a backend object replaces the
+    slot's "not available yet" with its own state line, view and drop handling. The backend here is a small
+    stand-in for that code, which lives elsewhere; the places list around it is the real one."""
+    from PySide6.QtCore import QObject, Signal
+    from PySide6.QtWidgets import QLabel
+
+    from tests.gui.helpers import mime_with_paths
+
+    class Backend(QObject):
+        changed = Signal()
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.state, self.dropped, self.activations = "podman 4.3.1", [], 0
+
+        def state_text(self) -> str:
+            return self.state
+
+        def make_view(self, parent):
+            label = QLabel("images", parent)
+            label.setObjectName("podmanImages")
+            return label
+
+        def accepts_drops(self) -> bool:
+            return True
+
+        def drop(self, paths) -> None:
+            self.dropped.append(paths)
+
+        def activated(self) -> None:
+            self.activations += 1
+
+    backend = Backend()
+    window.places.select("engine:podman")
+    place = window.places.set_engine_backend("podman", backend)
+    assert window.places.stack.currentWidget().objectName() == "podmanImages"  # it was shown: the new view
+    assert backend.activations == 1
+    row = window.places.model.row_of("engine:podman")
+    assert window.places.model.index(row).data() == "Podman\npodman 4.3.1"
+    with qtbot.waitSignal(window.places.model.dataChanged):
+        backend.state = "not running"
+        backend.changed.emit()
+    assert place.state_text() == "not running"
+    archive = tmp_path / "a.tar"
+    archive.write_bytes(b"")
+    assert _drop_on_place(window, "engine:podman", mime_with_paths([archive]))
+    assert backend.dropped == [[str(archive)]]

@@ -237,6 +237,7 @@ def test_browsing_a_stalled_registry_keeps_the_window_drawing(qtbot, make_window
     timer.stop()
     assert time.monotonic() - t0 >= 1.9  # the stall happened
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    print(f"UI timer while the registry stalled: {len(ticks)} ticks, longest gap {max(gaps) * 1000:.0f} ms")
     assert len(ticks) > 50 and max(gaps) < 0.25, max(gaps)
 
 

@@ -36,6 +36,7 @@ from gui.models.image_filter_proxy import ImageFilterProxy
 from gui.models.image_rows import ImageRow
 from gui.models.image_table_model import ImageTableModel
 from gui.names import familiar
+from gui.places import PlacesPanel
 from gui.settings import AppSettings
 from gui.widgets.drop_hint import DropHint
 from gui.widgets.drop_overlay import DropOverlay
@@ -112,7 +113,8 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.message_bar)
-        layout.addWidget(self.stack, 1)
+        self.places = PlacesPanel(self, self.stack)  # the places list (gui/places/) beside the image table
+        layout.addWidget(self.places, 1)
         self.setCentralWidget(central)
         self.drop_overlay = DropOverlay(central)
 

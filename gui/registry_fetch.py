@@ -3,6 +3,8 @@ tags, a tag's summary and inspection, and delete (engine/registry/browse.py, eng
 
 from __future__ import annotations
 
+SESSION_CACHE: dict[tuple[str, str, str], object] = {}  # (registry, repo, tag) -> TagSummary, for the session
+
 
 def _options(tls_verify: bool | None):
     from engine.options import TransferOptions

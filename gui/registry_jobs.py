@@ -1,7 +1,6 @@
 """Transfers started from a registry tag, as jobs of the Transfers panel (gui/jobs/specs.py's TransferSpec):
-export to a file or directory in the four formats without going through the store, copy to another registry,
-and mirror a whole repository (the GUI face of `estiba sync`, engine/sync.py). A mirror's Retry runs the sync
-again, which copies only what is still missing: the images that failed."""
+export to a file or directory in the four formats without going through the store, and copy to another
+registry. Mirror jobs are in gui/places/mirror_jobs.py."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ from PySide6.QtWidgets import QInputDialog, QWidget
 
 from gui.jobs.specs import TransferSpec
 
-COPY, MIRROR = "copy", "mirror"
+COPY = "copy"
 
 
 def _tr(text: str) -> str:
@@ -44,29 +43,3 @@ def copy_spec(store_root: str, source: str, destination: str, *, parallel: int, 
 
     title = _tr("Copying %1 to %2").replace("%1", source).replace("%2", destination)
     return TransferSpec(COPY, title, f"copy:{source}->{destination}", work, title, output=output)
-
-
-def mirror_spec(registry: str, repo: str, destination: str, *, jobs: int, parallel: int,
-                tls_verify: bool | None) -> TransferSpec:
-    """Every tag of REGISTRY/REPO to a registry prefix (HOST[/PATH]) or a folder (a path starting with /)."""
-    dest_kind = "dir" if destination.startswith(("/", "~")) else "docker"
-
-    def work(progress):
-        import os
-
-        from engine import sync, sync_plan
-        from engine.errors import EstibaError
-
-        target = os.path.expanduser(destination) if dest_kind == "dir" else destination
-        access = sync.Access(tls_verify=tls_verify)
-        items = sync_plan.plan("docker", dest_kind, f"{registry}/{repo}", target, access=access,
-                               cancel=progress.cancel)
-        summary = sync.run(items, sync.SyncOptions(dest_access=access, jobs=jobs, layers=parallel), progress)
-        if summary.failed:
-            first = summary.failed[0]
-            raise EstibaError(f"{len(summary.failed)} of {len(items)} images failed (first: "
-                              f"{first.item.source.removeprefix('docker://')}: {first.error})")
-        return summary
-
-    title = _tr("Mirroring %1 to %2").replace("%1", f"{registry}/{repo}").replace("%2", destination)
-    return TransferSpec(MIRROR, title, f"mirror:{registry}/{repo}->{destination}", work, title)

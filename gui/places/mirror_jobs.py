@@ -1,0 +1,132 @@
+"""Mirror (the GUI face of `estiba sync`, engine/sync.py) as ONE job of the Transfers panel whose child rows
+are the images, not their layers: each image's bytes are summed into its own row, so a user sees which image
+is copying, done, already there or failed. Retry (the manager runs the same work again) copies only the
+images that did not finish: the plan and the finished images are kept in the job's work closure."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from PySide6.QtCore import QCoreApplication
+
+from engine import progress as ev
+from gui.jobs.specs import TransferSpec
+
+MIRROR = "mirror"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("MirrorJobs", text)
+
+
+def row_label(source: str) -> str:
+    """docker://HOST/team/app:v1 -> "team/app (v1)"; no ':' so the Transfers row is not taken for a layer."""
+    text = source.removeprefix("docker://").removeprefix("dir:")
+    host, _, rest = text.partition("/")
+    rest = rest or host
+    repo, _, tag = rest.rpartition(":") if ":" in rest.rpartition("/")[2] else (rest, "", "")
+    return f"{repo} ({tag})" if tag else repo
+
+
+class ImageRollup:
+    """A progress listener for one image's copy that reports its blobs' sum as one row (`label`)."""
+
+    def __init__(self, label: str, outer) -> None:
+        self.label = label
+        self.outer = outer
+        self._lock = threading.Lock()
+        self._blobs: dict[str, tuple[int, int]] = {}
+
+    def __call__(self, event: ev.Event) -> None:
+        if self.outer is None or event.kind == ev.MESSAGE:
+            return
+        if event.kind == ev.WAITING:
+            self.outer(ev.Event(ev.WAITING, self.label, text=event.text))
+            return
+        with self._lock:
+            done, total = self._blobs.get(event.blob, (0, -1))
+            total = event.total if event.total >= 0 else total
+            done = max(total, 0) if event.kind in (ev.DONE, ev.SKIPPED) else event.offset
+            self._blobs[event.blob] = (done, total)
+            all_done = sum(d for d, _ in self._blobs.values())
+            all_total = sum(max(t, d) for d, t in self._blobs.values())
+        self.outer(ev.Event(ev.READ, self.label, all_done, all_total))
+
+
+class MirrorResult:
+    """What the finished job holds: the sync results of every image (this attempt's and earlier ones')."""
+
+    def __init__(self, results: list) -> None:
+        self.results = results
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+
+def mirror_spec(registry: str, repo: str, destination: str, *, jobs: int, parallel: int,
+                tls_verify: bool | None, tags: list[str] | None = None) -> TransferSpec:
+    """Every tag of REGISTRY/REPO (or only `tags`) to a registry prefix (HOST[/PATH]) or a folder (a path
+    starting with /)."""
+    dest_kind = "dir" if destination.startswith(("/", "~")) else "docker"
+    state: dict = {"items": None, "finished": {}}  # kept across attempts: Retry redoes only what failed
+
+    def work(progress):
+        import os
+
+        from engine import sync, sync_plan
+        from engine.errors import Cancelled, EstibaError
+
+        target = os.path.expanduser(destination) if dest_kind == "dir" else destination
+        access = sync.Access(tls_verify=tls_verify)
+        if state["items"] is None:
+            sources = [f"{registry}/{repo}:{t}" for t in tags] if tags else [f"{registry}/{repo}"]
+            state["items"] = [item for source in sources for item in sync_plan.plan(
+                "docker", dest_kind, source, target, access=access, cancel=progress.cancel)]
+        items, finished = state["items"], state["finished"]
+        outer = progress.listener
+        for item in items:  # every image gets its row at once; earlier attempts' images show as they ended
+            label = row_label(item.source)
+            before = finished.get(item.source)
+            if outer is None:
+                continue
+            if before is None:
+                outer(ev.Event(ev.NEW, label, 0, -1))
+            else:
+                outer(ev.Event(ev.SKIPPED if before.status == sync.SKIPPED else ev.DONE, label, 0, 0))
+        todo = [item for item in items if item.source not in finished]
+        failed: list = []
+        opts = sync.SyncOptions(dest_access=access, jobs=1, layers=parallel)
+
+        def one(item) -> None:
+            label = row_label(item.source)
+            sub = ev.Progress(ImageRollup(label, outer), progress.cancel)
+            res = sync.run([item], opts, sub).results[0]
+            if res.status == sync.FAILED:
+                failed.append(res)
+                return
+            finished[item.source] = res
+            if outer is not None:
+                outer(ev.Event(ev.SKIPPED if res.status == sync.SKIPPED else ev.DONE, label, 0, 0))
+
+        with ThreadPoolExecutor(max(1, jobs), thread_name_prefix="estiba-mirror") as pool:
+            futures = [pool.submit(one, item) for item in todo]
+            errors = []
+            for fut in futures:
+                try:
+                    fut.result()
+                except Cancelled as exc:
+                    errors.append(exc)
+        if errors or progress.cancel.cancelled:
+            raise errors[0] if errors else Cancelled("mirror cancelled")
+        if failed:
+            first = failed[0]
+            raise EstibaError(_tr("%1 of %2 images failed (first: %3: %4); Retry copies only those")
+                              .replace("%1", str(len(failed))).replace("%2", str(len(items)))
+                              .replace("%3", first.item.source.removeprefix("docker://"))
+                              .replace("%4", first.error))
+        return MirrorResult(list(finished.values()))
+
+    what = f"{registry}/{repo}" + (f" ({', '.join(tags)})" if tags else "")
+    title = _tr("Mirroring %1 to %2").replace("%1", what).replace("%2", destination)
+    return TransferSpec(MIRROR, title, f"mirror:{what}->{destination}", work, title)

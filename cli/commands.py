@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import sys
 
-from cli.progress import TerminalProgress, human_bytes
+from cli import listing
+from cli.errors import NotKnown
+from cli.progress import progress_for
 from engine import operations
 from engine.contract import CopiedImage
-from engine.errors import EstibaError
+from engine.errors import EstibaError, NotFound
 from engine.platform import Platform
 from engine.progress import Progress
 from engine.reference import parse_reference
-from engine.store import ImageRecord, Store, format_created
+from engine.shortnames import local_name, resolve_local
+from engine.store import Store
 
 
 def _store(args) -> Store:
-    return Store(args.store)
+    return Store(getattr(args, "store", None))
 
 
 def _options(args) -> operations.TransferOptions:
@@ -47,13 +48,14 @@ def _options(args) -> operations.TransferOptions:
 
 
 def _run(args, fn, *fn_args):
-    bar = TerminalProgress()
-    if getattr(args, "quiet", False):
-        bar.enabled = False
+    view = progress_for(quiet=getattr(args, "quiet", False))
+    ok = False
     try:
-        return fn(*fn_args, _options(args), Progress(bar))
+        result = fn(*fn_args, _options(args), Progress(view))
+        ok = True
+        return result
     finally:
-        bar.finish()
+        view.finish(ok)
 
 
 def _print_loaded(results: list[CopiedImage]) -> None:
@@ -76,21 +78,67 @@ def cmd_load(args) -> int:
     return 0
 
 
+_FILE_TRANSPORTS = ("docker-archive:", "oci-archive:", "oci:", "dir:", "containers-storage:", "docker-daemon:",
+                    "ostree:", "sif:")
+
+
 def cmd_pull(args) -> int:
     store = _store(args)
-    for res in _run(args, operations.pull, store, args.source):
+    text = args.source
+    if text.startswith(_FILE_TRANSPORTS):
+        results = _run(args, operations.pull, store, text)
+    else:
+        results = _pull_from_registry(args, store, text.removeprefix("docker://"))
+    for res in results:
         print(res.image_id.hex)
     return 0
 
 
+def _pull_from_registry(args, store: Store, text: str) -> list[CopiedImage]:
+    """podman's pull: a short name through its alias or each unqualified-search registry, a full name through
+    its [[registry]] mirrors and location (registries.conf); the image keeps the name asked for."""
+    from engine import registries_conf
+    from engine.shortnames import has_registry
+
+    conf = registries_conf.load()
+    names = [text] if has_registry(text) else registries_conf.resolve_short(conf, text)
+    failures: list[str] = []
+    for name in names:
+        logical = parse_reference(name, default_tag="latest" if "@" not in name else None)
+        shown = str(logical)
+        for endpoint in conf.pull_endpoints(shown):
+            if not args.quiet:
+                print(f"Trying to pull {shown}...", file=sys.stderr)
+            if getattr(args, "tls_verify", None) is None and endpoint.insecure:
+                args.tls_verify = False
+            try:
+                return _run(args, operations.copy_between, store, "docker://" + endpoint.location,
+                            logical.tagged if not logical.digest else logical.name + ":latest")
+            except EstibaError as exc:
+                failures.append(f"{endpoint.location}: {exc}")
+    if len(failures) == 1:
+        raise EstibaError(failures[0].partition(": ")[2])
+    raise EstibaError("; ".join(failures))
+
+
 def cmd_save(args) -> int:
     store = _store(args)
-    _run(args, operations.save, store, args.images, args.output, args.format)
+    output = args.output
+    if output is None:
+        if args.format in ("oci-dir", "docker-dir"):
+            raise EstibaError(f"--format {args.format} writes a directory: give it with -o DIR")
+        if sys.stdout.isatty():
+            raise EstibaError("refusing to save to terminal. Use -o flag or redirect")
+        sys.stdout.flush()
+        output = "/dev/stdout"
+    images = [resolve_local(store, text) for text in args.images]
+    _run(args, operations.save, store, images, output, args.format)
     return 0
 
 
 def cmd_push(args) -> int:
-    _run(args, operations.push, _store(args), args.image, args.destination)
+    store = _store(args)
+    _run(args, operations.push, store, resolve_local(store, args.image), args.destination)
     return 0
 
 
@@ -100,136 +148,93 @@ def cmd_copy(args) -> int:
 
 
 def cmd_tag(args) -> int:
-    _store(args).tag(args.image, args.names)
+    store = _store(args)
+    store.tag(resolve_local(store, args.image), [local_name(n) for n in args.names])
     return 0
 
 
 def cmd_untag(args) -> int:
-    _store(args).untag(args.image, args.names)
+    store = _store(args)
+    store.untag(resolve_local(store, args.image), [resolve_local(store, n, image=False) for n in args.names])
     return 0
 
 
 def cmd_rmi(args) -> int:
-    for rec, names in _store(args).remove(args.images, force=args.force):
-        for name in names:
-            print(f"Untagged: {name}")
-        if names == rec.names or not names:
-            print(f"Deleted: {rec.hex}")
+    """podman's rmi: every image named is tried; those not known are reported together at the end (exit 1),
+    or ignored with -f / -i; any other failure stops at once (exit 125)."""
+    store = _store(args)
+    texts = list(args.images)
+    if args.all:
+        if texts:
+            raise EstibaError("when using the --all switch, you may not pass any images names or IDs")
+        texts = [rec.hex for rec in store.images()]
+    elif not texts:
+        raise EstibaError("image name or ID must be specified")
+    missing: list[str] = []
+    for text in texts:
+        try:
+            resolved = resolve_local(store, text)
+            removed = store.remove([resolved], force=args.force or args.all)
+        except NotFound:
+            missing.append(text)
+            continue
+        for rec, names in removed:
+            for name in names:
+                print(f"Untagged: {name}")
+            if names == rec.names or not names:
+                print(f"Deleted: {rec.hex}")
+    if missing and not (args.force or args.ignore):
+        if len(missing) == 1:
+            raise NotKnown(f"{missing[0]}: image not known")
+        raise NotKnown(f"{len(missing)} errors occurred: " + "; ".join(f"{m}: image not known" for m in missing))
     return 0
 
 
-def _ago(when: dt.datetime | None) -> str:
-    if when is None:
-        return "unknown"
-    secs = (dt.datetime.now(dt.UTC) - when).total_seconds()
-    for unit, size in (("year", 365 * 86400), ("month", 30 * 86400), ("week", 7 * 86400), ("day", 86400),
-                       ("hour", 3600), ("minute", 60)):
-        if secs >= size:
-            n = int(secs // size)
-            return f"{n} {unit}{'s' if n > 1 else ''} ago"
-    return "Less than a minute ago" if secs >= 0 else "In the future"
+def cmd_image_prune(args) -> int:
+    store = _store(args)
+    doomed = [r for r in store.images() if args.all or not r.names]
+    if not args.force:
+        what = "all images" if args.all else "all dangling images"
+        if not sys.stdin.isatty():
+            raise EstibaError(f"this would remove {what}: confirm with -f (there is no terminal to ask on)")
+        answer = input(f"WARNING! This command removes {what}.\nAre you sure you want to continue? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            return 0
+    for rec in doomed:
+        store.remove([rec.hex], force=True)
+        print(rec.hex)
+    store.prune()
+    return 0
 
 
-def _split_name(name: str) -> tuple[str, str]:
-    ref = parse_reference(name)
-    return ref.name, ref.tag or "latest"
+def cmd_version(args) -> int:
+    import platform
+
+    from cli.main import version
+
+    print(f"Version:      {version()}\nPython:       {platform.python_version()}\nOS/Arch:      "
+          f"{platform.system().lower()}/{Platform.host() if hasattr(Platform, 'host') else platform.machine()}")
+    return 0
+
+
+def cmd_completion(args) -> int:
+    from cli.completion import script
+    from cli.main import build_parser
+
+    sys.stdout.write(script(build_parser(), args.shell))
+    return 0
 
 
 def cmd_images(args) -> int:
-    records = sorted(_store(args).images(), key=lambda r: r.added, reverse=True)
-    if args.format == "json":
-        print(json.dumps([_json_record(r) for r in records], indent=4))
-        return 0
-    if args.quiet:
-        seen = []
-        for r in records:
-            shown = r.id if args.no_trunc else r.hex[:12]
-            if shown not in seen:
-                seen.append(shown)
-                print(shown)
-        return 0
-    rows = [("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE")]
-    for r in records:
-        shown = r.id if args.no_trunc else r.hex[:12]
-        created = _ago(format_created(r.created))
-        for repo, tag in ([_split_name(n) for n in r.names] or [("<none>", "<none>")]):
-            rows.append((repo, tag, shown, created, human_bytes(r.size)))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    for row in rows:
-        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
-    return 0
-
-
-def _json_record(r: ImageRecord) -> dict:
-    created = format_created(r.created)
-    return {
-        "Id": r.hex,
-        "Names": r.names,
-        "RepoTags": r.names,
-        "Digest": r.digest,
-        "Size": r.size,
-        "Created": int(created.timestamp()) if created else 0,
-        "CreatedAt": created.isoformat().replace("+00:00", "Z") if created else "",
-        "Platforms": r.platforms,
-        "MediaType": r.media_type,
-    }
+    return listing.images(_store(args), args)
 
 
 def cmd_inspect(args) -> int:
-    store = _store(args)
-    rec = store.lookup(args.image)
-    manifest = store.image_manifest(rec)
-    config = store.config_of(rec, manifest)
-    doc = config.doc
-    out = {
-        "Id": rec.hex,
-        "Digest": rec.digest,
-        "RepoTags": rec.names,
-        "Created": rec.created,
-        "Architecture": doc.get("architecture"),
-        "Os": doc.get("os"),
-        "Variant": doc.get("variant"),
-        "Size": rec.size,
-        "Config": doc.get("config") or {},
-        "RootFS": doc.get("rootfs"),
-        "History": doc.get("history") or [],
-        "ManifestType": rec.media_type,
-        "Platforms": rec.platforms,
-        "Layers": [{"Digest": layer.digest, "Size": layer.size, "MediaType": layer.media_type}
-                   for layer in manifest.layers],
-        "Labels": (doc.get("config") or {}).get("Labels"),
-    }
-    print(json.dumps([out], indent=4))
-    return 0
+    return listing.inspect(_store(args), args)
 
 
 def cmd_history(args) -> int:
-    store = _store(args)
-    rec = store.lookup(args.image)
-    manifest = store.image_manifest(rec)
-    config = store.config_of(rec, manifest)
-    layers = iter(manifest.layers)
-    rows = [("ID", "CREATED", "CREATED BY", "SIZE", "COMMENT")]
-    entries = list(config.doc.get("history") or [])
-    lines = []
-    for i, h in enumerate(entries):
-        if not isinstance(h, dict):
-            continue
-        size = 0
-        if not h.get("empty_layer"):
-            layer = next(layers, None)
-            size = layer.size if layer else 0
-        created_by = str(h.get("created_by", ""))
-        if not args.no_trunc and len(created_by) > 45:
-            created_by = created_by[:44] + "…"
-        ident = rec.hex[:12] if i == len(entries) - 1 else "<missing>"
-        lines.append((ident, _ago(format_created(h.get("created"))), created_by, human_bytes(size),
-                      str(h.get("comment", ""))))
-    rows += reversed(lines)
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    for row in rows:
-        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
-    return 0
+    return listing.history(_store(args), args)
 
 
 def cmd_check(args) -> int:
@@ -245,7 +250,7 @@ def cmd_check(args) -> int:
 
 def cmd_prune(args) -> int:
     count, freed = _store(args).prune()
-    print(f"Removed {count} unused blob(s), {human_bytes(freed)} freed")
+    print(f"Removed {count} unused blob(s), {listing.human_size(freed)} freed")
     return 0
 
 

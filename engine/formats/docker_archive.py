@@ -32,7 +32,7 @@ from engine.contract import BlobWriter, CompressionPolicy, Destination, Source, 
 from engine.digest import Digest, sha256_digest
 from engine.errors import EstibaError, InvalidInput, NotFound, Unsupported
 from engine.formats.staging import RecordingWriter, Staging, copy_range
-from engine.formats.tarwriter import append_file, end_archive, open_beside, replace_atomically, write_all
+from engine.formats.tarwriter import append_file, end_archive, write_all
 from engine.manifest import (
     MAX_CONFIG_BYTES,
     MAX_JSON_BYTES,
@@ -45,6 +45,7 @@ from engine.manifest import (
     load_json,
     parse,
 )
+from engine.output import open_output
 from engine.progress import OnBytes
 from engine.reference import InvalidReference, Reference, parse_reference
 from engine.tarindex import Member, RangeReader, TarIndex, normalise
@@ -575,6 +576,8 @@ class DockerArchiveDestination(Destination):
             self._ref = normalise_name(ref, self.description)
         if os.path.isdir(self.target):
             raise InvalidInput(f"{path} is a directory; give a file name for the docker-archive")
+        self.output = open_output(path)  # a symlink is followed, a pipe or device is streamed into
+        self.target = self.output.path
         parent = os.path.dirname(self.target)
         if not os.path.isdir(parent):
             raise NotFound(f"{parent}: no such directory for the output")
@@ -591,7 +594,7 @@ class DockerArchiveDestination(Destination):
         self._direct: _DirectWriter | None = None
         self._direct_done: tuple[Digest, int] | None = None
         try:
-            self._staging = Staging(parent)
+            self._staging = Staging(self.output.work_dir)
         except OSError as exc:
             raise EstibaError(f"cannot write next to {self.target} ({exc.strerror})") from None
 
@@ -622,7 +625,7 @@ class DockerArchiveDestination(Destination):
             if diff_id != self._first or self._direct is not None or self._direct_done is not None:
                 return self.blob_writer()
             if self._out is None:
-                self._out = open_beside(self.target)
+                self._out = self.output.begin()
             self._direct = _DirectWriter(self._out[0], self._direct_committed, self._direct_aborted)
             return self._direct
 
@@ -731,7 +734,7 @@ class DockerArchiveDestination(Destination):
                 write_tar(fd, members)
 
             opened, self._out = self._out, None
-            replace_atomically(self.target, write, FILE_MODE, opened)
+            self.output.finish(write, FILE_MODE, opened)
         except BaseException as exc:
             self.abort()
             if isinstance(exc, OSError):

@@ -26,8 +26,9 @@ from engine.contract import BlobWriter, CompressionPolicy, Destination, Source, 
 from engine.digest import Digest, sha256_digest
 from engine.errors import DigestMismatch, EstibaError, InvalidInput, NotFound, Unsupported
 from engine.formats.staging import RecordingWriter, Staging
-from engine.formats.tarwriter import append_file, end_archive, replace_atomically, write_all
+from engine.formats.tarwriter import append_file, end_archive, write_all
 from engine.manifest import MAX_JSON_BYTES, MAX_MANIFEST_BYTES, Descriptor, ImageConfig, dump_json, load_json, parse
+from engine.output import open_output
 from engine.progress import OnBytes
 from engine.reference import InvalidReference, is_tag_only, parse_reference, valid_oci_ref_name
 from engine.tarindex import TarIndex
@@ -461,7 +462,7 @@ class _LayoutDestination(Destination):
     multi_image = True
 
     def __init__(self, target: str, ref: str | None, compress: str | None, tag_only_ref: bool,
-                 description: str) -> None:
+                 description: str, work_dir: str | None = None) -> None:
         self.description = description
         self.compression = _policy(compress)
         if ref is not None and not valid_oci_ref_name(ref):
@@ -477,8 +478,9 @@ class _LayoutDestination(Destination):
         self._finished = False
         self._created_dirs: list[str] = []
         try:
-            self._created_dirs = _makedirs(os.path.dirname(target))
-            self._staging = Staging(os.path.dirname(target))
+            if work_dir is None:
+                self._created_dirs = _makedirs(os.path.dirname(target))
+            self._staging = Staging(work_dir or os.path.dirname(target))
         except OSError as exc:
             _remove_dirs(self._created_dirs)
             raise EstibaError(f"cannot write next to {target} ({exc.strerror})") from None
@@ -677,14 +679,17 @@ class ArchiveDestination(_LayoutDestination):
         target = os.path.abspath(path)
         if os.path.isdir(target):
             raise InvalidInput(f"{path} is a directory; give a file name for the oci-archive (or use oci:{path})")
-        super().__init__(target, ref, compress, tag_only_ref, f"oci-archive:{path}" + (f":{ref}" if ref else ""))
+        self.output = open_output(path)  # a symlink is followed, a pipe or device is streamed into
+        work_dir = self.output.work_dir if self.output.is_stream else None
+        super().__init__(self.output.path, ref, compress, tag_only_ref,
+                         f"oci-archive:{path}" + (f":{ref}" if ref else ""), work_dir)
 
     def commit(self) -> None:
         if self._finished:
             raise InvalidInput(f"{self.description} was already committed or aborted")
         try:
             members = self._members()
-            replace_atomically(self.target, lambda fd: write_tar(fd, members), FILE_MODE)
+            self.output.finish(lambda fd: write_tar(fd, members), FILE_MODE)
         except BaseException as exc:
             self.abort()
             if isinstance(exc, OSError):

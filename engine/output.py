@@ -5,9 +5,10 @@
   file is replaced, as `podman save -o` and `skopeo copy` replace it (measured with podman 4.3.1).
 - A symlink is followed: the file it points to is the one replaced; the link itself stays.
 - Anything else (a pipe, a FIFO, a character device such as /dev/stdout or /dev/null, a socket) is a
-  stream: it is opened for writing and written from start to end, never renamed over or deleted. A
-  writer that must seek while building (docker-archive puts a header before a streamed layer) builds in a
-  temporary file in the system's temporary directory and copies it into the stream at the end.
+  stream: it is opened for writing and written from start to end, never renamed over or deleted. The
+  writers seek while building (docker-archive puts a header before a streamed layer), so the archive is
+  built in a temporary file in the system's temporary directory and copied into the stream at the end
+  (by the kernel: sendfile); a failure before that copy writes nothing to the stream.
 
 The writer never creates anything beside a stream (for /dev/stdout that would be /dev).
 """
@@ -66,10 +67,7 @@ class Output:
     def finish(self, write: Callable[[int], None], mode: int, opened: tuple[int, str] | None = None) -> None:
         """Write the archive through `write(fd)` (into `opened` from begin() when the building began earlier)
         and make it the output. On any failure a file output is untouched and temporary files are removed."""
-        if self.is_stream and opened is None:
-            self._to_stream(write)
-            return
-        fd, tmp = opened or self.begin()
+        fd, tmp = opened or self.begin()  # a stream too: writers may truncate and seek while building
         try:
             try:
                 write(fd)

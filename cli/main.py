@@ -116,9 +116,13 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> int:
     from cli.errors import NotKnown, describe
     from engine.errors import EstibaError
+    from engine.output import OutputClosed
 
     try:
         return args.run(args) or 0
+    except OutputClosed:  # `estiba save IMAGE | head -c 10`: quiet, as a writer killed by SIGPIPE is
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
     except NotKnown as exc:
         _error(str(exc))
         return EXIT_NOT_KNOWN

@@ -7,7 +7,7 @@ import sys
 from cli import listing
 from cli.errors import NotKnown
 from cli.progress import progress_for
-from engine import operations
+from engine import operations, transports
 from engine.contract import CopiedImage
 from engine.errors import EstibaError, NotFound
 from engine.platform import Platform
@@ -78,14 +78,11 @@ def cmd_load(args) -> int:
     return 0
 
 
-_FILE_TRANSPORTS = ("docker-archive:", "oci-archive:", "oci:", "dir:", "containers-storage:", "docker-daemon:",
-                    "ostree:", "sif:")
-
-
 def cmd_pull(args) -> int:
     store = _store(args)
     text = args.source
-    if text.startswith(_FILE_TRANSPORTS):
+    loc = transports.parse_location(text)
+    if loc is not None and loc.transport != transports.DOCKER:
         results = _run(args, operations.pull, store, text)
     else:
         results = _pull_from_registry(args, store, text.removeprefix("docker://"))

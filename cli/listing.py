@@ -11,9 +11,10 @@ import sys
 
 from cli import gotemplate
 from engine import image_info
+from engine.dates import format_created
 from engine.errors import EstibaError, InvalidInput, NotFound
 from engine.shortnames import resolve_local
-from engine.store import ImageRecord, Store, format_created
+from engine.store import ImageRecord, Store
 
 _UNITS = ("B", "kB", "MB", "GB", "TB", "PB")
 

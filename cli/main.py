@@ -114,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cli.errors import NotKnown, describe
+    from cli.errors import NotKnown
+    from cli.hints import worded
     from engine.errors import EstibaError
     from engine.output import OutputClosed
 
@@ -127,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
         _error(str(exc))
         return EXIT_NOT_KNOWN
     except EstibaError as exc:
-        _error(describe(exc))
+        _error(worded(exc))
     except KeyboardInterrupt:
         _error("interrupted; nothing was changed")
         return EXIT_INTERRUPTED

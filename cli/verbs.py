@@ -60,6 +60,12 @@ def _verb(sub, name: str, key: str, summary: str, description: str, global_optio
     return s
 
 
+def _locations() -> str:
+    from cli import table
+
+    return table.locations()
+
+
 def _transfer_flags(s: argparse.ArgumentParser) -> None:
     s.add_argument("--platform", metavar="OS/ARCH[/VARIANT]", help="platform to take from a multi-arch image")
     flag(s, "--all-platforms", help="keep every platform of a multi-arch image")
@@ -105,8 +111,9 @@ def add_save(sub, g: GlobalOptions) -> None:
     s = _verb(sub, "save", "save", "save images to an archive or directory",
               "Save images to a docker-archive (default), oci-archive, oci-dir or docker-dir. Without -o "
               "the archive goes to standard output, which must not be a terminal.", g)
-    s.add_argument("--format", default="docker-archive",
-                   choices=["docker-archive", "oci-archive", "docker-dir", "oci-dir"])
+    from cli import table
+
+    s.add_argument("--format", default="docker-archive", choices=[name for name, _ in table.save_formats()])
     s.add_argument("-o", "--output", metavar="PATH", help="write to this file (default: standard output)")
     flag(s, "-m", "--multi-image-archive", help="several images in one docker-archive (the default here)")
     _compress(s, "layer compression (oci-archive, oci-dir, docker-dir); alone: gzip")
@@ -120,7 +127,7 @@ def add_save(sub, g: GlobalOptions) -> None:
 def add_pull(sub, g: GlobalOptions) -> None:
     s = _verb(sub, "pull", "pull", "copy an image into the store",
               "Copy an image into the store from a registry (names resolved through registries.conf, as "
-              "podman does) or from oci-archive:X, oci:DIR, dir:DIR, docker-archive:X.", g)
+              f"podman does) or from a location: {_locations()}.", g)
     s.add_argument("source", metavar="SOURCE")
     flag(s, "-q", "--quiet", help="suppress the progress output")
     _transfer_flags(s)
@@ -141,7 +148,8 @@ def add_push(sub, g: GlobalOptions) -> None:
 
 def add_copy(sub, g: GlobalOptions) -> None:
     s = _verb(sub, "copy", "copy", "copy an image between any two locations",
-              "Copy between any two transports, as skopeo copy does; a bare name on either side is the store.", g)
+              f"Copy between any two locations ({_locations()}), as skopeo copy does; a bare name on either "
+              "side is the store.", g)
     s.add_argument("source", metavar="SOURCE")
     s.add_argument("destination", metavar="DESTINATION")
     _compress(s, "layer compression; alone: gzip")

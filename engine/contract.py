@@ -1,8 +1,11 @@
-"""The contract between the copy pipeline and each format: a Source reads, a Destination writes.
+"""The contract between the copy pipeline (engine/copy.py) and every place an image can be: a Source reads,
+a Destination writes, and the records they exchange.
 
-This is the split containers/image (ImageSource / ImageDestination / copy) and go-containerregistry
-use. Sources return raw, unverified bytes; the pipeline (engine/copy.py) verifies every one of them.
-Destinations stage what they receive and make it visible only in commit(); abort() leaves nothing.
+The split is containers/image's (types.ImageSource / types.ImageDestination, copy/) and the size is kept
+near go-containerregistry's pkg/v1 interfaces: a source lists its images and hands out raw bytes; the
+pipeline verifies every one of them, decides every conversion and calls the destination, which stages what
+it receives and makes it visible only in commit(); abort() leaves nothing. Members marked "optional" have a
+default here that is right for most implementers.
 """
 
 from __future__ import annotations
@@ -28,17 +31,22 @@ class SourceImage:
 
 
 class BlobWriter(Protocol):
+    """Bytes of one blob on their way in; commit() names them, abort() drops them."""
+
     def write(self, data) -> int: ...
     def commit(self, digest: Digest, size: int) -> None: ...
     def abort(self) -> None: ...
 
 
 class Source(ABC):
-    description: str = ""
-    trusted: bool = False  # the local store: its blobs were verified when they went in
+    description: str = ""  # how messages name it: "oci-archive:app.tar"
+    # Optional. True only for the local store: its blobs were verified when they went in, so the pipeline
+    # counts their bytes instead of hashing them again (`estiba check` re-verifies).
+    trusted: bool = False
 
     @abstractmethod
-    def images(self) -> list[SourceImage]: ...
+    def images(self) -> list[SourceImage]:
+        """Every image the location holds (after its name or @N selection)."""
 
     @abstractmethod
     def get_manifest(self, digest: Digest, size: int) -> bytes:
@@ -49,12 +57,12 @@ class Source(ABC):
         """The blob's bytes as stored (unverified)."""
 
     def blob_file(self, desc: Descriptor) -> tuple[str, int, int] | None:
-        """(path, offset, length) when the blob's bytes sit as-is in a regular file: allows links and
-        copy_file_range instead of a copy through Python."""
+        """Optional. (path, offset, length) when the blob's bytes sit as-is in a regular file: lets the
+        pipeline link or copy_file_range instead of copying through Python. None: read open_blob()."""
         return None
 
-    def close(self) -> None:  # noqa: B027 - most sources hold nothing
-        pass
+    def close(self) -> None:  # noqa: B027 - optional: most sources hold nothing
+        """Release files, spools and connections."""
 
     def __enter__(self) -> Source:
         return self
@@ -73,29 +81,40 @@ class CompressionPolicy:
 
 
 class Destination(ABC):
-    description: str = ""
+    description: str = ""  # how messages name it
     families: tuple[str, ...] = (media.OCI, media.DOCKER)  # manifest families it can hold, preferred first
-    accepts_index: bool = True
-    multi_image: bool = False
-    compression = CompressionPolicy()
-    verify_diff_ids: bool = False  # decompress kept compressed layers to check them against the config
-    uploads: bool = False  # put_blob_file sends the bytes somewhere (and reports them through on_bytes)
+    accepts_index: bool = True  # can hold a multi-platform image whole (else one platform is copied)
+    multi_image: bool = False  # can take several images in one copy (an archive, the store)
+    compression = CompressionPolicy()  # what happens to layers on the way in
+    # Optional. True when put_blob_file sends the bytes somewhere (a registry): it then reports them through
+    # on_bytes, so progress counts the sending instead of the local checking.
+    uploads: bool = False
 
     def has_blob(self, digest: Digest) -> bool:
+        """Optional. Whether the blob is there already (then it is not written again)."""
         return False
 
+    def blob_size(self, digest: Digest) -> int:
+        """Optional. The size of a blob has_blob() found, -1 when unknown: needed when a layer found by its
+        diffID or through the blob-info cache replaces one in the manifest."""
+        return -1
+
     def put_blob_file(self, path: str, offset: int, size: int, digest: Digest, on_bytes: OnBytes = None) -> bool:
-        """Take a verified blob from a file range (link or copy_file_range). False: not supported."""
+        """Optional. Take a verified blob from a file range (link or copy_file_range). False: not supported,
+        the pipeline streams it through blob_writer()."""
         return False
 
     @abstractmethod
-    def blob_writer(self) -> BlobWriter: ...
+    def blob_writer(self) -> BlobWriter:
+        """A writer for one blob (a config, a layer)."""
 
-    def planned(self, diff_ids: list[Digest]) -> None:  # noqa: B027 - a hint most destinations ignore
-        """The uncompressed layers of the image about to be copied, in order, before any of them is written."""
+    def planned(self, diff_ids: list[Digest]) -> None:  # noqa: B027 - optional hint
+        """Optional. The uncompressed layers of the image about to be copied, in order, before any is written
+        (a docker-archive writes layers straight into the output in that order)."""
 
     def layer_writer(self, diff_id: Digest) -> BlobWriter:
-        """A writer for a layer that will be stored uncompressed, so its digest will be `diff_id`."""
+        """Optional. A writer for a layer stored uncompressed, so its digest will be `diff_id` (a
+        docker-archive names its layer files by it). Default: blob_writer()."""
         return self.blob_writer()
 
     @abstractmethod
@@ -107,10 +126,12 @@ class Destination(ABC):
         """Register an image whose top-level manifest or index is `top` (already put)."""
 
     @abstractmethod
-    def commit(self) -> None: ...
+    def commit(self) -> None:
+        """Make everything visible at once."""
 
     @abstractmethod
-    def abort(self) -> None: ...
+    def abort(self) -> None:
+        """Leave nothing behind (safe after a failed commit)."""
 
 
 @dataclass
@@ -123,5 +144,3 @@ class CopiedImage:
     manifest: bytes = b""
     config: ImageConfig | None = None
     platforms: list[str] = field(default_factory=list)
-    extra: dict = field(default_factory=dict)
-

@@ -15,7 +15,7 @@ from engine import platform as platforms
 from engine.blobinfo import BlobInfoCache
 from engine.contract import CopiedImage, Destination, Source, SourceImage
 from engine.digest import Digest, HashingReader, HashingWriter, check, sha256_digest
-from engine.errors import Cancelled, DigestMismatch, EstibaError, InvalidInput, Unsupported
+from engine.errors import Cancelled, DigestMismatch, EstibaError, Hint, InvalidInput, Unsupported
 from engine.malloc import release_free_memory
 from engine.manifest import (
     MAX_CONFIG_BYTES,
@@ -29,12 +29,12 @@ from engine.manifest import (
     converted_config,
     parse,
 )
+from engine.options import DEFAULT_PARALLEL
 from engine.platform import Platform
 from engine.progress import Progress
 
 CHUNK = 1 << 20
 TRIM_EVERY = 64  # chunks: freed buffers of the decompressor/compressor threads go back to the system this often
-DEFAULT_PARALLEL = 3  # layers at once (--jobs N; the GUI's settings)
 
 
 @dataclass
@@ -55,10 +55,8 @@ def copy(source: Source, dest: Destination, options: CopyOptions | None = None) 
         if not images:
             raise InvalidInput(f"{source.description} holds no image")
         if len(images) > 1 and not dest.multi_image:
-            raise Unsupported(
-                f"{source.description} holds {len(images)} images but {dest.description} takes one; "
-                "name the image to copy (PATH:NAME, or PATH:@N for the N-th)"
-            )
+            raise Unsupported(f"{source.description} holds {len(images)} images but {dest.description} takes one",
+                              Hint.NAME_THE_IMAGE)
         results = [_Copier(source, dest, opts).copy_image(img) for img in images]
         opts.progress.cancel.check()
         dest.commit()
@@ -114,8 +112,8 @@ class _Copier:
         chosen = platforms.choose([d.platform for d in children], want)
         if chosen is None:
             offered = ", ".join(str(d.platform) for d in children if d.platform) or "none"
-            raise Unsupported(f"{self.source.description} has no image for platform {want} (it has: {offered}); "
-                              "choose one with --platform")
+            raise Unsupported(f"{self.source.description} has no image for platform {want} (it has: {offered})",
+                              Hint.CHOOSE_PLATFORM)
         child = self._child_manifest(children[chosen])
         if not isinstance(child, ImageManifest):
             raise Unsupported("nested indexes are not supported")
@@ -130,8 +128,7 @@ class _Copier:
 
     def _copy_index(self, index: Index, names: list[str]) -> CopiedImage:
         if not self.dest.accepts_index:
-            raise Unsupported(f"{self.dest.description} cannot hold a multi-platform image; "
-                              "drop --all-platforms to copy one platform (--platform os/arch)")
+            raise Unsupported(f"{self.dest.description} cannot hold a multi-platform image", Hint.ONE_PLATFORM)
         fam = index.family if index.family in self.dest.families else self.dest.families[0]
         new_children: list[Descriptor] = []
         configs: list[ImageConfig] = []
@@ -254,7 +251,7 @@ class _Copier:
             if there is not None:
                 return there
             self.progress.new(label, desc.size)
-            if out_kind == src_kind and not (self.dest.verify_diff_ids and src_kind != compression.NONE):
+            if out_kind == src_kind:
                 placed = self._place_file(desc, src_kind, diff_id)
                 if placed is not None:
                     return Descriptor(out_type, desc.digest, placed)
@@ -295,7 +292,7 @@ class _Copier:
         return None
 
     def _known_size(self, digest: Digest) -> int:
-        size = getattr(self.dest, "blob_size", lambda d: -1)(digest)
+        size = self.dest.blob_size(digest)
         if size < 0:
             raise InvalidInput(f"cannot tell the size of blob {digest[:19]}…")
         return size
@@ -328,14 +325,7 @@ class _Copier:
         try:
             diff_reader: HashingReader | None = None
             if out_kind == src_kind:
-                if src_kind != compression.NONE and self.dest.verify_diff_ids:
-                    # One pass: raw bytes go to the destination as the decompressor pulls them.
-                    dec = compression.decompressor(_Tee(stream, writer), src_kind)
-                    diff_reader = HashingReader(dec)
-                    _drain(diff_reader)
-                    _copy(stream, writer)  # anything after the compressed stream
-                else:
-                    _copy(stream, writer)
+                _copy(stream, writer)
                 out_digest, out_size = None, reader.count
             else:
                 plain = stream
@@ -356,7 +346,7 @@ class _Copier:
                 check("layer", desc.digest, desc.size, reader.digest(), reader.count)
             elif reader.count != desc.size:
                 raise DigestMismatch(f"layer {desc.digest[:19]}… is {reader.count} bytes, but its descriptor "
-                                     f"says {desc.size}: the store is damaged; run `estiba check`")
+                                     f"says {desc.size}: the store is damaged", Hint.CHECK_STORE)
             if src_kind == compression.NONE and diff_reader is None:
                 actual_diff = reader.digest() if reader.hashing else diff_id
             else:
@@ -427,35 +417,6 @@ def _copy(src, dst) -> None:
             release_free_memory()
 
 
-def _drain(src) -> None:
-    _copy(src, _Null())
-
-
 class _Null:
     def write(self, data) -> int:
         return len(data)
-
-
-class _Tee:
-    """A reader that also writes everything it reads to `out`."""
-
-    def __init__(self, raw, out) -> None:
-        self._raw = raw
-        self._out = out
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, n: int = -1) -> bytes:
-        data = self._raw.read(n)
-        if data:
-            self._out.write(data)
-        return data
-
-    def readinto(self, buf) -> int:
-        data = self.read(len(buf))
-        buf[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        pass

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from engine import authfile as auth_files
 from engine.authfile import Credentials, normalize_registry
-from engine.errors import EstibaError, InvalidInput, NotFound
+from engine.errors import EstibaError, Hint, InvalidInput, NotFound
 
 __all__ = ["Credentials", "normalize_registry", "lookup", "login", "logout", "get_login", "logins",
            "keyring_status", "KEYRING_SERVICE"]
@@ -93,8 +93,7 @@ def _reason(exc: BaseException) -> str:
 
 
 def _no_keyring(reason: str) -> EstibaError:
-    return EstibaError(f"no usable keyring ({reason}): start a Secret Service such as gnome-keyring, or pass "
-                       "--authfile PATH to store the login in podman's auth.json (in plain base64)")
+    return EstibaError(f"no usable keyring ({reason})", Hint.NEED_AUTHFILE)
 
 
 def _keyring_call(func, *args):
@@ -311,7 +310,7 @@ def _logout(registry: str | None, all: bool, authfile: str | None) -> list[str]:
             removed += [r for r in auth_files.clear_logins(authfile) if r not in removed]
         return removed
     if registry is None:
-        raise InvalidInput("logout needs a registry, or --all")
+        raise InvalidInput("logout needs a registry", Hint.NAME_A_REGISTRY)
     reg = normalize_registry(registry)
     users = _read_logins()
     found = False
@@ -323,7 +322,7 @@ def _logout(registry: str | None, all: bool, authfile: str | None) -> list[str]:
     if authfile is not None and auth_files.remove_login(authfile, reg):
         found = True
     if not found:
-        raise NotFound(_not_logged_in(reg) if authfile is None else f"not logged into {reg}")
+        raise _not_logged_in(reg) if authfile is None else NotFound(f"not logged into {reg}")
     return [reg]
 
 
@@ -335,12 +334,12 @@ def _forget_keyring(registry: str) -> None:
     _keyring_delete(registry)
 
 
-def _not_logged_in(registry: str) -> str:
+def _not_logged_in(registry: str) -> NotFound:
     """podman's answer, plus where a login made by another tool sits (podman says "use docker logout")."""
     found = _from_files(registry)
     if found is None:
-        return f"not logged into {registry}"
+        return NotFound(f"not logged into {registry}")
     where = found[1]
-    command = f"docker logout {registry}" if where == "docker config" else \
-        f"estiba logout --authfile {where.removeprefix('auth.json ')} {registry}"
-    return f"not logged into {registry} with Estiba (the login in {where} is not Estiba's): use `{command}`"
+    tool, path = ("docker", "") if where == "docker config" else ("podman", where.removeprefix("auth.json "))
+    return NotFound(f"not logged into {registry} with Estiba (the login in {where} is not Estiba's)",
+                    Hint.LOGOUT_ELSEWHERE, registry=registry, tool=tool, path=path)

@@ -1,46 +1,35 @@
-"""The verbs (load, save, pull, push, copy) as engine functions: the CLI, the GUI and the tests call these."""
+"""The verbs (load, save, pull, push, copy) as engine functions: the CLI, the GUI and the tests call these.
+Each takes one TransferOptions (engine/options.py) and hands it, unchanged, to the transports it opens."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from dataclasses import dataclass
 
 from engine import transports
 from engine.contract import CopiedImage, Source
-from engine.copy import DEFAULT_PARALLEL, CopyOptions, copy
+from engine.copy import CopyOptions, copy
 from engine.errors import InvalidInput, Unsupported
-from engine.platform import Platform
+from engine.options import TransferOptions
 from engine.progress import Progress
-from engine.reference import is_image_id_prefix, parse_reference
 from engine.store import ImageRecord, Store
-from engine.transports import Location
+from engine.transports import Location, Opening
+from engine.transports.store import names_for
+
+__all__ = ["TransferOptions", "copy_between", "load", "names_for", "pull", "push", "save"]
 
 
-@dataclass
-class TransferOptions:
-    platform: Platform | None = None
-    all_platforms: bool = False
-    parallel: int = DEFAULT_PARALLEL
-    compress: str | None = None  # gzip | zstd | none, where the destination allows a choice
-    tag_only_ref: bool = False  # oci: write only the tag in org.opencontainers.image.ref.name
-    tls_verify: bool | None = None  # registries: None = verify, except loopback and insecure registries
-    retry_times: int = 3
-    credentials: tuple[str, str] | None = None  # registries: explicit user and secret (else looked up)
-    authfile: str | None = None
-    manifest_format: str | None = None  # registries: "oci" or "v2s2" converts manifests (skopeo --format)
+def _opening(store: Store, opts: TransferOptions, progress: Progress) -> Opening:
+    return Opening(opts, store.tmp_dir, progress.cancel, store)
 
-    def source_kwargs(self, store: Store, progress: Progress) -> dict:
-        return {"tmpdir": store.tmp_dir, "tls_verify": self.tls_verify, "retry_times": self.retry_times,
-                "credentials": self.credentials, "authfile": self.authfile, "cancel": progress.cancel}
 
-    def dest_kwargs(self, store: Store, progress: Progress) -> dict:
-        return {"compress": self.compress, "tag_only_ref": self.tag_only_ref, "tls_verify": self.tls_verify,
-                "retry_times": self.retry_times, "credentials": self.credentials, "authfile": self.authfile,
-                "parallel_hint": self.parallel, "tmpdir": store.tmp_dir, "cancel": progress.cancel,
-                "manifest_format": self.manifest_format}
+def _copy_options(store: Store, opts: TransferOptions, progress: Progress) -> CopyOptions:
+    return CopyOptions(opts.platform, opts.all_platforms, opts.parallel, None, progress, store.blob_info())
 
-    def copy_options(self, store: Store, progress: Progress, names: list[str] | None = None) -> CopyOptions:
-        return CopyOptions(self.platform, self.all_platforms, self.parallel, names, progress, store.blob_info())
+
+def _into_store(store: Store, source: Source, opts: TransferOptions, progress: Progress) -> list[CopiedImage]:
+    dest = transports.open_destination(Location(transports.STORE, ""), _opening(store, opts, progress))
+    return copy(source, dest, _copy_options(store, opts, progress))
 
 
 def load(store: Store, path: str, options: TransferOptions | None = None,
@@ -50,10 +39,10 @@ def load(store: Store, path: str, options: TransferOptions | None = None,
     progress = progress or Progress()
     loc, temp = transports.detect(path, store.tmp_dir)
     try:
-        source = transports.open_source(loc, tmpdir=store.tmp_dir)
+        source = transports.open_source(loc, _opening(store, opts, progress))
         source.description = path
         with source:
-            return copy(source, store.destination(), opts.copy_options(store, progress))
+            return _into_store(store, source, opts, progress)
     finally:
         if temp:
             os.unlink(temp)
@@ -61,23 +50,12 @@ def load(store: Store, path: str, options: TransferOptions | None = None,
 
 def pull(store: Store, source_text: str, options: TransferOptions | None = None,
          progress: Progress | None = None) -> list[CopiedImage]:
-    """`pull SOURCE`: from any transport into the store."""
+    """`pull SOURCE`: from any transport into the store; a bare name is a registry image."""
     opts = options or TransferOptions()
     progress = progress or Progress()
-    loc = transports.parse_location(source_text)
-    if loc is None:
-        loc = Location(transports.DOCKER, source_text)
-    with transports.open_source(loc, **opts.source_kwargs(store, progress)) as source:
-        return copy(source, store.destination(), opts.copy_options(store, progress))
-
-
-def names_for(rec: ImageRecord, text: str) -> list[str]:
-    """The names an export of `rec` selected by `text` carries: the name typed, or none when selected by
-    ID (as podman save does)."""
-    bare = text.removeprefix("sha256:")
-    if is_image_id_prefix(bare) and rec.hex.startswith(bare):
-        return []
-    return [parse_reference(text).tagged]
+    loc = transports.locate(source_text, transports.DOCKER)
+    with transports.open_source(loc, _opening(store, opts, progress)) as source:
+        return _into_store(store, source, opts, progress)
 
 
 def save(store: Store, images: list[str], output: str, fmt: str = "docker-archive",
@@ -85,17 +63,15 @@ def save(store: Store, images: list[str], output: str, fmt: str = "docker-archiv
     """`save -o OUTPUT IMAGE...` in one of podman's formats."""
     opts = options or TransferOptions()
     progress = progress or Progress()
-    if fmt not in transports.SAVE_FORMATS:
-        raise InvalidInput(f"unknown format {fmt!r}: use {', '.join(transports.SAVE_FORMATS)}")
+    transport, manifest_format = transports.save_format(fmt)
     if not images:
         raise InvalidInput("name at least one image to save")
-    loc = Location(transports.SAVE_FORMATS[fmt], output)
     records = [(store.lookup(text), text) for text in images]
-    if len(records) > 1 and loc.transport == transports.DIR:
+    if len(records) > 1 and transport.name == transports.DIR:
         raise Unsupported("docker-dir holds one image; save several as docker-archive, oci-archive or oci-dir")
-    dest = transports.open_destination(loc, compress=opts.compress, docker_format=fmt == "docker-dir",
-                                       tag_only_ref=opts.tag_only_ref)
-    return copy(_MultiStoreSource(store, records), dest, opts.copy_options(store, progress))
+    opening = _opening(store, dataclasses.replace(opts, manifest_format=manifest_format), progress)
+    dest = transports.open_destination(Location(transport.name, output), opening)
+    return copy(_MultiStoreSource(store, records), dest, _copy_options(store, opts, progress))
 
 
 def push(store: Store, image: str, destination: str | None = None, options: TransferOptions | None = None,
@@ -110,11 +86,9 @@ def push(store: Store, image: str, destination: str | None = None, options: Tran
         if not names:
             raise InvalidInput(f"{image} has no name to push to; give a destination such as docker://HOST/REPO:TAG")
         destination = names[0]
-    loc = transports.parse_location(destination)
-    if loc is None:
-        loc = Location(transports.DOCKER, destination)
-    dest = transports.open_destination(loc, **opts.dest_kwargs(store, progress))
-    return copy(store.source(rec, names), dest, opts.copy_options(store, progress))
+    loc = transports.locate(destination, transports.DOCKER)
+    dest = transports.open_destination(loc, _opening(store, opts, progress))
+    return copy(store.source(rec, names), dest, _copy_options(store, opts, progress))
 
 
 def copy_between(store: Store, source_text: str, dest_text: str, options: TransferOptions | None = None,
@@ -122,21 +96,12 @@ def copy_between(store: Store, source_text: str, dest_text: str, options: Transf
     """`copy SOURCE DESTINATION`: any transport to any transport; a bare name on either side is the store."""
     opts = options or TransferOptions()
     progress = progress or Progress()
-    src_loc = transports.parse_location(source_text)
-    dst_loc = transports.parse_location(dest_text)
-    if src_loc is None:
-        rec = store.lookup(source_text)
-        source: Source = store.source(rec, names_for(rec, source_text) or rec.names[:1])
-    else:
-        source = transports.open_source(src_loc, **opts.source_kwargs(store, progress))
-    with source:
-        if dst_loc is None:
-            name = parse_reference(dest_text)
-            if name.digest:
-                raise InvalidInput("a store name cannot hold a digest; give a tag")
-            return copy(source, store.destination(), opts.copy_options(store, progress, [name.tagged]))
-        dest = transports.open_destination(dst_loc, **opts.dest_kwargs(store, progress))
-        return copy(source, dest, opts.copy_options(store, progress))
+    opening = _opening(store, opts, progress)
+    src_loc = transports.locate(source_text, transports.STORE)
+    dst_loc = transports.locate(dest_text, transports.STORE)
+    with transports.open_source(src_loc, opening) as source:
+        dest = transports.open_destination(dst_loc, opening)
+        return copy(source, dest, _copy_options(store, opts, progress))
 
 
 class _MultiStoreSource(Source):

@@ -13,48 +13,24 @@ compute it) or, for a multi-platform image kept whole, the index digest.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import fcntl
 import json
 import os
 import shutil
 import tempfile
-import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 
-from engine import media
 from engine.blobinfo import FILE_NAME as BLOB_INFO_FILE
 from engine.blobinfo import BlobInfoCache
-from engine.contract import CompressionPolicy, Destination, Source, SourceImage
-from engine.digest import Digest, sha256_digest
-from engine.errors import EstibaError, InvalidInput, NotFound
-from engine.formats.staging import Staging
-from engine.manifest import Descriptor, ImageConfig, ImageManifest, Index, load_json, parse
-from engine.progress import OnBytes
+from engine.digest import Digest
+from engine.errors import EstibaError, Hint, InvalidInput, NotFound
+from engine.manifest import ImageConfig, ImageManifest, Index, load_json, parse
 from engine.reference import is_image_id_prefix, parse_reference
+from engine.store_records import RECORDS_VERSION, ImageRecord, assign_names
+from engine.store_transfer import StoreDestination, StoreSource
 
-RECORDS_VERSION = 1
-
-
-@dataclass
-class ImageRecord:
-    id: str  # "sha256:<hex>": config digest, or index digest for a multi-platform image
-    digest: str  # top manifest or index digest
-    media_type: str
-    names: list[str] = field(default_factory=list)
-    created: str | None = None
-    size: int = 0
-    platforms: list[str] = field(default_factory=list)
-    added: float = 0.0
-
-    @property
-    def hex(self) -> str:
-        return self.id.split(":", 1)[1]
-
-    @property
-    def is_index(self) -> bool:
-        return self.media_type in media.INDEX_TYPES
+__all__ = ["ImageRecord", "Store", "StoreDestination", "StoreSource", "default_root"]
 
 
 def default_root() -> str:
@@ -76,8 +52,7 @@ class Store:
             os.makedirs(self.blobs_dir, exist_ok=True)
             os.makedirs(self.tmp_dir, exist_ok=True)
         except OSError as exc:
-            raise EstibaError(f"cannot use the store at {self.root}: {exc.strerror}; choose another with --store") \
-                from None
+            raise EstibaError(f"cannot use the store at {self.root}: {exc.strerror}", Hint.CHOOSE_STORE) from None
 
     # -- locking and records ------------------------------------------------------------------------------
 
@@ -97,7 +72,7 @@ class Store:
         except FileNotFoundError:
             return []
         if not isinstance(doc, dict) or not isinstance(doc.get("images"), list):
-            raise EstibaError(f"{self.records_path} is damaged; run `estiba check`")
+            raise EstibaError(f"{self.records_path} is damaged", Hint.CHECK_STORE)
         return [ImageRecord(**rec) for rec in doc["images"]]
 
     def _write_records(self, records: list[ImageRecord]) -> None:
@@ -122,7 +97,7 @@ class Store:
             with open(self.blob_path(digest), "rb") as f:
                 return f.read()
         except FileNotFoundError:
-            raise NotFound(f"blob {digest[:19]}… is missing from the store; run `estiba check`") from None
+            raise NotFound(f"blob {digest[:19]}… is missing from the store", Hint.CHECK_STORE) from None
 
     def manifest_of(self, rec: ImageRecord) -> ImageManifest | Index:
         return parse(self.read_blob(Digest(rec.digest)), f"manifest of image {rec.hex[:12]}")
@@ -169,7 +144,7 @@ class Store:
         for rec in records:
             if name in rec.names:
                 return rec
-        raise NotFound(f"image not known: {text} (see `estiba images`)")
+        raise NotFound(f"image not known: {text}", Hint.LIST_IMAGES)
 
     # -- changes ------------------------------------------------------------------------------------------
 
@@ -182,7 +157,7 @@ class Store:
         with self.locked():
             target = self.lookup(text)
             records = self.images()
-            _assign_names(records, target.id, full)
+            assign_names(records, target.id, full)
             self._write_records(records)
         return full
 
@@ -217,8 +192,8 @@ class Store:
                     removed.append((rec, [name]))
                     continue
                 if len(rec.names) > 1 and not force:
-                    raise InvalidInput(f"image {rec.hex[:12]} has {len(rec.names)} names; remove them by name "
-                                       "or use -f to remove the image")
+                    raise InvalidInput(f"image {rec.hex[:12]} has {len(rec.names)} names; remove them by name",
+                                       Hint.FORCE_REMOVE)
                 records.remove(rec)
                 removed.append((rec, rec.names))
             self._write_records(records)
@@ -293,8 +268,9 @@ class Store:
     def source(self, rec: ImageRecord, names: list[str] | None = None) -> StoreSource:
         return StoreSource(self, rec, rec.names if names is None else names)
 
-    def destination(self) -> StoreDestination:
-        return StoreDestination(self)
+    def destination(self, names: list[str] | None = None) -> StoreDestination:
+        """Where copies into the store go; `names` (tagged) replace the names the source gives."""
+        return StoreDestination(self, names)
 
 
 def _alive(pid: int) -> bool:
@@ -305,156 +281,3 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _assign_names(records: list[ImageRecord], image_id: str, names: list[str]) -> None:
-    """Give `names` to image_id; a name already on another image moves (as podman does)."""
-    for rec in records:
-        if rec.id == image_id:
-            rec.names += [n for n in names if n not in rec.names]
-        else:
-            rec.names = [n for n in rec.names if n not in names]
-
-
-class StoreSource(Source):
-    trusted = True  # blobs were verified on the way in; `estiba check` re-verifies
-
-    def __init__(self, store: Store, rec: ImageRecord, names: list[str]) -> None:
-        self.store = store
-        self.rec = rec
-        self.names = names
-        self.description = f"image {rec.names[0] if rec.names else rec.hex[:12]}"
-
-    def images(self) -> list[SourceImage]:
-        raw = self.store.read_blob(Digest(self.rec.digest))
-        return [SourceImage(raw, Digest(self.rec.digest), list(self.names), self.description)]
-
-    def get_manifest(self, digest: Digest, size: int) -> bytes:
-        return self.store.read_blob(digest)
-
-    def open_blob(self, desc: Descriptor):
-        try:
-            return open(self.store.blob_path(desc.digest), "rb")
-        except FileNotFoundError:
-            raise NotFound(f"blob {desc.digest[:19]}… is missing from the store; run `estiba check`") from None
-
-    def blob_file(self, desc: Descriptor) -> tuple[str, int, int] | None:
-        path = self.store.blob_path(desc.digest)
-        try:
-            return path, 0, os.path.getsize(path)
-        except FileNotFoundError:
-            return None
-
-
-class StoreDestination(Destination):
-    families = (media.OCI, media.DOCKER)
-    accepts_index = True
-    multi_image = True
-    compression = CompressionPolicy()  # keep blobs as they come: exports to the same format cost nothing
-    # Compressed layers are verified against their digest on the way in; their diffIDs are checked when they
-    # are first decompressed (a docker-archive save, a conversion), which fails cleanly with nothing written.
-    # Decompressing every layer at load would cost ~3 s of CPU per GB and forbid hard links.
-    # Uncompressed layers are checked on the way in: their digest is their diffID.
-    verify_diff_ids = False
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.description = "the local store"
-        self.staging = Staging(store.tmp_dir, prefix=f"{os.getpid()}-")
-        self.pending: list[tuple[bytes, list[str], ImageConfig | None]] = []
-        self.committed: list[ImageRecord] = []
-
-    def has_blob(self, digest: Digest) -> bool:
-        return self.staging.has(digest) or self.store.has_blob(digest)
-
-    def blob_size(self, digest: Digest) -> int:
-        path = self.staging.path(digest) if self.staging.has(digest) else self.store.blob_path(digest)
-        return os.path.getsize(path)
-
-    def put_blob_file(self, path: str, offset: int, size: int, digest: Digest, on_bytes: OnBytes = None) -> bool:
-        self.staging.put_file(path, offset, size, digest)
-        return True
-
-    def blob_writer(self):
-        return self.staging.writer()
-
-    def put_manifest(self, raw: bytes) -> None:
-        digest = sha256_digest(raw)
-        if not self.has_blob(digest):
-            self.staging.put_bytes(raw, digest)
-
-    def add_image(self, top: bytes, names: list[str], config: ImageConfig | None) -> None:
-        self.pending.append((top, [parse_reference(n).tagged for n in names], config))
-
-    def _record(self, top: bytes, names: list[str], config: ImageConfig | None) -> ImageRecord:
-        parsed = parse(top)
-        digest = sha256_digest(top)
-        if isinstance(parsed, Index):
-            sizes = 0
-            plats = []
-            created = None
-            for d in parsed.manifests:
-                child = parse(self._read(d.digest))
-                assert isinstance(child, ImageManifest)
-                sizes += child.config.size + sum(layer.size for layer in child.layers)
-                if d.platform:
-                    plats.append(str(d.platform))
-                if created is None:
-                    created = ImageConfig.parse(self._read(child.config.digest)).created
-            return ImageRecord(str(digest), str(digest), parsed.media_type, names, created, sizes, plats, time.time())
-        assert config is not None
-        size = parsed.config.size + sum(layer.size for layer in parsed.layers)
-        return ImageRecord(str(config.digest), str(digest), parsed.media_type, names, config.created, size,
-                           [str(config.platform)], time.time())
-
-    def _read(self, digest: Digest) -> bytes:
-        if self.staging.has(digest):
-            with open(self.staging.path(digest), "rb") as f:
-                return f.read()
-        return self.store.read_blob(digest)
-
-    def commit(self) -> None:
-        new = [self._record(*p) for p in self.pending]
-        with self.store.locked():
-            for name in os.listdir(self.staging.dir):
-                if name.endswith(".part"):
-                    continue
-                target = os.path.join(self.store.blobs_dir, name)
-                if not os.path.exists(target):
-                    os.chmod(os.path.join(self.staging.dir, name), 0o444)
-                    os.replace(os.path.join(self.staging.dir, name), target)
-            records = self.store.images()
-            for rec in new:
-                # A blob seen as present before the lock may have been pruned meanwhile: check, under the lock.
-                for digest in self.store._blobs_of(Digest(rec.digest)):
-                    if not self.store.has_blob(Digest(digest)):
-                        raise EstibaError(f"blob {digest[7:19]} vanished during the operation (a concurrent "
-                                          "prune?); run the command again")
-                old = next((r for r in records if r.id == rec.id), None)
-                if old is not None:
-                    records.remove(old)
-                    rec.names = old.names + [n for n in rec.names if n not in old.names]
-                    rec.added = old.added
-                records.append(rec)
-                _assign_names(records, rec.id, rec.names)
-            self.store._write_records(records)
-        self.committed = new
-        self.staging.cleanup()
-
-    def abort(self) -> None:
-        self.staging.cleanup()
-
-
-def format_created(created: str | None) -> dt.datetime | None:
-    if not created:
-        return None
-    text = created.rstrip("Z")
-    if "." in text:
-        head, frac = text.split(".", 1)
-        frac = "".join(ch for ch in frac if ch.isdigit())[:6]
-        text = f"{head}.{frac}" if frac else head
-    text = text.split("+")[0]
-    try:
-        return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
-    except ValueError:
-        return None

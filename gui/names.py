@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from engine import transports
 from engine.errors import InvalidInput
 from engine.reference import parse_reference, short_id
 
@@ -14,7 +15,9 @@ FORMAT_LABELS = {
     "oci-dir": "OCI directory",
 }
 DIRECTORY_FORMATS = ("docker-dir", "oci-dir")
-_TRANSPORTS = ("docker-archive:", "oci-archive:", "oci:", "dir:")
+# Location prefixes of the file and directory transports (engine/transports/), e.g. "oci-archive:"
+FILE_PREFIXES = tuple(t.prefix for t in transports.TRANSPORTS if t.holds in (transports.FILE, transports.DIRECTORY))
+REGISTRY_PREFIX = transports.by_name(transports.DOCKER).prefix
 
 
 def familiar(name: str) -> str:
@@ -46,9 +49,9 @@ def export_file_name(name: str | None, image_id: str, fmt: str, count: int = 1) 
 def registry_of(destination: str) -> str | None:
     """The registry host a push/pull text talks to, or None for a file transport or an invalid name."""
     text = destination.strip()
-    if any(text.startswith(t) for t in _TRANSPORTS):
+    if text.startswith(FILE_PREFIXES):
         return None
-    text = text.removeprefix("docker://")
+    text = text.removeprefix(REGISTRY_PREFIX)
     try:
         return parse_reference(text).domain
     except InvalidInput:
@@ -58,9 +61,9 @@ def registry_of(destination: str) -> str | None:
 def registry_text(destination: str) -> str:
     """`docker://` prefixed unless the text names another transport."""
     text = destination.strip()
-    if text.startswith("docker://") or any(text.startswith(t) for t in _TRANSPORTS):
+    if text.startswith((REGISTRY_PREFIX, *FILE_PREFIXES)):
         return text
-    return "docker://" + text
+    return REGISTRY_PREFIX + text
 
 
 def is_public_registry(registry: str) -> bool:

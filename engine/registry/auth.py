@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from engine.errors import Hint
 from engine.manifest import load_json
 from engine.registry.errors import RegistryError, Unauthorized, describe
 
@@ -219,7 +220,8 @@ class Authenticator:
             if resp.status_code in (401, 403):
                 if self.credentials:
                     raise Unauthorized(f"unauthorized: wrong user name or password for {self.registry}")
-                raise Unauthorized(f"unauthorized: {self.registry} refused an anonymous token; log in first")
+                raise Unauthorized(f"unauthorized: {self.registry} refused an anonymous token", Hint.LOGIN_NEEDED,
+                                   registry=self.registry)
             if resp.status_code != 200:
                 raise RegistryError(f"{self.registry}: the token service {parts.netloc} answered {describe(resp)}")
             body = resp.raw.read(MAX_TOKEN_RESPONSE + 1, decode_content=True)

@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from engine.errors import Cancelled
+from engine.errors import Cancelled, Hint
 from engine.registry import inflight
 from engine.registry.auth import Authenticator
 from engine.registry.errors import Denied, RegistryError, Unauthorized, describe, error_codes, read_error_body
@@ -116,18 +116,6 @@ def retry_after(resp) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
-
-
-def lookup_credentials(registry: str, authfile: str | None = None) -> tuple[str, str] | None:
-    """engine.credentials.lookup(registry), or None (anonymous) while that module is not there."""
-    try:
-        from engine import credentials
-    except ImportError:
-        return None
-    lookup = getattr(credentials, "lookup", None)
-    if lookup is None:
-        return None
-    return lookup(registry, authfile=authfile) if authfile else lookup(registry)
 
 
 class RegistryClient:
@@ -233,7 +221,7 @@ class RegistryClient:
                 if self.cancel is not None:
                     self.cancel.check()  # the cancel's watcher cut it (inflight.py)
                 if retry and attempt < self.retry_times:
-                    self._sleep(self._backoff(attempt))
+                    self.wait_before_retry(attempt)
                     attempt += 1
                     continue
                 tries = f" after {attempt + 1} attempts" if attempt else ""
@@ -251,7 +239,7 @@ class RegistryClient:
                 if attempt < self.retry_times:
                     wait = retry_after(resp) if resp.status_code in (429, 503) else None
                     resp.close()
-                    self._sleep(min(wait, RETRY_AFTER_MAX) if wait is not None else self._backoff(attempt))
+                    self.wait_before_retry(attempt, wait)
                     attempt += 1
                     continue
                 tries = f" after {attempt + 1} attempts" if attempt else ""
@@ -292,7 +280,7 @@ class RegistryClient:
                 if self.cancel is not None:
                     self.cancel.check()
                 if retry_connection and attempt < self.retry_times:
-                    self._sleep(self._backoff(attempt))
+                    self.wait_before_retry(attempt)
                     continue
                 host = urlsplit(url).netloc
                 raise TransportError(f"cannot reach {'registry ' + self.registry if host == self.host else host}"
@@ -300,7 +288,7 @@ class RegistryClient:
             if resp.status_code in RETRY_STATUSES and attempt < self.retry_times:
                 wait = retry_after(resp)
                 resp.close()
-                self._sleep(min(wait, RETRY_AFTER_MAX) if wait is not None else self._backoff(attempt))
+                self.wait_before_retry(attempt, wait)
                 continue
             return resp
         raise AssertionError("unreachable")
@@ -310,12 +298,9 @@ class RegistryClient:
     def _tls_error(self, exc: BaseException, url: str = "") -> RegistryError:
         host = urlsplit(url).netloc if url else self.host
         reason = exception_reason(exc)
-        hint = ""
-        if "verify failed" in reason:
-            hint = f"; put its CA certificate in /etc/containers/certs.d/{host}/ca.crt, or use --tls-verify=false"
-        elif "does not speak TLS" in reason:
-            hint = "; for a plain-HTTP registry use --tls-verify=false"
-        return RegistryError(f"TLS connection to {host} failed: {reason}{hint}")
+        hint = Hint.TLS_TRUST_CA if "verify failed" in reason else \
+            Hint.TLS_VERIFY_OFF if "does not speak TLS" in reason else None
+        return RegistryError(f"TLS connection to {host} failed: {reason}", hint, host=host)
 
     def _auth_error(self, resp, what: str, scopes: tuple[str, ...]) -> RegistryError:
         body = read_error_body(resp)
@@ -327,10 +312,14 @@ class RegistryClient:
             return Denied(f"denied: {what}: requested access to the resource is denied")
         if self.auth.credentials:
             return Unauthorized(f"unauthorized: {what}: wrong user name or password for {self.registry}")
-        return Unauthorized(f"unauthorized: {what}: authentication required; log in to {self.registry} first")
+        return Unauthorized(f"unauthorized: {what}: authentication required", Hint.LOGIN_NEEDED,
+                            registry=self.registry)
 
-    def _backoff(self, attempt: int) -> float:
-        return min(BACKOFF_MAX, BACKOFF_BASE * (2 ** attempt))
+    def wait_before_retry(self, attempt: int, retry_after: float | None = None) -> None:
+        """Wait before retry number attempt+1: the registry's Retry-After (capped) when it sent one, else the
+        back-off, doubled per attempt. Raises Cancelled as soon as the transfer is cancelled."""
+        self._sleep(min(retry_after, RETRY_AFTER_MAX) if retry_after is not None else
+                    min(BACKOFF_MAX, BACKOFF_BASE * (2 ** attempt)))
 
     def _sleep(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds

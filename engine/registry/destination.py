@@ -13,6 +13,7 @@ from engine.contract import CompressionPolicy, Destination
 from engine.digest import Digest, sha256_digest
 from engine.errors import InvalidInput
 from engine.manifest import ImageConfig, parse
+from engine.options import TransferOptions
 from engine.progress import OnBytes
 from engine.reference import Reference
 from engine.registry.auth import repo_scope
@@ -23,15 +24,21 @@ from engine.registry.upload import ABORT_WAIT, FileRange, SessionBroken, Spool, 
 MAX_MOUNT_CANDIDATES = 3
 
 
+# options.compress -> what happens to layers: by default uncompressed ones get gzip (as skopeo's push)
+_POLICIES = {None: CompressionPolicy(compression.GZIP), compression.GZIP: CompressionPolicy(compression.GZIP),
+             compression.ZSTD: CompressionPolicy(compression.ZSTD), compression.NONE: CompressionPolicy(None)}
+_FAMILIES = {None: (media.OCI, media.DOCKER), "oci": (media.OCI,), "v2s2": (media.DOCKER,)}
+
+
 class RegistryDestination(Destination):
-    families = (media.OCI, media.DOCKER)
     accepts_index = True
     multi_image = False
-    compression = CompressionPolicy(compression.GZIP, force=False)
     uploads = True
 
-    def __init__(self, client: RegistryClient, ref: Reference, *, parallel_hint: int = 3,
+    def __init__(self, client: RegistryClient, ref: Reference, options: TransferOptions, *,
                  tmpdir: str | None = None) -> None:
+        self.compression = _POLICIES[options.compress]
+        self.families = _FAMILIES[options.manifest_format]
         self.client = client
         self.ref = ref
         self.repo = ref.path
@@ -40,7 +47,7 @@ class RegistryDestination(Destination):
         self.scopes = (repo_scope(self.repo, "pull", "push"),)
         self.uploader = Uploader(client, self.repo, self.where)
         self.tmpdir = tmpdir
-        self._workers = max(2, parallel_hint * 2)
+        self._workers = max(2, options.parallel * 2)
         self._executor: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         self._sizes: dict[str, int] = {}

@@ -160,7 +160,7 @@ class BlobStream(io.RawIOBase):
         if self._failures > self._client.retry_times:
             raise TransportError(f"{self._what}: {exception_reason(exc)} at byte {self.offset} "
                                  f"(after {self._failures} attempts)") from None
-        self._client._sleep(self._client._backoff(self._failures - 1))
+        self._client.wait_before_retry(self._failures - 1)
 
     def _drop(self) -> None:
         if self._forget is not None:

@@ -236,7 +236,7 @@ class Uploader:
             if attempt:
                 if self.exists(digest):
                     return  # the answer to a PUT that worked was lost
-                self.client._sleep(self.client._backoff(attempt - 1))
+                self.client.wait_before_retry(attempt - 1)
             if sess is None:
                 sess, start = self.open_session(), 0
             try:
@@ -297,7 +297,7 @@ class Uploader:
                 raise SessionBroken("the upload was aborted")
             if attempt == self.client.retry_times:
                 break
-            self.client._sleep(min(wait, 60.0) if wait is not None else self.client._backoff(attempt))
+            self.client.wait_before_retry(attempt, wait)
             if final and self.exists(digest):
                 self._done(sess)
                 return

@@ -12,9 +12,19 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from engine import transports
 from gui.names import DIRECTORY_FORMATS, FORMAT_LABELS
 
-ARCHIVE_FILTER = "Image archives (*.tar *.tar.gz *.tgz *.tar.zst *.tar.xz *.oci *.docker);;All files (*)"
+
+def _archive_patterns() -> str:
+    """The file patterns the file transports declare (engine/transports/), each once, in table order."""
+    seen: list[str] = []
+    for t in transports.TRANSPORTS:
+        seen += [p for p in t.file_patterns if p not in seen]
+    return " ".join(seen)
+
+
+ARCHIVE_FILTER = f"Image archives ({_archive_patterns()});;All files (*)"
 
 
 def ask_load_paths(parent: QWidget | None, start_dir: str) -> list[str]:
@@ -40,7 +50,7 @@ def ask_export_path(parent: QWidget | None, fmt: str, default_path: str) -> str 
 
 def ask_source_path(parent: QWidget | None, transport: str, start_dir: str) -> str | None:
     """A file (docker-archive:, oci-archive:) or a directory (oci:, dir:) to pull from."""
-    if transport in ("oci", "dir"):
+    if transports.by_name(transport).holds == transports.DIRECTORY:
         path = QFileDialog.getExistingDirectory(parent, "Choose the image directory", start_dir)
     else:
         path, _ = QFileDialog.getOpenFileName(parent, "Choose the image archive", start_dir, ARCHIVE_FILTER)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.store import format_created
+from engine.dates import format_created
 from gui import humanize
 from gui.dialogs.common import ERROR_STYLE, alive, setup_dialog
 from gui.dialogs.inspect_data import InspectData, collect

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui import logins as credentials
 from gui.dialogs.common import ERROR_STYLE, alive, error_label, fit_width, setup_dialog
-from gui.jobs import credentials
 from gui.jobs.errors import Failure
 from gui.jobs.tasks import TaskRunner
 from gui.names import is_public_registry
@@ -222,8 +222,6 @@ class LoginDialog(QDialog):
         self.keyring_works = False
         self.keyring_label.setText(failure.message)
         self.keyring_label.setStyleSheet(ERROR_STYLE)
-        if isinstance(failure, Failure) and failure.kind == credentials.CredentialsUnavailable.__name__:
-            self.login_button.setEnabled(False)
 
     # -- the logins list ----------------------------------------------------------------------------------------
 

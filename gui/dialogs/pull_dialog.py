@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine import transports
 from engine.errors import InvalidInput
 from engine.platform import Platform, host
 from gui.dialogs import files
@@ -29,19 +30,17 @@ from gui.dialogs.common import (
     show_error,
     stack,
 )
-from gui.jobs.options import TLS_FIXED_TIP, TLS_TIP, supports_tls_choice
+from gui.jobs.options import TLS_TIP
 from gui.names import is_public_registry, registry_of
 from gui.settings import AppSettings
 
 HOST, ALL = "host", "all"
 PLATFORMS = ("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linux/386", "linux/ppc64le",
              "linux/s390x", "linux/riscv64", "windows/amd64")
-# (transport, menu text, object name)
-BROWSE = (("oci-archive", "OCI archive file…", "browse_oci_archive"),
-          ("docker-archive", "Docker archive file…", "browse_docker_archive"),
-          ("oci", "OCI layout directory…", "browse_oci"),
-          ("dir", "dir: directory…", "browse_dir"))
-TRANSPORT_PREFIXES = ("docker://", "docker-archive:", "oci-archive:", "oci:", "dir:")
+# (transport, menu text, object name) for each file and directory transport of engine/transports/
+BROWSE = tuple((t.name, t.title, "browse_" + t.name.replace("-", "_")) for t in transports.TRANSPORTS
+               if t.holds in (transports.FILE, transports.DIRECTORY) and t.open_source is not None)
+TRANSPORT_PREFIXES = tuple(t.prefix for t in transports.TRANSPORTS if t.prefix)
 
 
 class PullDialog(QDialog):
@@ -73,7 +72,7 @@ class PullDialog(QDialog):
         self.browse_menu = QMenu(self.browse_button)
         self.browse_menu.setObjectName("browseMenu")
         for transport, text, name in BROWSE:
-            action = self.browse_menu.addAction(text)
+            action = self.browse_menu.addAction(QCoreApplication.translate("Transports", text) + "…")
             action.setObjectName(name)
             action.triggered.connect(partial(self.browse, transport))
         self.browse_button.setMenu(self.browse_menu)
@@ -112,8 +111,8 @@ class PullDialog(QDialog):
         reg = registry_of(text) if text.strip() else None
         custom = reg is not None and not is_public_registry(reg)
         self.tls_check.setVisible(reg is not None)
-        self.tls_check.setEnabled(custom and supports_tls_choice())
-        self.tls_check.setToolTip(TLS_TIP if supports_tls_choice() else TLS_FIXED_TIP)
+        self.tls_check.setEnabled(custom)
+        self.tls_check.setToolTip(TLS_TIP)
         self.tls_check.setChecked(not (custom and self.settings.is_insecure(reg or "")))
 
     def platform_choice(self) -> tuple[str | None, bool]:

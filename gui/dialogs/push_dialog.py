@@ -13,13 +13,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui import logins as credentials
 from gui.dialogs.common import action_buttons, alive, error_label, fit_width, setup_dialog, show_error, stack
-from gui.jobs import credentials
 from gui.jobs.errors import Failure
-from gui.jobs.options import TLS_FIXED_TIP, TLS_TIP, supports_tls_choice
+from gui.jobs.options import TLS_TIP
 from gui.jobs.tasks import TaskRunner
 from gui.models.image_rows import ImageRow
-from gui.names import is_public_registry, registry_of, registry_text
+from gui.names import FILE_PREFIXES, is_public_registry, registry_of, registry_text
 from gui.settings import AppSettings
 
 COMPRESSION_CHOICES = (("As stored", ""), ("gzip", "gzip"), ("zstd", "zstd"), ("Uncompressed", "none"))
@@ -85,8 +85,8 @@ class PushDialog(QDialog):
         reg = registry_of(text)
         custom = reg is not None and not is_public_registry(reg)
         self.tls_check.setVisible(reg is not None)
-        self.tls_check.setEnabled(custom and supports_tls_choice())
-        self.tls_check.setToolTip(TLS_TIP if supports_tls_choice() else TLS_FIXED_TIP)
+        self.tls_check.setEnabled(custom)
+        self.tls_check.setToolTip(TLS_TIP)
         self.tls_check.setChecked(not (custom and self.settings.is_insecure(reg or "")))
         self.login_label.setVisible(reg is not None)
         if reg is not None and reg != self._status_for:
@@ -126,7 +126,7 @@ class PushDialog(QDialog):
             show_error(self.error_label, "Give a destination, such as quay.io/team/app:1.0.")
             return
         reg = registry_of(text)
-        if reg is None and not any(text.startswith(t) for t in ("oci-archive:", "docker-archive:", "oci:", "dir:")):
+        if reg is None and not text.startswith(FILE_PREFIXES):
             show_error(self.error_label, f"{text!r} is not a valid image name: write host/repository:tag (lowercase).")
             return
         tls_verify = None

@@ -231,7 +231,7 @@ class TransferManager(QObject):
         failure: Failure = payload[2]
         job.failure = failure
         if job.spec.from_drop and job.attempt == 1 and job.progress.total == 0 and \
-                failure.kind in (InvalidInput.__name__, NotFound.__name__):
+                failure.is_a(InvalidInput, NotFound):
             # A dropped file or folder that is not an image: say so, and leave no trace in the list.
             job.state = FAILED
             job.runnable = None

@@ -1,36 +1,15 @@
-"""Engine TransferOptions from what the user chose in a dialog and in Settings."""
+"""The engine's TransferOptions from what the user chose in a dialog and in Settings."""
 
 from __future__ import annotations
 
-import dataclasses
-
-from engine.operations import TransferOptions
+from engine.options import TransferOptions
 from engine.platform import Platform
 
 TLS_TIP = ("Turn off only for a registry of your own with a self-signed certificate or plain HTTP; loopback "
            "addresses may use plain HTTP anyway.")
-TLS_FIXED_TIP = ("This version of the engine always verifies TLS for transfers (loopback registries may use plain "
-                 "HTTP); list the registry as insecure in registries.conf to change that.")
-
-# Fields a newer engine may add for registries; set only when TransferOptions has them.
-_TLS_FIELDS = ("tls_verify",)
 
 
 def transfer_options(*, parallel: int, platform: str | None = None, all_platforms: bool = False,
                      compress: str | None = None, tls_verify: bool | None = None) -> TransferOptions:
-    opts = TransferOptions(
-        platform=Platform.parse(platform) if platform else None,
-        all_platforms=all_platforms,
-        parallel=parallel,
-        compress=compress or None,
-    )
-    names = {f.name for f in dataclasses.fields(TransferOptions)}
-    for field in _TLS_FIELDS:
-        if field in names and tls_verify is not None:
-            setattr(opts, field, tls_verify)
-    return opts
-
-
-def supports_tls_choice() -> bool:
-    """Whether this engine lets a transfer turn TLS verification off."""
-    return any(f.name in _TLS_FIELDS for f in dataclasses.fields(TransferOptions))
+    return TransferOptions(platform=Platform.parse(platform) if platform else None, all_platforms=all_platforms,
+                           parallel=parallel, compress=compress or None, tls_verify=tls_verify)

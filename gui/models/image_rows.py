@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from engine.dates import format_created
 from engine.errors import InvalidInput
 from engine.reference import parse_reference, short_id
-from engine.store import ImageRecord, format_created
+from engine.store import ImageRecord
 from gui.names import familiar
 
 NONE = "<none>"

@@ -47,13 +47,12 @@ class MemoryDestination(Destination):
 
     def __init__(self, families=(media.OCI, media.DOCKER), compression: CompressionPolicy | None = None,
                  multi_image=True,
-                 accepts_index=True, verify_diff_ids=False) -> None:
+                 accepts_index=True) -> None:
         self.description = "memory destination"
         self.families = families
         self.compression = compression or CompressionPolicy()
         self.multi_image = multi_image
         self.accepts_index = accepts_index
-        self.verify_diff_ids = verify_diff_ids
         self.blobs: dict[str, bytes] = {}
         self.manifests: dict[str, bytes] = {}
         self.images: list[tuple[bytes, list[str], ImageConfig | None]] = []

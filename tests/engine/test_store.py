@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from engine.copy import copy
-from engine.errors import InvalidInput, NotFound
+from engine.errors import Hint, InvalidInput, NotFound
 from engine.store import Store
 from tests.engine.memory import MemorySource
 from tests.fixtures.images import build_image, build_index, make_layer_tar
@@ -107,8 +107,9 @@ def test_rmi_like_podman(tmp_path):
     store = Store(str(tmp_path))
     a = image("a")
     put(store, a, ["x:1", "x:2"])
-    with pytest.raises(InvalidInput, match="-f"):
+    with pytest.raises(InvalidInput, match="2 names") as err:
         store.remove([a.id[:12]])
+    assert err.value.hint is Hint.FORCE_REMOVE
     [(rec, names)] = store.remove(["x:1"])
     assert names == ["docker.io/library/x:1"] and store.images()[0].names == ["docker.io/library/x:2"]
     store.remove(["x:2"])

@@ -255,25 +255,32 @@ def build_test_image(seed: int, *, big: int = 0, compression: str = "gzip", arch
 
 
 def push(source, reference: str, creds=None, *, all_platforms: bool = False, progress=None, parallel: int = 4,
-         **dest_options):
-    from engine import registry as reg_mod
+         **options):
+    """Through the docker:// transport, as the verbs go: credentials are the explicit pair or looked up."""
+    from engine import transports
     from engine.copy import CopyOptions, copy
+    from engine.options import TransferOptions
     from engine.progress import Progress
 
     progress = progress or Progress()
-    dest = reg_mod.open_destination(reference, credentials=creds, cancel=progress.cancel, **dest_options)
+    opts = TransferOptions(credentials=creds, parallel=parallel, all_platforms=all_platforms, **options)
+    dest = transports.open_destination(transports.Location(transports.DOCKER, reference),
+                                       transports.Opening(opts, cancel=progress.cancel))
     return copy(source, dest, CopyOptions(all_platforms=all_platforms, parallel=parallel, progress=progress))
 
 
 def pull(reference: str, creds=None, *, all_platforms: bool = False, progress=None, dest=None, parallel: int = 4,
-         **src_options):
-    from engine import registry as reg_mod
+         **options):
+    from engine import transports
     from engine.copy import CopyOptions, copy
+    from engine.options import TransferOptions
     from engine.progress import Progress
     from tests.engine.memory import MemoryDestination
 
     dest = dest if dest is not None else MemoryDestination()
     progress = progress or Progress()
-    with reg_mod.open_source(reference, credentials=creds, cancel=progress.cancel, **src_options) as src:
+    opts = TransferOptions(credentials=creds, parallel=parallel, all_platforms=all_platforms, **options)
+    with transports.open_source(transports.Location(transports.DOCKER, reference),
+                                transports.Opening(opts, cancel=progress.cancel)) as src:
         results = copy(src, dest, CopyOptions(all_platforms=all_platforms, parallel=parallel, progress=progress))
     return dest, results

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.engine.cli_helpers import assert_one_line_error, snapshot
+from tests.cli.cli_helpers import assert_one_line_error, snapshot
 from tests.fixtures.images import build_image, make_layer_tar, write_docker_archive, write_oci_archive
 from tests.registry.test_credentials import (  # noqa: F401 - env and real_keyring are fixtures
     Env,

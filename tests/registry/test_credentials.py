@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from cli.hints import worded as cli_worded
 from engine import authfile, credentials
-from engine.errors import EstibaError, InvalidInput, NotFound
+from engine.errors import EstibaError, Hint, InvalidInput, NotFound
 from tests.conftest import IN_CI
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -460,7 +461,8 @@ def test_logout_of_a_login_made_by_docker_says_whose_it_is(env):
     with pytest.raises(NotFound) as err:
         credentials.logout(reg)
     text = assert_one_line(err.value, "pd")
-    assert text.startswith(f"not logged into {reg}") and "docker logout" in text
+    assert text.startswith(f"not logged into {reg}") and err.value.hint is Hint.LOGOUT_ELSEWHERE
+    assert f"docker logout {reg}" in cli_worded(err.value)
     assert credentials.lookup(reg) == ("docker", "pd")
 
 
@@ -469,7 +471,9 @@ def test_logout_of_a_podman_login_names_the_file(env):
     write_auths(env.runtime_auth, {reg: ("pod", "pp")})
     with pytest.raises(NotFound) as err:
         credentials.logout(reg)
-    assert f"estiba logout --authfile {env.runtime_auth} {reg}" in assert_one_line(err.value, "pp")
+    assert_one_line(err.value, "pp")
+    assert err.value.params["path"] == str(env.runtime_auth)
+    assert f"estiba logout --authfile {env.runtime_auth} {reg}" in cli_worded(err.value)
 
 
 def test_logout_authfile_removes_every_spelling(env, tmp_path):
@@ -493,7 +497,9 @@ def test_login_without_keyring_fails_before_saving(env, fail_keyring):
     with pytest.raises(EstibaError) as err:
         credentials.login(reg, "alice", pw)
     text = assert_one_line(err.value, pw)
-    assert text.startswith("no usable keyring (") and "--authfile PATH" in text and "gnome-keyring" in text
+    assert text.startswith("no usable keyring (") and err.value.hint is Hint.NEED_AUTHFILE
+    worded = cli_worded(err.value)
+    assert "--authfile PATH" in worded and "gnome-keyring" in worded and pw not in worded
     assert not env.logins_json.exists()
     works, status = credentials.keyring_status()
     assert not works and "auth.json" in status
@@ -530,7 +536,8 @@ def test_no_dbus_for_real_means_no_keyring(env):
     reg, pw = unique(), secret()
     code = ("import sys; from engine import credentials as c\n"
             "print(c.keyring_status())\n"
-            f"try:\n    c.login({reg!r}, 'alice', {pw!r})\nexcept Exception as e:\n    print(type(e).__name__, e)\n")
+            f"try:\n    c.login({reg!r}, 'alice', {pw!r})\nexcept Exception as e:\n"
+            "    from cli.hints import worded\n    print(type(e).__name__, worded(e))\n")
     proc = _run_without_dbus(env, code)
     assert proc.returncode == 0, proc.stderr
     status, error = proc.stdout.splitlines()

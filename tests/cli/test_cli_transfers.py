@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from tests.engine.cli_helpers import assert_one_line_error, estiba
+from tests.cli.cli_helpers import assert_one_line_error, estiba
 from tests.fixtures.images import (
     build_image,
     make_layer_tar,

@@ -1,29 +1,15 @@
-"""Registry logins through engine.credentials, imported lazily: without it the dialogs say so inline.
+"""Registry logins for the dialogs, through engine.credentials, as small records the GUI shows.
 
 Every function here blocks (keyring over D-Bus, HTTP for login): call them through TaskRunner only.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 from dataclasses import dataclass
-from types import ModuleType
 
-from engine.errors import EstibaError, NotFound
-
-MISSING = "registry logins are not available in this version of Estiba (engine.credentials is missing)"
-
-
-class CredentialsUnavailable(EstibaError):
-    pass
-
-
-def module() -> ModuleType:
-    try:
-        return importlib.import_module("engine.credentials")
-    except ImportError:
-        raise CredentialsUnavailable(MISSING) from None
+from engine import credentials
+from engine.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -40,32 +26,29 @@ class KeyringState:
 
 
 def keyring_status() -> KeyringState:
-    works, text = module().keyring_status()
-    return KeyringState(bool(works), str(text))
+    works, text = credentials.keyring_status()
+    return KeyringState(works, text)
 
 
 def login(registry: str, user: str, password: str, tls_verify: bool | None, authfile: str | None) -> str:
-    return module().login(registry, user, password, tls_verify=tls_verify, authfile=authfile)
+    return credentials.login(registry, user, password, tls_verify=tls_verify, authfile=authfile)
 
 
-def logout(registry: str, authfile: str | None = None) -> object:
-    return module().logout(registry, authfile=authfile)
+def logout(registry: str, authfile: str | None = None) -> list[str]:
+    return credentials.logout(registry, authfile=authfile)
 
 
 def logins() -> list[tuple[str, str, str]]:
-    return [(str(r), str(u), str(w)) for r, u, w in module().logins()]
+    return credentials.logins()
 
 
 def login_state(registry: str) -> LoginState:
-    creds = module()
     try:
-        user = creds.get_login(registry)
+        user = credentials.get_login(registry)
     except NotFound:
         return LoginState(registry, None)
-    if isinstance(user, tuple | list):  # tolerate (user, where)
-        return LoginState(registry, str(user[0]), str(user[1]) if len(user) > 1 else "")
     where = next((w for r, u, w in logins() if r == registry and u == user), "")
-    return LoginState(registry, str(user), where)
+    return LoginState(registry, user, where)
 
 
 def default_authfile() -> str:

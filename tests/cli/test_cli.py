@@ -8,7 +8,7 @@ import sys
 
 from engine.copy import copy
 from engine.store import Store
-from tests.engine.cli_helpers import ROOT, assert_one_line_error, estiba
+from tests.cli.cli_helpers import ROOT, assert_one_line_error, estiba
 from tests.engine.memory import MemorySource
 from tests.fixtures.images import build_image, make_layer_tar
 

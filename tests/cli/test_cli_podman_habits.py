@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from tests.engine.cli_helpers import ROOT, assert_one_line_error, estiba
+from tests.cli.cli_helpers import ROOT, assert_one_line_error, estiba
 from tests.fixtures.images import build_image, make_layer_tar, random_layer_tar, write_docker_archive
 
 

@@ -10,7 +10,7 @@ import tarfile
 
 import pytest
 
-from tests.engine.cli_helpers import assert_one_line_error, estiba, snapshot
+from tests.cli.cli_helpers import assert_one_line_error, estiba, snapshot
 from tests.fixtures.images import build_image, make_layer_tar, sha256, write_docker_archive, write_oci_archive
 
 

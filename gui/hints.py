@@ -1,0 +1,63 @@
+"""The GUI's words for the engine's hints (engine/errors.py): each names a control of this app (a checkbox,
+a menu item, a field), never a command-line flag. Translated through tr() (context "Hints")."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from engine.errors import EstibaError, Hint
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Hints", text)
+
+
+def hint_text(exc: EstibaError) -> str:
+    """The hint as a sentence to put after the error's message ("" when the error carries none)."""
+    p = exc.params
+    hint = exc.hint
+    if hint is None:
+        return ""
+    if hint is Hint.CHOOSE_PLATFORM:
+        return _tr("Choose one of them in the Platform list.")
+    if hint is Hint.ONE_PLATFORM:
+        return _tr("Choose one platform instead of All platforms.")
+    if hint is Hint.NAME_THE_IMAGE:
+        return _tr("Add the name of the image to take after the path (PATH:NAME, or PATH:@N for the N-th).")
+    if hint is Hint.TLS_TRUST_CA:
+        return _tr("Put its CA certificate in /etc/containers/certs.d/{host}/ca.crt, or untick "
+                   "“Verify the registry's TLS certificate”.").format(host=p.get("host", ""))
+    if hint is Hint.TLS_VERIFY_OFF:
+        return _tr("For a plain-HTTP registry, untick “Verify the registry's TLS certificate”.")
+    if hint is Hint.LOGIN_NEEDED:
+        return _tr("Log in to {registry} first (Log In… in the toolbar).").format(registry=p.get("registry", ""))
+    if hint is Hint.NEED_AUTHFILE:
+        return _tr("Start a Secret Service such as gnome-keyring, or tick “Save this login in podman's "
+                   "auth.json instead”.")
+    if hint is Hint.LOGOUT_ELSEWHERE:
+        if p.get("tool") == "docker":
+            return _tr("Log out with Docker: docker logout {registry}.").format(registry=p.get("registry", ""))
+        return _tr("It is kept in {path}; log out with “Save this login in podman's auth.json instead” "
+                   "ticked.").format(path=p.get("path", ""))
+    if hint is Hint.NAME_A_REGISTRY:
+        return _tr("Choose a registry to log out of.")
+    if hint is Hint.CHECK_STORE:
+        return _tr("The store may be damaged: run a check of the store (estiba check).")
+    if hint is Hint.CHOOSE_STORE:
+        return _tr("Choose another image store in Settings.")
+    if hint is Hint.FORCE_REMOVE:
+        return _tr("Remove it from the image list to remove it with all its names.")
+    if hint is Hint.LIST_IMAGES:
+        return _tr("It is not in the image list.")
+    if hint is Hint.KEEP_COMPRESSION:
+        return _tr("Choose “As stored” compression for this format.")
+    if hint is Hint.TRY_AGAIN:
+        return _tr("Try again (Retry in the transfers list).")
+    return ""
+
+
+def worded(exc: EstibaError) -> str:
+    """The error's message followed by its hint in the GUI's words."""
+    text = " ".join(str(exc).split())
+    extra = hint_text(exc)
+    return f"{text}. {extra}" if extra and text else (text or extra)

@@ -97,7 +97,7 @@ class SizeCache:
 def repo_digests(rec: ImageRecord) -> list[str]:
     """`repo@digest` for every repository the image is named in and every manifest it was seen with, sorted
     as podman lists them."""
-    digests = [rec.digest, *[d for d in getattr(rec, "digests", []) or [] if d != rec.digest]]
+    digests = [rec.digest, *[d for d in rec.digests if d != rec.digest]]
     repos: list[str] = []
     for name in rec.names:
         repo = name.rpartition(":")[0] if ":" in name.rpartition("/")[2] else name
@@ -107,9 +107,9 @@ def repo_digests(rec: ImageRecord) -> list[str]:
 
 
 def image_size(store: Store, rec: ImageRecord, sizes: SizeCache) -> int:
-    """podman's Size: uncompressed layers, the config and the manifest (for an index: the host's image)."""
-    manifest = store.image_manifest(rec)
-    return sizes.image(manifest, len(manifest.raw))
+    """The uncompressed layers and the config (for an index: the host's image). podman also adds the bytes of
+    every manifest it keeps, so its figure grows a little with each manifest seen; ours stays the same."""
+    return sizes.image(store.image_manifest(rec))
 
 
 @dataclass
@@ -132,7 +132,7 @@ def inspect_document(store: Store, rec: ImageRecord, sizes: SizeCache | None = N
     p = parts(store, rec)
     doc = p.config.doc
     section = doc.get("config") if isinstance(doc.get("config"), dict) else {}
-    size = sizes.image(p.manifest, len(p.manifest.raw))
+    size = sizes.image(p.manifest)
     rootfs = doc.get("rootfs") if isinstance(doc.get("rootfs"), dict) else {}
     history = doc.get("history") if isinstance(doc.get("history"), list) else []
     return {

@@ -245,3 +245,26 @@ def test_no_display_is_one_line_not_an_abort(tmp_path):
     err = proc.stderr.decode()
     assert proc.returncode == 125 and err.count("\n") == 1, (proc.returncode, err)
     assert "no display" in err and "commands work without a display" in err
+
+
+@pytest.mark.interop
+def test_one_image_keeps_every_manifest_and_a_stable_size(tmp_path, archive, podman):
+    from tests.fixtures.images import write_oci_archive
+
+    img, docker_tar = archive
+    oci_tar = tmp_path / "in-oci.tar"
+    write_oci_archive(oci_tar, [(img, "docker.io/library/alpine:latest", None)])
+    store = tmp_path / "s"
+    sizes = []
+    for path in (docker_tar, oci_tar, docker_tar):
+        estiba(store, "load", "-i", path)
+        podman("load", "-i", path)
+        sizes.append(estiba(store, "images", "--format", "{{.Size}} {{.VirtualSize}}").stdout)
+    assert len(set(sizes)) == 1  # the same image shows the same size whatever it was loaded from last
+    [doc] = json.loads(estiba(store, "inspect", "alpine").stdout)
+    [theirs] = json.loads(podman("inspect", "alpine").stdout)
+    assert len(doc["RepoDigests"]) == 2 and len(theirs["RepoDigests"]) >= 2
+    # the manifest read from the oci-archive is the same bytes for both; for a docker-archive each tool makes its
+    # own manifest (containers/image's bytes differ from ours), so that digest differs
+    assert set(doc["RepoDigests"]) & set(theirs["RepoDigests"])
+    assert doc["RootFS"]["Layers"] == theirs["RootFS"]["Layers"] and doc["Id"] == theirs["Id"]

@@ -9,7 +9,7 @@ from cli.errors import NotKnown
 from cli.progress import progress_for
 from engine import operations, transports
 from engine.contract import CopiedImage
-from engine.errors import EstibaError, NotFound
+from engine.errors import Cancelled, EstibaError, NotFound
 from engine.platform import Platform
 from engine.progress import Progress
 from engine.reference import parse_reference
@@ -99,23 +99,27 @@ def _pull_from_registry(args, store: Store, text: str) -> list[CopiedImage]:
 
     conf = registries_conf.load()
     names = [text] if has_registry(text) else registries_conf.resolve_short(conf, text)
-    failures: list[str] = []
+    failures: list[tuple[str, EstibaError]] = []
+    asked_tls = getattr(args, "tls_verify", None)
     for name in names:
         logical = parse_reference(name, default_tag="latest" if "@" not in name else None)
         shown = str(logical)
         for endpoint in conf.pull_endpoints(shown):
             if not args.quiet:
                 print(f"Trying to pull {shown}...", file=sys.stderr)
-            if getattr(args, "tls_verify", None) is None and endpoint.insecure:
-                args.tls_verify = False
+            args.tls_verify = asked_tls if asked_tls is not None else (False if endpoint.insecure else None)
             try:
-                return _run(args, operations.copy_between, store, "docker://" + endpoint.location,
-                            logical.tagged if not logical.digest else logical.name + ":latest")
+                if logical.digest:  # as podman: a pull by digest adds no name
+                    return _run(args, operations.pull, store, "docker://" + endpoint.location)
+                return _run(args, operations.copy_between, store, "docker://" + endpoint.location, logical.tagged)
+            except Cancelled:
+                raise
             except EstibaError as exc:
-                failures.append(f"{endpoint.location}: {exc}")
+                failures.append((endpoint.location, exc))
     if len(failures) == 1:
-        raise EstibaError(failures[0].partition(": ")[2])
-    raise EstibaError("; ".join(failures))
+        raise failures[0][1]
+    last = failures[-1][1]
+    raise EstibaError("; ".join(f"{where}: {exc}" for where, exc in failures), last.hint, **last.params)
 
 
 def cmd_save(args) -> int:
@@ -261,7 +265,11 @@ def cmd_login(args) -> int:
         return 0
     if args.password and args.password_stdin:
         raise EstibaError("--password and --password-stdin cannot be used together")
+    if args.authfile is None:
+        credentials.require_keyring()  # before asking anything: the answer could not be kept
     user, password = args.username, args.password
+    if user is None and password is None and not args.password_stdin and _existing_login_is_valid(args):
+        return 0
     if args.password_stdin:
         if not user:
             raise EstibaError("--password-stdin needs --username")
@@ -278,15 +286,40 @@ def cmd_login(args) -> int:
     return 0
 
 
-def cmd_logout(args) -> int:
+def _existing_login_is_valid(args) -> bool:
+    """podman's `login REGISTRY` with a stored login: check it and say so, instead of asking again."""
     from engine import credentials
+    from engine.authfile import normalize_registry, registry_host
+    from engine.registry import check_login
 
-    if not args.all and not args.registry:
-        raise EstibaError("name a registry to log out of, or use --all")
-    removed = credentials.logout(None if args.all else args.registry, all=args.all, authfile=args.authfile)
+    reg = normalize_registry(args.registry)
+    try:
+        creds = credentials.lookup(reg, authfile=args.authfile)
+    except EstibaError:
+        return False
+    if creds is None:
+        return False
+    print(f"Authenticating with existing credentials for {reg}")
+    try:
+        check_login(registry_host(reg), creds.username, creds.secret, tls_verify=args.tls_verify)
+    except EstibaError:
+        print("Existing credentials are invalid, please enter valid username and password", file=sys.stderr)
+        return False
+    print(f"Existing credentials are valid. Already logged in to {reg}")
+    return True
+
+
+def cmd_logout(args) -> int:
+    from engine import logout
+
     if args.all:
-        print("Removed login credentials for all registries")
-    else:
-        for reg in removed or [args.registry]:
-            print(f"Removed login credentials for {reg}")
+        for reg, where in logout.logout_all(args.authfile).items():
+            print(f"(removed {reg} from {', '.join(where)})", file=sys.stderr)
+        print("Removed login credentials for all registries")  # podman's line, on stdout
+        return 0
+    if not args.registry:
+        raise EstibaError("name a registry to log out of, or use --all")
+    where = logout.logout(args.registry, args.authfile)
+    print(f"Removed login credentials for {args.registry}")  # podman's line, on stdout
+    print(f"(removed from {', '.join(where)})", file=sys.stderr)
     return 0

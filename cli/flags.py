@@ -1,7 +1,8 @@
 """podman's flag habits on top of argparse: booleans given bare (`--quiet`) or with a value
 (`--tls-verify=false`), flags whose value is optional (`--compress` alone), and grouped short booleans
 (`-qa`). pflag (spf13/pflag, used by podman) reads `--flag value` for a boolean as the flag plus a
-positional argument; so do we: a value only ever follows `=`.
+positional argument; we do too, except for a literal `true` or `false` after it (`--tls-verify false`, which
+people type and older Estiba accepted): no image is named that.
 
 Every such option is declared with `flag()` or `optional_value()`; argparse itself sees an option that
 always takes one value, and `expand_bare_flags` supplies the value where the user gave none.
@@ -71,7 +72,8 @@ def expand_bare_flags(root: argparse.ArgumentParser, argv: list[str]) -> list[st
             action = options.get(word)
             if action is not None and hasattr(action, "bare_value"):
                 following = argv[i] if i < len(argv) else None
-                if following is not None and following in (action.choices or ()):  # `--compress zstd`
+                values = action.choices or (("true", "false") if getattr(action, "bare_flag", False) else ())
+                if following is not None and following in values:  # `--compress zstd`, `--tls-verify false`
                     out.append(f"{word}={following}")
                     i += 1
                 else:

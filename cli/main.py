@@ -36,6 +36,9 @@ class _Parser(argparse.ArgumentParser):
 class _Help(argparse.RawDescriptionHelpFormatter):
     """Boolean flags print as `-q, --quiet` (they take no value on the command line, see cli/flags.py)."""
 
+    def _format_usage(self, *args, **kwargs) -> str:
+        return super()._format_usage(*args, **kwargs).replace(" BOOL]", "]")
+
     def _format_action_invocation(self, action: argparse.Action) -> str:
         if getattr(action, "bare_flag", False):
             return ", ".join(action.option_strings)

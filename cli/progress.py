@@ -10,6 +10,7 @@ Never on stdout: `save` may be writing an archive there.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import threading
@@ -94,7 +95,7 @@ class TerminalLines:
             self._draw(snap)
 
     def _draw(self, snap: ProgressSnapshot) -> None:
-        width = max(20, shutil.get_terminal_size((80, 24)).columns)
+        width = max(20, self._columns())
         lines = []
         for b in snap.blobs:
             kind = "config" if b.blob == "config" else "blob"
@@ -117,6 +118,13 @@ class TerminalLines:
             self.stream.flush()
         except (OSError, ValueError):
             pass
+
+    def _columns(self) -> int:
+        """The width of the terminal stderr is (not stdout's: that may be an archive going to a pipe)."""
+        try:
+            return os.get_terminal_size(self.stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):
+            return shutil.get_terminal_size((80, 24)).columns
 
     def finish(self, ok: bool = True) -> None:
         self.aggregator.flush()

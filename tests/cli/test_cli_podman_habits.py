@@ -30,13 +30,13 @@ def loaded(tmp_path, archive):
     return store
 
 
-def run(store, *args, env=None, **kw) -> subprocess.CompletedProcess:
-    full = {k: v for k, v in os.environ.items() if k != "ESTIBA_STORE"}
+def run(store, *args, env=None, stderr_fd=None, **kw) -> subprocess.CompletedProcess:
+    full = {k: v for k, v in os.environ.items() if k not in ("ESTIBA_STORE", "COLUMNS")}
     full["PYTHONPATH"] = str(ROOT)
     full.update(env or {})
     kw.setdefault("stdout", subprocess.PIPE)
     return subprocess.run([sys.executable, "-m", "cli", "--store", str(store), *map(str, args)], env=full, cwd=ROOT,
-                          stderr=subprocess.PIPE, timeout=300, **kw)
+                          stderr=stderr_fd if stderr_fd is not None else subprocess.PIPE, timeout=300, **kw)
 
 
 # -- 1. the course, verbatim --------------------------------------------------------------------------------
@@ -268,3 +268,83 @@ def test_one_image_keeps_every_manifest_and_a_stable_size(tmp_path, archive, pod
     # own manifest (containers/image's bytes differ from ours), so that digest differs
     assert set(doc["RepoDigests"]) & set(theirs["RepoDigests"])
     assert doc["RootFS"]["Layers"] == theirs["RootFS"]["Layers"] and doc["Id"] == theirs["Id"]
+
+
+# -- 6. progress --------------------------------------------------------------------------------------------
+
+
+def _strip_ansi(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
+
+
+@pytest.mark.parametrize("columns", [24, 100])
+def test_terminal_progress_is_one_line_per_blob_that_stays_and_fits(tmp_path, archive, columns):
+    import fcntl
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    try:
+        proc = run(tmp_path / "s", "load", "-i", archive[1], stderr_fd=slave)
+    finally:
+        os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    assert proc.returncode == 0
+    screen = _strip_ansi(b"".join(chunks).decode()).replace("\r\n", "\n")
+    lines = [line.split("\r")[-1] for line in screen.split("\n") if line.strip()]
+    assert lines and all(len(line) < columns for line in lines), lines
+    blobs = [layer.diff_id.removeprefix("sha256:")[:12] for layer in archive[0].layers]  # a docker-archive holds tars
+    last = {b: [line for line in lines if b[: max(1, columns - 22)] in line][-1:] for b in blobs}
+    if columns >= 60:  # wide enough to read: every blob's final line says done, and stays on screen
+        assert all(v and "done" in v[0] for v in last.values()), lines
+
+
+def test_quiet_silences_progress_and_logs_are_podman_lines(tmp_path, archive):
+    quiet = run(tmp_path / "q", "load", "-q", "-i", archive[1])
+    assert quiet.returncode == 0 and quiet.stderr == b""
+    logged = run(tmp_path / "l", "load", "-i", archive[1]).stderr.decode().splitlines()
+    assert all(line.startswith(("Copying blob sha256:", "Copying config", "Writing manifest")) for line in logged)
+    assert sum(line.endswith(" done") for line in logged) >= len(archive[0].layers)
+
+
+def test_ctrl_c_exits_1_and_changes_nothing(tmp_path, archive):
+    import signal
+    import time
+
+    env = {k: v for k, v in os.environ.items() if k != "ESTIBA_STORE"}
+    env["PYTHONPATH"] = str(ROOT)
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "--store", str(tmp_path / "s"), "load"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    proc.stdin.write(archive[1].read_bytes()[:20000])  # half an archive, and the rest never comes
+    proc.stdin.flush()
+    time.sleep(2)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, err
+    assert b"Traceback" not in err and b"interrupted" in err
+    assert not (tmp_path / "s" / "images.json").exists()
+
+
+def test_image_prune_removes_dangling_images_only_unless_all(tmp_path, archive):
+    store = loaded(tmp_path, archive)
+    other = build_image([make_layer_tar({"x": b"dangling"})], docker=True)
+    write_docker_archive(tmp_path / "d.tar", [(other, [])])
+    estiba(store, "load", "-i", tmp_path / "d.tar")
+    assert_one_line_error(estiba(store, "image", "prune", check=False), "-f")  # no terminal to ask on
+    out = estiba(store, "image", "prune", "-f").stdout.decode().split()
+    assert out == [other.id]
+    assert estiba(store, "images", "-q", "--no-trunc").stdout.decode().split() == ["sha256:" + archive[0].id]
+    estiba(store, "image", "prune", "-a", "-f")
+    assert estiba(store, "images", "-q").stdout == b""

@@ -91,6 +91,28 @@ def cmd_pull(args) -> int:
     return 0
 
 
+def _push_destination(args, store: Store, image: str) -> str | None:
+    """A registry destination relocated by its [[registry]] entry in registries.conf (as podman pushes);
+    any other destination unchanged."""
+    from engine import registries_conf
+
+    dest = args.destination
+    if dest is None:
+        rec = store.lookup(image)
+        names = operations.names_for(rec, image) or rec.names[:1]
+        if not names:
+            return None  # operations.push says what to give
+        dest = names[0]
+    loc = transports.parse_location(dest)
+    if loc is not None and loc.transport != transports.DOCKER:
+        return dest
+    name = str(parse_reference(dest.removeprefix("docker://")))
+    endpoint = registries_conf.load().push_endpoint(name)
+    if endpoint.insecure and args.tls_verify is None:
+        args.tls_verify = False
+    return "docker://" + endpoint.location
+
+
 def _pull_from_registry(args, store: Store, text: str) -> list[CopiedImage]:
     """podman's pull: a short name through its alias or each unqualified-search registry, a full name through
     its [[registry]] mirrors and location (registries.conf); the image keeps the name asked for."""
@@ -139,7 +161,8 @@ def cmd_save(args) -> int:
 
 def cmd_push(args) -> int:
     store = _store(args)
-    _run(args, operations.push, store, resolve_local(store, args.image), args.destination)
+    image = resolve_local(store, args.image)
+    _run(args, operations.push, store, image, _push_destination(args, store, image))
     return 0
 
 

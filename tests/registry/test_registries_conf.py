@@ -107,3 +107,15 @@ def test_drop_ins_override_the_main_file(tmp_path, served):
                                        'insecure = true\n')
     estiba(tmp_path / "s", "pull", NAME, conf=conf, home=home)
     assert names(tmp_path / "s", conf, home) == {img.id: [NAME]}
+
+
+def test_push_goes_to_the_registry_location(tmp_path, served, skopeo):
+    reg, img, home = served
+    conf = tmp_path / "registries.conf"
+    conf.write_text(f'[[registry]]\nprefix = "quay.io"\nlocation = "{reg.host}"\ninsecure = true\n')
+    store = tmp_path / "s"
+    estiba(store, "pull", NAME, conf=conf, home=home)
+    estiba(store, "tag", NAME, "quay.io/josedom24/webserver:v2", conf=conf, home=home)
+    estiba(store, "push", "quay.io/josedom24/webserver:v2", conf=conf, home=home)
+    seen = json.loads(skopeo("inspect", "--tls-verify=false", f"docker://{reg.host}/josedom24/webserver:v2").stdout)
+    assert seen["Digest"].startswith("sha256:")

@@ -29,6 +29,11 @@ def gui_blocker(env=None) -> str | None:
         return "Error: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set)." + _HINT + "\n"
     if wayland:
         return None
+    display = env.get("DISPLAY", "")
+    if display.startswith(":"):  # a local X server listens on /tmp/.X11-unix/X<N>
+        number = display[1:].split(".", 1)[0]
+        if number.isdigit() and not os.path.exists(f"/tmp/.X11-unix/X{number}"):
+            return f"Error: no X server answers on DISPLAY={display}." + _HINT + "\n"
     missing = [pkg for lib, pkg in _XCB_LIBS.items() if ctypes.util.find_library(lib) is None]
     if missing:
         return (f"Error: the window needs system libraries that are missing: install them with "

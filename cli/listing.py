@@ -67,6 +67,11 @@ def go_time(when: dt.datetime | None) -> str:
     return when.strftime("%Y-%m-%d %H:%M:%S +0000 UTC") if when else ""
 
 
+def _public(rows: list[dict]) -> list[dict]:
+    """The fields a template sees (the leading-underscore ones are this module's bookkeeping)."""
+    return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
+
+
 def _print(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
@@ -190,7 +195,7 @@ def images(store: Store, args) -> int:
         fmt = "table {{.Repository}}\t{{.Tag}}\t" + ("{{.Digest}}\t" if args.digests else "") + \
               "{{.ID}}\t{{.Created}}\t{{.Size}}"
     try:
-        _print(gotemplate.report(fmt, rows, IMAGE_HEADERS, heading=not args.noheading))
+        _print(gotemplate.report(fmt, _public(rows), IMAGE_HEADERS, heading=not args.noheading))
     except gotemplate.TemplateError as exc:
         raise InvalidInput(str(exc)) from None
     return 0
@@ -265,7 +270,7 @@ def history(store: Store, args) -> int:
         return 0
     fmt = args.format or "table {{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}"
     try:
-        _print(gotemplate.report(fmt, rows, HISTORY_HEADERS))
+        _print(gotemplate.report(fmt, _public(rows), HISTORY_HEADERS))
     except gotemplate.TemplateError as exc:
         raise InvalidInput(str(exc)) from None
     return 0

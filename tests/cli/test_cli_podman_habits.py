@@ -348,3 +348,12 @@ def test_image_prune_removes_dangling_images_only_unless_all(tmp_path, archive):
     assert estiba(store, "images", "-q", "--no-trunc").stdout.decode().split() == ["sha256:" + archive[0].id]
     estiba(store, "image", "prune", "-a", "-f")
     assert estiba(store, "images", "-q").stdout == b""
+
+
+def test_a_display_nobody_serves_is_one_line_too(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env.update(PYTHONPATH=str(ROOT), DISPLAY=":97")  # no X server has that number here
+    assert not os.path.exists("/tmp/.X11-unix/X97")
+    proc = subprocess.run([sys.executable, "-m", "cli"], env=env, cwd=ROOT, capture_output=True, timeout=60)
+    err = proc.stderr.decode()
+    assert proc.returncode == 125 and err.count("\n") == 1 and "DISPLAY=:97" in err, (proc.returncode, err)

@@ -113,6 +113,24 @@ def _push_destination(args, store: Store, image: str) -> str | None:
     return "docker://" + endpoint.location
 
 
+def _choose_registry(text: str, names: list[str]) -> str:
+    """short-name-mode = "enforcing": the user picks one of the candidates on a terminal, as podman asks."""
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        raise EstibaError(f"short-name resolution enforced but cannot prompt without a TTY: give the registry "
+                          f"in the name (e.g. {names[0]})")
+    sys.stderr.write(f"? Please select an image for {text}:\n")
+    for i, name in enumerate(names, 1):
+        sys.stderr.write(f"  {i}. {name}\n")
+    while True:
+        sys.stderr.write(f"Number (1-{len(names)}): ")
+        sys.stderr.flush()
+        answer = sys.stdin.readline()
+        if not answer:
+            raise EstibaError("no registry chosen")
+        if answer.strip().isdigit() and 1 <= int(answer) <= len(names):
+            return names[int(answer) - 1]
+
+
 def _pull_from_registry(args, store: Store, text: str) -> list[CopiedImage]:
     """podman's pull: a short name through its alias or each unqualified-search registry, a full name through
     its [[registry]] mirrors and location (registries.conf); the image keeps the name asked for."""
@@ -121,6 +139,8 @@ def _pull_from_registry(args, store: Store, text: str) -> list[CopiedImage]:
 
     conf = registries_conf.load()
     names = [text] if has_registry(text) else registries_conf.resolve_short(conf, text)
+    if len(names) > 1 and conf.short_name_mode == "enforcing":
+        names = [_choose_registry(text, names)]
     failures: list[tuple[str, EstibaError]] = []
     asked_tls = getattr(args, "tls_verify", None)
     for name in names:

@@ -56,7 +56,7 @@ class RegistryEntry:
 @dataclass
 class RegistriesConf:
     unqualified_search: list[str] = field(default_factory=list)
-    short_name_mode: str = "enforcing"
+    short_name_mode: str = "permissive"  # containers/image's default when no file sets it (measured: podman 4.3)
     aliases: dict[str, str] = field(default_factory=dict)
     registries: list[RegistryEntry] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # read, in order (for messages)

@@ -119,3 +119,14 @@ def test_push_goes_to_the_registry_location(tmp_path, served, skopeo):
     estiba(store, "push", "quay.io/josedom24/webserver:v2", conf=conf, home=home)
     seen = json.loads(skopeo("inspect", "--tls-verify=false", f"docker://{reg.host}/josedom24/webserver:v2").stdout)
     assert seen["Digest"].startswith("sha256:")
+
+
+def test_enforcing_mode_without_a_terminal_refuses_as_podman(tmp_path, served, podman):
+    reg, img, home = served
+    conf = tmp_path / "registries.conf"
+    conf.write_text('unqualified-search-registries = ["127.0.0.1:9", "127.0.0.1:8"]\nshort-name-mode = "enforcing"\n')
+    proc = estiba(tmp_path / "s", "pull", "nosuchimg", conf=conf, home=home, check=False)
+    assert_one_line_error(proc, "short-name resolution enforced but cannot prompt without a TTY")
+    podman.env["CONTAINERS_REGISTRIES_CONF"] = str(conf)
+    theirs = podman("pull", "nosuchimg", check=False)
+    assert theirs.returncode == 125 and "cannot prompt without a TTY" in theirs.stderr

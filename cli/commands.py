@@ -237,11 +237,14 @@ def cmd_rmi(args) -> int:
 def cmd_image_prune(args) -> int:
     store = _store(args)
     doomed = [r for r in store.images() if args.all or not r.names]
-    if not args.force:
+    if not args.force:  # podman asks on stdout and reads stdin, terminal or not; end of input is an error
         what = "all images" if args.all else "all dangling images"
-        if not sys.stdin.isatty():
-            raise EstibaError(f"this would remove {what}: confirm with -f (there is no terminal to ask on)")
-        answer = input(f"WARNING! This command removes {what}.\nAre you sure you want to continue? [y/N] ")
+        sys.stdout.write(f"WARNING! This command removes {what}.\nAre you sure you want to continue? [y/N] ")
+        sys.stdout.flush()
+        answer = sys.stdin.readline()
+        if not answer:
+            print()
+            raise EstibaError("no answer (end of input): nothing was removed; use -f to remove without asking")
         if answer.strip().lower() not in ("y", "yes"):
             return 0
     for rec in doomed:

@@ -342,9 +342,12 @@ def test_image_prune_removes_dangling_images_only_unless_all(tmp_path, archive):
     other = build_image([make_layer_tar({"x": b"dangling"})], docker=True)
     write_docker_archive(tmp_path / "d.tar", [(other, [])])
     estiba(store, "load", "-i", tmp_path / "d.tar")
-    assert_one_line_error(estiba(store, "image", "prune", check=False), "-f")  # no terminal to ask on
-    out = estiba(store, "image", "prune", "-f").stdout.decode().split()
-    assert out == [other.id]
+    # podman asks on stdout and reads stdin: end of input is an error, "n" keeps everything, "y" prunes
+    assert_one_line_error(estiba(store, "image", "prune", input_bytes=b"", check=False), "-f")
+    assert b"[y/N]" in estiba(store, "image", "prune", input_bytes=b"n\n").stdout
+    assert len(estiba(store, "images", "-q").stdout.split()) == 2
+    out = estiba(store, "image", "prune", input_bytes=b"y\n").stdout.decode().splitlines()
+    assert out[-1].endswith(other.id)  # after the prompt, as podman prints it (the answer is not echoed)
     assert estiba(store, "images", "-q", "--no-trunc").stdout.decode().split() == ["sha256:" + archive[0].id]
     estiba(store, "image", "prune", "-a", "-f")
     assert estiba(store, "images", "-q").stdout == b""

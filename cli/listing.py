@@ -191,7 +191,7 @@ def images(store: Store, args) -> int:
         _print("".join(f"{i}\n" for i in out))
         return 0
     fmt = args.format
-    if fmt is None:
+    if fmt is None or fmt.strip() == "table":  # podman: a bare `table` is the default table
         fmt = "table {{.Repository}}\t{{.Tag}}\t" + ("{{.Digest}}\t" if args.digests else "") + \
               "{{.ID}}\t{{.Created}}\t{{.Size}}"
     try:
@@ -268,7 +268,8 @@ def history(store: Store, args) -> int:
     if args.quiet:
         _print("".join(f"{r['ID']}\n" for r in rows))
         return 0
-    fmt = args.format or "table {{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}"
+    fmt = args.format if args.format and args.format.strip() != "table" else \
+        "table {{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}"
     try:
         _print(gotemplate.report(fmt, _public(rows), HISTORY_HEADERS))
     except gotemplate.TemplateError as exc:

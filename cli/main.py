@@ -45,6 +45,16 @@ class _Help(argparse.RawDescriptionHelpFormatter):
         return super()._format_action_invocation(action)
 
 
+class _Version(argparse.Action):
+    """`--version`, looked up only when asked (importlib.metadata costs start-up time)."""
+
+    def __init__(self, option_strings, dest, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        parser.exit(0, f"estiba version {version()}\n")
+
+
 def version() -> str:
     try:
         from importlib.metadata import version as dist_version
@@ -61,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
                 epilog="Run 'estiba COMMAND --help' for a command's flags and examples.")
     p.add_argument("--store", metavar="DIR", help="image store directory (default: $ESTIBA_STORE or the user "
                    "data dir); may also follow the command")
-    p.add_argument("-v", "--version", action="version", version=f"estiba version {version()}")
+    p.add_argument("-v", "--version", action=_Version, help="print the version")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     build_verbs(sub, _global_options)
     return p

@@ -52,7 +52,8 @@ class _Version(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:
-        parser.exit(0, f"estiba version {version()}\n")
+        sys.stdout.write(f"estiba version {version()}\n")  # on stdout, as podman --version
+        parser.exit(0)
 
 
 def version() -> str:

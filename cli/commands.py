@@ -10,6 +10,7 @@ from cli.progress import progress_for
 from engine import operations, transports
 from engine.contract import CopiedImage
 from engine.errors import Cancelled, EstibaError, NotFound
+from engine.options import TransferOptions
 from engine.platform import Platform
 from engine.progress import Progress
 from engine.reference import parse_reference
@@ -21,7 +22,7 @@ def _store(args) -> Store:
     return Store(getattr(args, "store", None))
 
 
-def _options(args) -> operations.TransferOptions:
+def _options(args) -> TransferOptions:
     compress = getattr(args, "compress", None)
     if getattr(args, "uncompressed", False):
         compress = "none"
@@ -33,7 +34,7 @@ def _options(args) -> operations.TransferOptions:
         if not sep or not user:
             raise EstibaError("--creds takes USER:PASSWORD")
         creds = (user, secret)
-    return operations.TransferOptions(
+    return TransferOptions(
         tls_verify=getattr(args, "tls_verify", None),
         retry_times=getattr(args, "retry_times", 3),
         credentials=creds,

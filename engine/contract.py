@@ -6,6 +6,12 @@ near go-containerregistry's pkg/v1 interfaces: a source lists its images and han
 pipeline verifies every one of them, decides every conversion and calls the destination, which stages what
 it receives and makes it visible only in commit(); abort() leaves nothing. Members marked "optional" have a
 default here that is right for most implementers.
+
+Against containers/image's types.ImageDestination (types/types.go): `families` is its
+SupportedManifestMIMETypes, `compression` its DesiredLayerCompression, has_blob + blob_size its
+TryReusingBlob (which also answers the size), blob_writer / put_blob_file its PutBlob, put_manifest its
+PutManifest; add_image is what an archive or the store needs to name each image (a registry tags by the
+reference instead).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from engine import compression, media
 from engine import platform as platforms
 from engine.blobinfo import BlobInfoCache
+from engine.chunks import Discard, checking_cancel, copy_stream, hash_range
 from engine.contract import CopiedImage, Destination, Source, SourceImage
 from engine.digest import Digest, HashingReader, HashingWriter, check, sha256_digest
 from engine.errors import Cancelled, DigestMismatch, EstibaError, Hint, InvalidInput, Unsupported
@@ -32,9 +33,6 @@ from engine.manifest import (
 from engine.options import DEFAULT_PARALLEL
 from engine.platform import Platform
 from engine.progress import Progress
-
-CHUNK = 1 << 20
-TRIM_EVERY = 64  # chunks: freed buffers of the decompressor/compressor threads go back to the system this often
 
 
 @dataclass
@@ -307,8 +305,8 @@ class _Copier:
         uploads = self.dest.uploads
         if not self.source.trusted:
             expected = diff_id if kind == compression.NONE else desc.digest
-            counter = _checking_cancel(self.progress.cancel) if uploads else self.progress.counter(desc.digest, size)
-            _hash_range(path, offset, size, desc.digest, desc.size, counter)
+            counter = checking_cancel(self.progress.cancel) if uploads else self.progress.counter(desc.digest, size)
+            hash_range(path, offset, size, desc.digest, desc.size, counter)
             if kind == compression.NONE and expected != desc.digest:
                 raise DigestMismatch(f"layer {desc.digest[:19]}… is an uncompressed tar, so it must match the "
                                      f"image config's diffID {expected[:19]}…: the image is corrupt")
@@ -325,7 +323,7 @@ class _Copier:
         try:
             diff_reader: HashingReader | None = None
             if out_kind == src_kind:
-                _copy(stream, writer)
+                copy_stream(stream, writer)
                 out_digest, out_size = None, reader.count
             else:
                 plain = stream
@@ -333,15 +331,15 @@ class _Copier:
                     dec = compression.decompressor(stream, src_kind)
                     plain = diff_reader = HashingReader(dec)
                 if out_kind == compression.NONE:
-                    _copy(plain, writer)
+                    copy_stream(plain, writer)
                     out_digest, out_size = diff_reader.digest(), diff_reader.count
                 else:
                     hashed = HashingWriter(writer)
                     comp = compression.compressor(hashed, out_kind, threads=self._compress_threads)
-                    _copy(plain, comp)
+                    copy_stream(plain, comp)
                     comp.close()
                     out_digest, out_size = hashed.digest(), hashed.count
-                _copy(stream, _Null())  # read to the end so the source digest can be checked
+                copy_stream(stream, Discard())  # read to the end so the source digest can be checked
             if reader.hashing:
                 check("layer", desc.digest, desc.size, reader.digest(), reader.count)
             elif reader.count != desc.size:
@@ -376,47 +374,3 @@ class _Copier:
             cache.record(diff_id, src_kind, desc.digest, desc.size)
         if out_kind not in (compression.NONE, src_kind):
             cache.record(diff_id, out_kind, digest, size)
-
-
-def _checking_cancel(token):
-    def on_bytes(n: int) -> None:
-        token.check()
-
-    return on_bytes
-
-
-def _hash_range(path: str, offset: int, size: int, digest: Digest, expected_size: int, on_bytes) -> None:
-    hasher = digest.new_hasher()
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        pos, end = offset, offset + size
-        while pos < end:
-            data = os.pread(fd, min(4 * CHUNK, end - pos), pos)
-            if not data:
-                break
-            hasher.update(data)
-            pos += len(data)
-            on_bytes(len(data))
-    finally:
-        os.close(fd)
-    check("blob", digest, expected_size, Digest(f"{digest.algorithm}:{hasher.hexdigest()}"),
-          pos - offset)
-
-
-def _copy(src, dst) -> None:
-    """src -> dst through one reused buffer: a fresh 1 MiB bytes object per chunk, freed on other threads,
-    fragments glibc's arenas (resident size grew with layer size). Every writer here copies what it is given
-    or consumes it before returning."""
-    readinto = src.readinto
-    view = memoryview(bytearray(CHUNK))
-    chunks = 0
-    while n := readinto(view):
-        dst.write(view[:n])
-        chunks += 1
-        if chunks % TRIM_EVERY == 0:
-            release_free_memory()
-
-
-class _Null:
-    def write(self, data) -> int:
-        return len(data)

@@ -4,9 +4,12 @@ here, once, and hands the same object down (operations -> transports -> formats 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from engine.errors import InvalidInput
-from engine.platform import Platform
+
+if TYPE_CHECKING:
+    from engine.platform import Platform  # a type only: `estiba --help` reads the transports table, keep it light
 
 DEFAULT_PARALLEL = 3  # layers at once (the CLI's --jobs, the GUI's settings)
 COMPRESSIONS = ("gzip", "zstd", "none")  # engine/compression.py's GZIP, ZSTD, NONE (kept light for start-up)

@@ -55,12 +55,12 @@ class StoreDestination(Destination):
     families = (media.OCI, media.DOCKER)
     accepts_index = True
     multi_image = True
-    compression = CompressionPolicy()  # keep blobs as they come: exports to the same format cost nothing
-    # Compressed layers are verified against their digest on the way in; their diffIDs are checked when they
-    # are first decompressed (a docker-archive save, a conversion), which fails cleanly with nothing written.
-    # Decompressing every layer at load would cost ~3 s of CPU per GB and forbid hard links.
-    # Uncompressed layers are checked on the way in: their digest is their diffID.
-    verify_diff_ids = False
+    # Keep blobs as they come: exports to the same format cost nothing. Compressed layers are verified against
+    # their digest on the way in; their diffIDs are checked when they are first decompressed (a docker-archive
+    # save, a conversion), which fails cleanly with nothing written. Decompressing every layer at load would
+    # cost ~3 s of CPU per GB and forbid hard links. Uncompressed layers are checked on the way in: their
+    # digest is their diffID.
+    compression = CompressionPolicy()
 
     def __init__(self, store: Store, names: list[str] | None = None) -> None:
         self.store = store

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from engine import transports
 from engine.errors import InvalidInput
 from engine.platform import Platform, host
+from gui import hints
 from gui.dialogs import files
 from gui.dialogs.common import (
     action_buttons,
@@ -39,7 +40,7 @@ PLATFORMS = ("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linu
              "linux/s390x", "linux/riscv64", "windows/amd64")
 # (transport, menu text, object name) for each file and directory transport of engine/transports/
 BROWSE = tuple((t.name, t.title, "browse_" + t.name.replace("-", "_")) for t in transports.TRANSPORTS
-               if t.holds in (transports.FILE, transports.DIRECTORY) and t.open_source is not None)
+               if t.holds in (transports.FILE, transports.DIRECTORY))
 TRANSPORT_PREFIXES = tuple(t.prefix for t in transports.TRANSPORTS if t.prefix)
 
 
@@ -139,7 +140,7 @@ class PullDialog(QDialog):
         try:
             platform, all_platforms = self.platform_choice()
         except InvalidInput as exc:
-            show_error(self.error_label, str(exc))
+            show_error(self.error_label, hints.worded(exc))
             return
         reg = registry_of(source)
         tls_verify = False if reg is not None and self.tls_check.isEnabled() and not self.tls_check.isChecked() \

@@ -258,7 +258,7 @@ def cmd_image_prune(args) -> int:
 def cmd_version(args) -> int:
     import platform
 
-    from cli.main import version
+    from cli.version import version
 
     print(f"Version:      {version()}\nPython:       {platform.python_version()}\nOS/Arch:      "
           f"{platform.system().lower()}/{Platform.host() if hasattr(Platform, 'host') else platform.machine()}")
@@ -267,9 +267,8 @@ def cmd_version(args) -> int:
 
 def cmd_completion(args) -> int:
     from cli.completion import script
-    from cli.main import build_parser
 
-    sys.stdout.write(script(build_parser(), args.shell))
+    sys.stdout.write(script(args.parser, args.shell))
     return 0
 
 

@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     verb = args[0]
     try:
         if verb == "version":
-            from cli.main import version
+            from cli.version import version
 
             print(f"docker-credential-estiba (estiba) {version()}")
         elif verb == "get":

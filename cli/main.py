@@ -14,6 +14,7 @@ import sys
 
 from cli.flags import expand_bare_flags
 from cli.verbs import EXAMPLES, build_verbs
+from cli.version import version
 
 EXIT_ERROR = 125
 EXIT_NOT_KNOWN = 1
@@ -54,15 +55,6 @@ class _Version(argparse.Action):
     def __call__(self, parser, namespace, values, option_string=None) -> None:
         sys.stdout.write(f"estiba version {version()}\n")  # on stdout, as podman --version
         parser.exit(0)
-
-
-def version() -> str:
-    try:
-        from importlib.metadata import version as dist_version
-
-        return dist_version("estiba")
-    except Exception:  # noqa: BLE001 - running from a source tree that was never installed
-        return "0.1.0"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -121,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(expand_bare_flags(parser, args_list))
     if args.command is None:
         return _open_gui(args.store)
+    args.parser = parser  # `completion` reads the whole command line from it
     if getattr(args, "run", None) is None:  # a group such as `estiba image` without its verb
         args.group_parser.print_help()
         return EXIT_ERROR
@@ -191,7 +184,7 @@ def _open_gui(store: str | None = None) -> int:
     return run_gui(store)
 
 
-__all__ = ["EXAMPLES", "build_parser", "main"]
+__all__ = ["EXAMPLES", "build_parser", "main", "version"]
 
 if __name__ == "__main__":
     sys.exit(main())

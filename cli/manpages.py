@@ -7,8 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli.main import build_parser, version
+from cli.main import build_parser
 from cli.verbs import EXAMPLES
+from cli.version import version
 
 
 def _esc(text: str) -> str:

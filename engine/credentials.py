@@ -335,9 +335,9 @@ def login(registry: str, username: str, password: str, *, tls_verify: bool | Non
         except EstibaError:
             _keyring_delete(reg)  # do not leave a secret nobody knows the user name of
             raise
-    from engine import credential_helper
+    from engine import helper_registration
 
-    credential_helper.register(reg)  # podman, skopeo and Docker now ask docker-credential-estiba
+    helper_registration.register(reg)  # podman, skopeo and Docker now ask docker-credential-estiba
     return LOGIN_SUCCEEDED
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine import authfile as auth_files
-from engine import credential_helper, credentials
+from engine import credentials
+from engine import helper_registration as credential_helper
 from engine.errors import NotFound
 
 

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import signal
 import sys
 
-from cli.progress import TerminalProgress, human_bytes
-from engine import operations
+from cli import listing
+from cli.errors import NotKnown
+from cli.progress import progress_for
+from engine import operations, transports
 from engine.contract import CopiedImage
-from engine.dates import format_created
-from engine.errors import Cancelled, EstibaError
+from engine.errors import Cancelled, EstibaError, NotFound
 from engine.options import TransferOptions
 from engine.platform import Platform
 from engine.progress import CancelToken, Progress
 from engine.reference import parse_reference
-from engine.store import ImageRecord, Store
+from engine.shortnames import local_name, resolve_local
+from engine.store import Store
 
 
 def _store(args) -> Store:
-    return Store(args.store)
+    return Store(getattr(args, "store", None))
 
 
 def _options(args) -> TransferOptions:
@@ -52,9 +52,7 @@ def _options(args) -> TransferOptions:
 def _run(args, fn, *fn_args):
     """A transfer: Ctrl-C and SIGTERM cancel it (the engine stops within a second and removes what it staged,
     in the store's tmp/ and beside the output); a second one interrupts at once."""
-    bar = TerminalProgress()
-    if getattr(args, "quiet", False):
-        bar.enabled = False
+    view = progress_for(quiet=getattr(args, "quiet", False))
     token = CancelToken()
 
     def on_signal(signum, frame) -> None:
@@ -63,8 +61,11 @@ def _run(args, fn, *fn_args):
         token.cancel()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    ok = False
     try:
-        return fn(*fn_args, _options(args), Progress(bar, token))
+        result = fn(*fn_args, _options(args), Progress(view, token))
+        ok = True
+        return result
     except Cancelled:
         if token.requested:
             raise KeyboardInterrupt from None  # worded by main(): "interrupted; nothing was changed"
@@ -72,7 +73,7 @@ def _run(args, fn, *fn_args):
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        bar.finish()
+        view.finish(ok)
 
 
 def _print_loaded(results: list[CopiedImage]) -> None:
@@ -97,19 +98,109 @@ def cmd_load(args) -> int:
 
 def cmd_pull(args) -> int:
     store = _store(args)
-    for res in _run(args, operations.pull, store, args.source):
+    text = args.source
+    loc = transports.parse_location(text)
+    if loc is not None and loc.transport != transports.DOCKER:
+        results = _run(args, operations.pull, store, text)
+    else:
+        results = _pull_from_registry(args, store, text.removeprefix("docker://"))
+    for res in results:
         print(res.image_id.hex)
     return 0
 
 
+def _push_destination(args, store: Store, image: str) -> str | None:
+    """A registry destination relocated by its [[registry]] entry in registries.conf (as podman pushes);
+    any other destination unchanged."""
+    from engine import registries_conf
+
+    dest = args.destination
+    if dest is None:
+        rec = store.lookup(image)
+        names = operations.names_for(rec, image) or rec.names[:1]
+        if not names:
+            return None  # operations.push says what to give
+        dest = names[0]
+    loc = transports.parse_location(dest)
+    if loc is not None and loc.transport != transports.DOCKER:
+        return dest
+    name = str(parse_reference(dest.removeprefix("docker://")))
+    endpoint = registries_conf.load().push_endpoint(name)
+    if endpoint.insecure and args.tls_verify is None:
+        args.tls_verify = False
+    return "docker://" + endpoint.location
+
+
+def _choose_registry(text: str, names: list[str]) -> str:
+    """short-name-mode = "enforcing": the user picks one of the candidates on a terminal, as podman asks."""
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        raise EstibaError(f"short-name resolution enforced but cannot prompt without a TTY: give the registry "
+                          f"in the name (e.g. {names[0]})")
+    sys.stderr.write(f"? Please select an image for {text}:\n")
+    for i, name in enumerate(names, 1):
+        sys.stderr.write(f"  {i}. {name}\n")
+    while True:
+        sys.stderr.write(f"Number (1-{len(names)}): ")
+        sys.stderr.flush()
+        answer = sys.stdin.readline()
+        if not answer:
+            raise EstibaError("no registry chosen")
+        if answer.strip().isdigit() and 1 <= int(answer) <= len(names):
+            return names[int(answer) - 1]
+
+
+def _pull_from_registry(args, store: Store, text: str) -> list[CopiedImage]:
+    """podman's pull: a short name through its alias or each unqualified-search registry, a full name through
+    its [[registry]] mirrors and location (registries.conf); the image keeps the name asked for."""
+    from engine import registries_conf
+    from engine.shortnames import has_registry
+
+    conf = registries_conf.load()
+    names = [text] if has_registry(text) else registries_conf.resolve_short(conf, text)
+    if len(names) > 1 and conf.short_name_mode == "enforcing":
+        names = [_choose_registry(text, names)]
+    failures: list[tuple[str, EstibaError]] = []
+    asked_tls = getattr(args, "tls_verify", None)
+    for name in names:
+        logical = parse_reference(name, default_tag="latest" if "@" not in name else None)
+        shown = str(logical)
+        for endpoint in conf.pull_endpoints(shown):
+            if not args.quiet:
+                print(f"Trying to pull {shown}...", file=sys.stderr)
+            args.tls_verify = asked_tls if asked_tls is not None else (False if endpoint.insecure else None)
+            try:
+                if logical.digest:  # as podman: a pull by digest adds no name
+                    return _run(args, operations.pull, store, "docker://" + endpoint.location)
+                return _run(args, operations.copy_between, store, "docker://" + endpoint.location, logical.tagged)
+            except Cancelled:
+                raise
+            except EstibaError as exc:
+                failures.append((endpoint.location, exc))
+    if len(failures) == 1:
+        raise failures[0][1]
+    last = failures[-1][1]
+    raise EstibaError("; ".join(f"{where}: {exc}" for where, exc in failures), last.hint, **last.params)
+
+
 def cmd_save(args) -> int:
     store = _store(args)
-    _run(args, operations.save, store, args.images, args.output, args.format)
+    output = args.output
+    if output is None:
+        if args.format in ("oci-dir", "docker-dir"):
+            raise EstibaError(f"--format {args.format} writes a directory: give it with -o DIR")
+        if sys.stdout.isatty():
+            raise EstibaError("refusing to save to terminal. Use -o flag or redirect")
+        sys.stdout.flush()
+        output = "/dev/stdout"
+    images = [resolve_local(store, text) for text in args.images]
+    _run(args, operations.save, store, images, output, args.format)
     return 0
 
 
 def cmd_push(args) -> int:
-    _run(args, operations.push, _store(args), args.image, args.destination)
+    store = _store(args)
+    image = resolve_local(store, args.image)
+    _run(args, operations.push, store, image, _push_destination(args, store, image))
     return 0
 
 
@@ -119,134 +210,95 @@ def cmd_copy(args) -> int:
 
 
 def cmd_tag(args) -> int:
-    _store(args).tag(args.image, args.names)
+    store = _store(args)
+    store.tag(resolve_local(store, args.image), [local_name(n) for n in args.names])
     return 0
 
 
 def cmd_untag(args) -> int:
-    _store(args).untag(args.image, args.names)
+    store = _store(args)
+    store.untag(resolve_local(store, args.image), [resolve_local(store, n, image=False) for n in args.names])
     return 0
 
 
 def cmd_rmi(args) -> int:
-    for rec, names in _store(args).remove(args.images, force=args.force):
-        for name in names:
-            print(f"Untagged: {name}")
-        if names == rec.names or not names:
-            print(f"Deleted: {rec.hex}")
+    """podman's rmi: every image named is tried; those not known are reported together at the end (exit 1),
+    or ignored with -f / -i; any other failure stops at once (exit 125)."""
+    store = _store(args)
+    texts = list(args.images)
+    if args.all:
+        if texts:
+            raise EstibaError("when using the --all switch, you may not pass any images names or IDs")
+        texts = [rec.hex for rec in store.images()]
+    elif not texts:
+        raise EstibaError("image name or ID must be specified")
+    missing: list[str] = []
+    for text in texts:
+        try:
+            resolved = resolve_local(store, text)
+            removed = store.remove([resolved], force=args.force or args.all)
+        except NotFound:
+            missing.append(text)
+            continue
+        for rec, names in removed:
+            for name in names:
+                print(f"Untagged: {name}")
+            if names == rec.names or not names:
+                print(f"Deleted: {rec.hex}")
+    if missing and not (args.force or args.ignore):
+        if len(missing) == 1:
+            raise NotKnown(f"{missing[0]}: image not known")
+        raise NotKnown(f"{len(missing)} errors occurred: " + "; ".join(f"{m}: image not known" for m in missing))
     return 0
 
 
-def _ago(when: dt.datetime | None) -> str:
-    if when is None:
-        return "unknown"
-    secs = (dt.datetime.now(dt.UTC) - when).total_seconds()
-    for unit, size in (("year", 365 * 86400), ("month", 30 * 86400), ("week", 7 * 86400), ("day", 86400),
-                       ("hour", 3600), ("minute", 60)):
-        if secs >= size:
-            n = int(secs // size)
-            return f"{n} {unit}{'s' if n > 1 else ''} ago"
-    return "Less than a minute ago" if secs >= 0 else "In the future"
+def cmd_image_prune(args) -> int:
+    store = _store(args)
+    doomed = [r for r in store.images() if args.all or not r.names]
+    if not args.force:  # podman asks on stdout and reads stdin, terminal or not; end of input is an error
+        what = "all images" if args.all else "all dangling images"
+        sys.stdout.write(f"WARNING! This command removes {what}.\nAre you sure you want to continue? [y/N] ")
+        sys.stdout.flush()
+        answer = sys.stdin.readline()
+        if not answer:
+            print()
+            raise EstibaError("no answer (end of input): nothing was removed; use -f to remove without asking")
+        if answer.strip().lower() not in ("y", "yes"):
+            return 0
+    for rec in doomed:
+        store.remove([rec.hex], force=True)
+        print(rec.hex)
+    store.prune()
+    return 0
 
 
-def _split_name(name: str) -> tuple[str, str]:
-    ref = parse_reference(name)
-    return ref.name, ref.tag or "latest"
+def cmd_version(args) -> int:
+    import platform
+
+    from cli.version import version
+
+    print(f"Version:      {version()}\nPython:       {platform.python_version()}\nOS/Arch:      "
+          f"{platform.system().lower()}/{Platform.host() if hasattr(Platform, 'host') else platform.machine()}")
+    return 0
+
+
+def cmd_completion(args) -> int:
+    from cli.completion import script
+
+    sys.stdout.write(script(args.parser, args.shell))
+    return 0
 
 
 def cmd_images(args) -> int:
-    records = sorted(_store(args).images(), key=lambda r: r.added, reverse=True)
-    if args.format == "json":
-        print(json.dumps([_json_record(r) for r in records], indent=4))
-        return 0
-    if args.quiet:
-        seen = []
-        for r in records:
-            shown = r.id if args.no_trunc else r.hex[:12]
-            if shown not in seen:
-                seen.append(shown)
-                print(shown)
-        return 0
-    rows = [("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE")]
-    for r in records:
-        shown = r.id if args.no_trunc else r.hex[:12]
-        created = _ago(format_created(r.created))
-        for repo, tag in ([_split_name(n) for n in r.names] or [("<none>", "<none>")]):
-            rows.append((repo, tag, shown, created, human_bytes(r.size)))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    for row in rows:
-        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
-    return 0
-
-
-def _json_record(r: ImageRecord) -> dict:
-    created = format_created(r.created)
-    return {
-        "Id": r.hex,
-        "Names": r.names,
-        "RepoTags": r.names,
-        "Digest": r.digest,
-        "Size": r.size,
-        "Created": int(created.timestamp()) if created else 0,
-        "CreatedAt": created.isoformat().replace("+00:00", "Z") if created else "",
-        "Platforms": r.platforms,
-        "MediaType": r.media_type,
-    }
+    return listing.images(_store(args), args)
 
 
 def cmd_inspect(args) -> int:
-    store = _store(args)
-    rec = store.lookup(args.image)
-    manifest = store.image_manifest(rec)
-    config = store.config_of(rec, manifest)
-    doc = config.doc
-    out = {
-        "Id": rec.hex,
-        "Digest": rec.digest,
-        "RepoTags": rec.names,
-        "Created": rec.created,
-        "Architecture": config.text("architecture"),
-        "Os": config.text("os"),
-        "Variant": config.text("variant"),
-        "Size": rec.size,
-        "Config": config.section,
-        "RootFS": config.rootfs,
-        "History": [h for h in doc.get("history") or [] if isinstance(h, dict)]
-        if isinstance(doc.get("history"), list) else [],
-        "ManifestType": rec.media_type,
-        "Platforms": rec.platforms,
-        "Layers": [{"Digest": layer.digest, "Size": layer.size, "MediaType": layer.media_type}
-                   for layer in manifest.layers],
-        "Labels": config.labels,
-    }
-    print(json.dumps([out], indent=4))
-    return 0
+    return listing.inspect(_store(args), args)
 
 
 def cmd_history(args) -> int:
-    store = _store(args)
-    rec = store.lookup(args.image)
-    manifest = store.image_manifest(rec)
-    config = store.config_of(rec, manifest)
-    layers = iter(manifest.layers)
-    rows = [("ID", "CREATED", "CREATED BY", "SIZE", "COMMENT")]
-    entries = config.history
-    lines = []
-    for i, h in enumerate(entries):
-        size = 0
-        if not h["empty_layer"]:
-            layer = next(layers, None)
-            size = layer.size if layer else 0
-        created_by = h["created_by"]
-        if not args.no_trunc and len(created_by) > 45:
-            created_by = created_by[:44] + "…"
-        ident = rec.hex[:12] if i == len(entries) - 1 else "<missing>"
-        lines.append((ident, _ago(format_created(h["created"])), created_by, human_bytes(size), h["comment"]))
-    rows += reversed(lines)
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    for row in rows:
-        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
-    return 0
+    return listing.history(_store(args), args)
 
 
 def cmd_check(args) -> int:
@@ -262,7 +314,7 @@ def cmd_check(args) -> int:
 
 def cmd_prune(args) -> int:
     count, freed = _store(args).prune()
-    print(f"Removed {count} unused blob(s), {human_bytes(freed)} freed")
+    print(f"Removed {count} unused blob(s), {listing.human_size(freed)} freed")
     return 0
 
 
@@ -276,7 +328,11 @@ def cmd_login(args) -> int:
         return 0
     if args.password and args.password_stdin:
         raise EstibaError("--password and --password-stdin cannot be used together")
+    if args.authfile is None:
+        credentials.require_keyring()  # before asking anything: the answer could not be kept
     user, password = args.username, args.password
+    if user is None and password is None and not args.password_stdin and _existing_login_is_valid(args):
+        return 0
     if args.password_stdin:
         if not user:
             raise EstibaError("--password-stdin needs --username")
@@ -293,15 +349,40 @@ def cmd_login(args) -> int:
     return 0
 
 
-def cmd_logout(args) -> int:
+def _existing_login_is_valid(args) -> bool:
+    """podman's `login REGISTRY` with a stored login: check it and say so, instead of asking again."""
     from engine import credentials
+    from engine.authfile import normalize_registry, registry_host
+    from engine.registry import check_login
 
-    if not args.all and not args.registry:
-        raise EstibaError("name a registry to log out of, or use --all")
-    removed = credentials.logout(None if args.all else args.registry, all=args.all, authfile=args.authfile)
+    reg = normalize_registry(args.registry)
+    try:
+        creds = credentials.lookup(reg, authfile=args.authfile)
+    except EstibaError:
+        return False
+    if creds is None:
+        return False
+    print(f"Authenticating with existing credentials for {reg}")
+    try:
+        check_login(registry_host(reg), creds.username, creds.secret, tls_verify=args.tls_verify)
+    except EstibaError:
+        print("Existing credentials are invalid, please enter valid username and password", file=sys.stderr)
+        return False
+    print(f"Existing credentials are valid. Already logged in to {reg}")
+    return True
+
+
+def cmd_logout(args) -> int:
+    from engine import logout
+
     if args.all:
-        print("Removed login credentials for all registries")
-    else:
-        for reg in removed or [args.registry]:
-            print(f"Removed login credentials for {reg}")
+        for reg, where in logout.logout_all(args.authfile).items():
+            print(f"(removed {reg} from {', '.join(where)})", file=sys.stderr)
+        print("Removed login credentials for all registries")  # podman's line, on stdout
+        return 0
+    if not args.registry:
+        raise EstibaError("name a registry to log out of, or use --all")
+    where = logout.logout(args.registry, args.authfile)
+    print(f"Removed login credentials for {args.registry}")  # podman's line, on stdout
+    print(f"(removed from {', '.join(where)})", file=sys.stderr)
     return 0

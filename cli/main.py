@@ -1,139 +1,113 @@
 """The `estiba` command line: podman's verbs and flags. No Qt here, and imports stay lazy so that
-`estiba --help` and `estiba images` start fast."""
+`estiba --help` and `estiba images` start fast.
+
+Exit codes follow podman (docs/podman.md in the repository lists them): 0 done, 1 an image named was not
+known (`rmi`) or the user interrupted, 125 any other error, 141 the reader of standard output went away.
+"""
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import signal
 import sys
 
+from cli.flags import expand_bare_flags
+from cli.verbs import EXAMPLES, build_verbs
+from cli.version import version
+
 EXIT_ERROR = 125
+EXIT_NOT_KNOWN = 1
+EXIT_INTERRUPTED = 1
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer killed by a closed pipe
 
 
 class _Parser(argparse.ArgumentParser):
     """Usage mistakes end like every other error: one `Error:` line and exit 125, as podman does."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("allow_abbrev", False)  # podman accepts no abbreviation of a long flag
+        kwargs.setdefault("formatter_class", _Help)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(EXIT_ERROR, f"Error: {message} (see '{self.prog} --help')\n")
 
 
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """Boolean flags print as `-q, --quiet` (they take no value on the command line, see cli/flags.py)."""
+
+    def _format_usage(self, *args, **kwargs) -> str:
+        return super()._format_usage(*args, **kwargs).replace(" BOOL]", "]")
+
+    def _format_action_invocation(self, action: argparse.Action) -> str:
+        if getattr(action, "bare_flag", False):
+            return ", ".join(action.option_strings)
+        return super()._format_action_invocation(action)
+
+
+class _Version(argparse.Action):
+    """`--version`, looked up only when asked (importlib.metadata costs start-up time)."""
+
+    def __init__(self, option_strings, dest, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        sys.stdout.write(f"estiba version {version()}\n")  # on stdout, as podman --version
+        parser.exit(0)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    from cli import table
-
     p = _Parser(prog="estiba", description="Move container images between archives, layouts, "
-                                "directories and registries. With no command, opens the desktop app.")
+                "directories and registries, with podman's verbs and flags.\n"
+                "With no command, opens the desktop app.",
+                epilog="Run 'estiba COMMAND --help' for a command's flags and examples.")
     p.add_argument("--store", metavar="DIR", help="image store directory (default: $ESTIBA_STORE or the user "
-                   "data dir)")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
-
-    s = sub.add_parser("images", help="list images in the store")
-    s.add_argument("--format", choices=["table", "json"], default="table")
-    s.add_argument("-q", "--quiet", action="store_true", help="print only image IDs")
-    s.add_argument("--no-trunc", action="store_true", help="print full image IDs")
-
-    s = sub.add_parser("load", help="load images from an archive or directory (format detected)")
-    s.add_argument("-i", "--input", metavar="PATH", help="archive file or directory (default: standard input)")
-    s.add_argument("-q", "--quiet", action="store_true")
-    _transfer_flags(s)
-
-    s = sub.add_parser("save", help="save images to an archive or directory")
-    s.add_argument("--format", default="docker-archive", choices=[name for name, _ in table.save_formats()])
-    s.add_argument("-o", "--output", required=True, metavar="PATH")
-    s.add_argument("-m", "--multi-image-archive", action="store_true",
-                   help="several images in one docker-archive (the default for several images here)")
-    s.add_argument("--compress", choices=["gzip", "zstd", "none"],
-                   help="layer compression (oci-archive, oci-dir, docker-dir)")
-    s.add_argument("--uncompressed", action="store_true", help="same as --compress none")
-    s.add_argument("--tag-only-ref", action="store_true",
-                   help="oci formats: write only the tag in org.opencontainers.image.ref.name")
-    s.add_argument("-q", "--quiet", action="store_true")
-    s.add_argument("images", nargs="+", metavar="IMAGE")
-    _transfer_flags(s)
-
-    s = sub.add_parser("pull", help=f"copy an image into the store ({table.locations()}; a bare name is a "
-                       "registry image)")
-    s.add_argument("source", metavar="SOURCE")
-    s.add_argument("-q", "--quiet", action="store_true")
-    _transfer_flags(s)
-
-    s = sub.add_parser("push", help="copy an image from the store to a registry or file (default: its own name)")
-    s.add_argument("image", metavar="IMAGE")
-    s.add_argument("destination", metavar="DESTINATION", nargs="?")
-    s.add_argument("--compress", choices=["gzip", "zstd", "none"])
-    s.add_argument("--format", dest="manifest_format", choices=["oci", "v2s2"],
-                   help="registry manifest format (default: keep the image's)")
-    s.add_argument("-q", "--quiet", action="store_true")
-    _transfer_flags(s)
-
-    s = sub.add_parser("copy", help=f"copy an image between any two locations ({table.locations()}; a bare "
-                       "name is the store)")
-    s.add_argument("source", metavar="SOURCE")
-    s.add_argument("destination", metavar="DESTINATION")
-    s.add_argument("--compress", choices=["gzip", "zstd", "none"])
-    s.add_argument("--format", dest="manifest_format", choices=["oci", "v2s2"],
-                   help="registry manifest format (default: keep the image's)")
-    s.add_argument("-q", "--quiet", action="store_true")
-    _transfer_flags(s)
-
-    s = sub.add_parser("login", help="log in to a registry (the secret goes to the OS keyring)")
-    s.add_argument("registry", metavar="REGISTRY")
-    s.add_argument("-u", "--username")
-    s.add_argument("-p", "--password")
-    s.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    s.add_argument("--get-login", action="store_true", help="print the user name logged in to REGISTRY")
-    s.add_argument("--tls-verify", type=_bool, metavar="BOOL", default=None)
-    s.add_argument("--authfile", metavar="PATH", help="store the login in this podman auth.json instead")
-
-    s = sub.add_parser("logout", help="log out of a registry")
-    s.add_argument("registry", metavar="REGISTRY", nargs="?")
-    s.add_argument("-a", "--all", action="store_true", help="log out of every registry")
-    s.add_argument("--authfile", metavar="PATH")
-
-    s = sub.add_parser("tag", help="add names to an image")
-    s.add_argument("image", metavar="IMAGE")
-    s.add_argument("names", nargs="+", metavar="NAME")
-
-    s = sub.add_parser("untag", help="remove names from an image (all when none given)")
-    s.add_argument("image", metavar="IMAGE")
-    s.add_argument("names", nargs="*", metavar="NAME")
-
-    s = sub.add_parser("rmi", help="remove images")
-    s.add_argument("-f", "--force", action="store_true")
-    s.add_argument("images", nargs="+", metavar="IMAGE")
-
-    s = sub.add_parser("inspect", help="show an image's details as JSON")
-    s.add_argument("image", metavar="IMAGE")
-
-    s = sub.add_parser("history", help="show an image's layer history")
-    s.add_argument("image", metavar="IMAGE")
-    s.add_argument("--no-trunc", action="store_true")
-
-    sub.add_parser("check", help="verify every blob and image record in the store")
-    sub.add_parser("prune", help="remove blobs that no image uses")
+                   "data dir); may also follow the command")
+    p.add_argument("-v", "--version", action=_Version, help="print the version")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    build_verbs(sub, _global_options)
     from cli import registry_verbs
 
     registry_verbs.add_parsers(sub)  # inspect TRANSPORT:REF, list-tags, catalog, delete, sync; copy's flags
+    summaries = {a.dest: a.help for a in sub._choices_actions}
+    for name in registry_verbs.VERBS:
+        verb = sub.choices[name]
+        _global_options(verb)
+        verb.description = verb.description or f"{summaries.get(name, name)[:1].upper()}{summaries.get(name, '')[1:]}."
     return p
 
 
-def _transfer_flags(s: argparse.ArgumentParser) -> None:
-    s.add_argument("--platform", metavar="OS/ARCH[/VARIANT]", help="platform to take from a multi-arch image")
-    s.add_argument("--all-platforms", action="store_true", help="keep every platform of a multi-arch image")
-    s.add_argument("--jobs", type=int, default=3, metavar="N", help="layers transferred in parallel (default 3)")
-    s.add_argument("--tls-verify", type=_bool, metavar="BOOL", default=None,
-                   help="verify registry TLS (default true; loopback registries use plain HTTP)")
-    s.add_argument("--retry-times", type=int, default=3, metavar="N", help="retries of a failed registry request")
-    s.add_argument("--creds", metavar="USER:PASS", help="registry credentials (else the keyring, auth.json ...)")
-    s.add_argument("--authfile", metavar="PATH", help="podman auth.json to read credentials from")
+def _global_options(s: argparse.ArgumentParser) -> None:
+    """Options podman takes before or after the verb; after it, they override the one before."""
+    s.add_argument("--store", metavar="DIR", default=argparse.SUPPRESS, help="image store directory")
 
 
-def _bool(text: str) -> bool:
-    if text.lower() in ("true", "1", "yes"):
-        return True
-    if text.lower() in ("false", "0", "no"):
-        return False
-    raise argparse.ArgumentTypeError(f"{text!r} is not true or false")
+def _command_names(parser: argparse.ArgumentParser) -> list[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices)
+    return []
+
+
+def _unknown_verb(parser: argparse.ArgumentParser, argv: list[str]) -> str | None:
+    """podman's answer to a mistyped verb, with the nearest verbs, or None when the verb is known."""
+    words = iter(argv)
+    for word in words:
+        if word == "--store":
+            next(words, None)
+            continue
+        if word.startswith("-"):
+            continue
+        names = _command_names(parser)
+        if word in names:
+            return None
+        close = difflib.get_close_matches(word, names, n=3, cutoff=0.6)
+        # podman spreads this over six lines; one line keeps every error a single `Error:` line
+        hint = f" Did you mean {' or '.join(close)}?" if close else ""
+        return f"Error: unrecognized command `estiba {word}`.{hint} Try 'estiba --help' for more information\n"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,26 +119,47 @@ def main(argv: list[str] | None = None) -> int:
         return handled
     parser = build_parser()
     if not args_list:
-        return _open_gui(parser)
-    args = parser.parse_args(args_list)
+        return _open_gui()
+    mistake = _unknown_verb(parser, args_list)
+    if mistake:
+        sys.stderr.write(mistake)
+        return EXIT_ERROR
+    args = parser.parse_args(expand_bare_flags(parser, args_list))
     if args.command is None:
-        return _open_gui(parser, args.store)
+        return _open_gui(args.store)
+    args.parser = parser  # `completion` reads the whole command line from it
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    from cli.errors import NotKnown
+    from cli.hints import worded
     from engine.errors import EstibaError
+    from engine.output import OutputClosed
 
     signal.signal(signal.SIGTERM, _interrupted)  # like Ctrl-C (transfers cancel: cli/commands._run)
     try:
-        from cli import commands, registry_verbs
+        from cli import registry_verbs
 
-        verb = registry_verbs.handler(args) or getattr(commands, "cmd_" + args.command.replace("-", "_"))
+        verb = registry_verbs.handler(args) or getattr(args, "run", None)
+        if verb is None:  # a group such as `estiba image` without its verb
+            args.group_parser.print_help()
+            return EXIT_ERROR
         return verb(args) or 0
+    except OutputClosed:  # `estiba save IMAGE | head -c 10`: quiet, as a writer killed by SIGPIPE is
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
+    except NotKnown as exc:
+        _error(str(exc))
+        return EXIT_NOT_KNOWN
     except EstibaError as exc:
-        from cli.hints import worded
-
         _error(worded(exc))
     except KeyboardInterrupt:
         _error("interrupted; nothing was changed")
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
-        sys.stderr.close()
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
     except OSError as exc:
         _error(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
     except Exception as exc:  # a bug: still one line, with a way to see more
@@ -178,18 +173,40 @@ def _interrupted(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def _error(message: str) -> None:
-    print(f"Error: {' '.join(message.split())}", file=sys.stderr)
-
-
-def _open_gui(parser: argparse.ArgumentParser, store: str | None = None) -> int:
+def _quiet_stdout() -> None:
+    """After the reader of stdout left, Python's final flush would print a second error: point fd 1 at
+    /dev/null (the same trick the Python docs give for SIGPIPE)."""
     try:
-        from gui.app import run  # type: ignore[import-not-found]
-    except ImportError:
-        parser.print_help()
-        return 0
-    return run(store)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
+
+def _error(message: str) -> None:
+    try:
+        print(f"Error: {' '.join(message.split())}", file=sys.stderr)
+    except (BrokenPipeError, ValueError):
+        pass
+
+
+def _open_gui(store: str | None = None) -> int:
+    from cli.display import gui_blocker
+
+    problem = gui_blocker()
+    if problem:
+        sys.stderr.write(problem)
+        return EXIT_ERROR
+    try:
+        from gui.app import run as run_gui  # type: ignore[import-not-found]
+    except ImportError as exc:
+        sys.stderr.write(f"Error: the desktop app cannot start: {exc}. The commands work without it: "
+                         "see 'estiba --help'.\n")
+        return EXIT_ERROR
+    return run_gui(store)
+
+
+__all__ = ["EXAMPLES", "build_parser", "main", "version"]
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,14 +1,23 @@
-"""A one-line progress bar on a terminal (stderr), fed by engine progress events."""
+"""Progress on stderr, read from the one engine aggregation (engine/progress_state.py) the GUI also reads.
+
+- On a terminal: one line per blob (`Copying blob 3f4ca6e2b8c1  12.3 MB / 28.1 MB  5.2 MB/s`), redrawn in
+  place at most 10 times a second, cut to the terminal's width, and left on screen when done.
+- Not a terminal (a CI log, a file): podman's lines, once per blob: `Copying blob sha256:... done` (or
+  `skipped: already exists`), then `Writing manifest to image destination` at the end.
+- `-q`: nothing.
+Never on stdout: `save` may be writing an archive there.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import threading
 import time
 
 from engine import progress as ev
-
-_BAR = 30
+from engine.progress_state import DONE, SKIPPED, ProgressAggregator, ProgressSnapshot
 
 
 def human_bytes(n: float) -> str:
@@ -19,55 +28,124 @@ def human_bytes(n: float) -> str:
     return f"{n:.1f} TB"
 
 
-class TerminalProgress:
-    """Draws `[=====>    ] 45% 120.3 MB / 270.0 MB  3/5 blobs` at most 10 times a second."""
+def _label(blob: str) -> str:
+    return blob if not blob.startswith("sha256:") else blob
 
-    def __init__(self, stream=None) -> None:
-        self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty()
+
+class Silent:
+    def __call__(self, event: ev.Event) -> None:
+        pass
+
+    def finish(self, ok: bool = True) -> None:
+        pass
+
+
+class LogLines:
+    """podman's non-terminal output: one line per blob when it starts being copied or is skipped, and a
+    `done` line when it is."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
         self._lock = threading.Lock()
-        self._done: dict[str, int] = {}
-        self._total: dict[str, int] = {}
-        self._finished: set[str] = set()
-        self._waiting: dict[str, str] = {}  # blob -> the peer it waits for (engine WAITING events)
-        self._last = 0.0
-        self._drawn = False
+        self._said: set[str] = set()
+        self._waiting: set[str] = set()  # blobs whose wait was logged, until they move again
+        self.aggregator = ProgressAggregator(lambda snap: None, interval=3600)
 
     def __call__(self, event: ev.Event) -> None:
-        if not self.enabled or event.kind == ev.MESSAGE:
+        self.aggregator(event)
+        if event.kind == ev.MESSAGE or not event.blob:
             return
+        kind = "config" if event.blob == "config" else "blob"
         with self._lock:
             if event.kind == ev.WAITING:
-                self._waiting[event.blob] = event.text
-                self._draw()
+                if event.blob not in self._waiting:
+                    self._waiting.add(event.blob)
+                    self._write(f"Copying {kind} {event.blob} waiting for {event.text}")
                 return
-            if event.offset > self._done.get(event.blob, -1) or event.kind != ev.READ:
-                self._waiting.pop(event.blob, None)
-            if event.total >= 0:
-                self._total[event.blob] = event.total
-            self._done[event.blob] = event.offset
-            if event.kind in (ev.DONE, ev.SKIPPED):
-                self._finished.add(event.blob)
-            now = time.monotonic()
-            if now - self._last >= 0.1 or event.kind in (ev.DONE, ev.SKIPPED):
-                self._last = now
-                self._draw()
+            self._waiting.discard(event.blob)
+            if event.kind == ev.SKIPPED and event.blob not in self._said:
+                self._said.add(event.blob)
+                self._write(f"Copying {kind} {event.blob} skipped: already exists")
+            elif event.kind == ev.DONE and event.blob not in self._said:
+                self._said.add(event.blob)
+                self._write(f"Copying {kind} {event.blob} done")
 
-    def _draw(self) -> None:
-        total = sum(self._total.values()) or 1
-        done = min(sum(self._done.values()), total)
-        frac = done / total
-        filled = int(frac * _BAR)
-        bar = "=" * filled + (">" if filled < _BAR else "") + " " * (_BAR - filled - 1)
-        line = (f"\r[{bar}] {frac * 100:3.0f}% {human_bytes(done)} / {human_bytes(total)}  "
-                f"{len(self._finished)}/{len(self._total)} blobs")
-        if self._waiting:
-            line += f"  waiting for {next(iter(self._waiting.values()))}"
-        self.stream.write(line + "\x1b[K")
-        self.stream.flush()
-        self._drawn = True
-
-    def finish(self) -> None:
-        if self._drawn:
-            self.stream.write("\r\x1b[K")
+    def _write(self, line: str) -> None:
+        try:
+            self.stream.write(line + "\n")
             self.stream.flush()
+        except (OSError, ValueError):
+            pass
+
+    def finish(self, ok: bool = True) -> None:
+        if self._said and ok:
+            self._write("Writing manifest to image destination")
+
+
+class TerminalLines:
+    """One line per blob, redrawn in place (cursor moved up over the block), each cut to the width."""
+
+    def __init__(self, stream, interval: float = 0.1) -> None:
+        self.stream = stream
+        self._drawn = 0
+        self._lock = threading.Lock()
+        self._last: ProgressSnapshot | None = None
+        self.aggregator = ProgressAggregator(self._on_snapshot, interval=interval)
+        self._started = time.monotonic()
+
+    def __call__(self, event: ev.Event) -> None:
+        self.aggregator(event)
+
+    def _on_snapshot(self, snap: ProgressSnapshot) -> None:
+        with self._lock:
+            self._last = snap
+            self._draw(snap)
+
+    def _draw(self, snap: ProgressSnapshot) -> None:
+        width = max(20, self._columns())
+        lines = []
+        for b in snap.blobs:
+            kind = "config" if b.blob == "config" else "blob"
+            name = b.blob.removeprefix("sha256:")[:12]
+            if b.state == SKIPPED:
+                tail = "skipped: already exists"
+            elif b.state == DONE:
+                tail = f"done  {human_bytes(b.total if b.total >= 0 else b.done)}"
+            else:
+                total = human_bytes(b.total) if b.total >= 0 else "?"
+                tail = f"{human_bytes(b.done)} / {total}"
+                if snap.waiting:  # engine WAITING events: nothing moves, so no speed is shown
+                    tail += f"  waiting for {snap.waiting}"
+                elif snap.speed > 0:
+                    tail += f"  {human_bytes(snap.speed)}/s"
+            lines.append(f"Copying {kind} {name}  {tail}"[: width - 1])
+        out = ("\x1b[F" * self._drawn) if self._drawn else ""
+        out += "".join(f"\r{line}\x1b[K\n" for line in lines)
+        self._drawn = len(lines)
+        try:
+            self.stream.write(out)
+            self.stream.flush()
+        except (OSError, ValueError):
+            pass
+
+    def _columns(self) -> int:
+        """The width of the terminal stderr is (not stdout's: that may be an archive going to a pipe)."""
+        try:
+            return os.get_terminal_size(self.stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):
+            return shutil.get_terminal_size((80, 24)).columns
+
+    def finish(self, ok: bool = True) -> None:
+        self.aggregator.flush()
+
+
+def progress_for(quiet: bool = False, stream=None):
+    """The progress listener for a command: silent, terminal lines or podman's log lines."""
+    stream = stream or sys.stderr
+    if quiet:
+        return Silent()
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    return TerminalLines(stream) if tty else LogLines(stream)

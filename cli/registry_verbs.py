@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Callable
 
+from cli.progress import progress_for
 from cli.registry_flags import access_flags, credentials, parse_bool
 
 PARTIAL_EXIT = 1
@@ -77,16 +78,28 @@ def add_parsers(sub) -> None:
                           help="fail instead of changing any manifest digest")
 
 
+VERBS = ("list-tags", "catalog", "delete", "sync")
+
+
 def handler(args) -> Callable | None:
-    """The function for args.command when it is one of these verbs (or an inspect of a location)."""
-    if args.command == "inspect":
-        if _is_location(args.image) or args.raw or args.config:
-            return cmd_inspect
-        return None
-    if args.command == "copy" and any(getattr(args, flag, None) not in (None, False) for flag in SIDE_FLAGS):
+    """The function for the verb when it is one of these (or an inspect of a location); cli/verbs.py's verbs
+    name themselves in args.verb, also inside the `estiba image` group."""
+    verb = getattr(args, "verb", None) or args.command
+    if verb == "inspect":
+        images = getattr(args, "images", None) or [getattr(args, "image", "")]
+        raw, config = getattr(args, "raw", False), getattr(args, "config", False)
+        if not (raw or config or any(_is_location(i) for i in images)):
+            return None
+        if len(images) != 1:
+            from engine.errors import InvalidInput
+
+            raise InvalidInput("give one image to inspect with --raw, --config or a TRANSPORT:REFERENCE")
+        args.image = images[0]
+        return cmd_inspect
+    if verb == "copy" and any(getattr(args, flag, None) not in (None, False) for flag in SIDE_FLAGS):
         return cmd_copy_sides
     return {"list-tags": cmd_list_tags, "catalog": cmd_catalog, "delete": cmd_delete,
-            "sync": _sync}.get(args.command)
+            "sync": _sync}.get(verb)
 
 
 def _sync(args) -> int:
@@ -274,9 +287,7 @@ def cmd_copy_sides(args) -> int:
                   credentials=credentials(args.src_creds, "--src-creds") or base.credentials)
     dest = replace(base, tls_verify=base.tls_verify if args.dest_tls_verify is None else args.dest_tls_verify,
                    credentials=credentials(args.dest_creds, "--dest-creds") or base.credentials)
-    bar = commands.TerminalProgress()
-    if args.quiet:
-        bar.enabled = False
+    bar = progress_for(quiet=args.quiet)
     try:
         copy_with_sides(commands._store(args), args.source, args.destination, src, dest, Progress(bar),
                         preserve_digests=args.preserve_digests)

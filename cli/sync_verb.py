@@ -48,7 +48,7 @@ def _locations_file(args) -> str | None:
 
 
 def cmd_sync(args) -> int:
-    from cli.progress import TerminalProgress
+    from cli.progress import progress_for
     from cli.registry_flags import credentials
     from engine import sync, sync_plan
     from engine.errors import EstibaError
@@ -61,9 +61,7 @@ def cmd_sync(args) -> int:
                       args.src_authfile or args.authfile, args.retry_times)
     dst = sync.Access(args.dest_tls_verify, credentials(args.dest_creds, "--dest-creds"),
                       args.dest_authfile or args.authfile, args.retry_times)
-    bar = TerminalProgress()
-    if args.quiet:
-        bar.enabled = False
+    bar = progress_for(quiet=args.quiet)
     progress = Progress(bar)
     items = sync_plan.plan(args.src, args.dest, args.source, args.destination, access=src, scoped=args.scoped,
                            cancel=progress.cancel)

@@ -251,6 +251,55 @@ def logins() -> list[tuple[str, str, str]]:
     return out
 
 
+# --- Estiba's own entries (what docker-credential-estiba serves, engine/credential_helper.py) -----------
+
+def require_keyring() -> None:
+    """Raise the no-keyring error (with its neutral hint) when the keyring cannot hold a login: `login` says so
+    before it asks for anything."""
+    works, _ = keyring_status()
+    if not works:
+        backend = _backend()
+        reason = _unusable_reason(backend) or f"{_backend_name(backend)} does not answer"
+        raise _no_keyring(reason)
+
+
+def own_login(registry: str) -> Credentials | None:
+    """Estiba's login for exactly `registry` (logins.json + keyring), or None. Never reads other tools' files:
+    the helper is what those files point to."""
+    reg = normalize_registry(registry)
+    user = _read_logins().get(reg)
+    if user is None:
+        return None
+    secret = _keyring_get(reg)
+    return Credentials(user, secret) if secret else None
+
+
+def store_own(registry: str, username: str, secret: str) -> None:
+    reg = normalize_registry(registry)
+    _check_user(username, secret)
+    with _LOGINS_LOCK:
+        _keyring_set(reg, secret)
+        users = _read_logins()
+        users[reg] = username
+        _write_logins(users)
+
+
+def forget_own(registry: str) -> bool:
+    reg = normalize_registry(registry)
+    with _LOGINS_LOCK:
+        users = _read_logins()
+        if reg not in users:
+            return False
+        _forget_keyring(reg)
+        del users[reg]
+        _write_logins(users)
+    return True
+
+
+def own_logins() -> dict[str, str]:
+    return _read_logins()
+
+
 # --- login / logout -------------------------------------------------------------------------------------
 
 def _check_user(username: str, password: str) -> None:
@@ -286,6 +335,9 @@ def login(registry: str, username: str, password: str, *, tls_verify: bool | Non
         except EstibaError:
             _keyring_delete(reg)  # do not leave a secret nobody knows the user name of
             raise
+    from engine import helper_registration
+
+    helper_registration.register(reg)  # podman, skopeo and Docker now ask docker-credential-estiba
     return LOGIN_SUCCEEDED
 
 

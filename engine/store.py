@@ -215,7 +215,8 @@ class Store:
         with self.locked():
             records = self.images()
             for text in texts:
-                rec = next(r for r in records if r.id == self.lookup(text).id)
+                found = self.lookup(text)  # NotFound when it is not known (never a StopIteration)
+                rec = next(r for r in records if r.id == found.id)
                 bare = text.removeprefix("sha256:")
                 by_id = is_image_id_prefix(bare) and rec.hex.startswith(bare)
                 if not by_id and len(rec.names) > 1:

@@ -26,6 +26,8 @@ class ImageRecord:
     size: int = 0
     platforms: list[str] = field(default_factory=list)
     added: float = 0.0
+    # every top manifest (or index) digest the image was seen with, oldest first: podman's RepoDigests keep them all
+    digests: list[str] = field(default_factory=list)
 
     @property
     def hex(self) -> str:

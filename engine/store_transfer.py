@@ -164,6 +164,10 @@ class StoreDestination(Destination):
                     records.remove(old)
                     rec.names = old.names + [n for n in rec.names if n not in old.names]
                     rec.added = old.added
+                    seen = old.digests or [old.digest]
+                    rec.digests = seen + [d for d in [rec.digest] if d not in seen]
+                else:
+                    rec.digests = [rec.digest]
                 records.append(rec)
                 assign_names(records, rec.id, rec.names)
             self.store._write_records(records)

@@ -1,15 +1,14 @@
 """Shared pieces of the archive destinations: the one tar-header writer, kernel-side copies into a tar being
-written, and the write-beside-then-rename that makes an archive appear whole or not at all."""
+written. Where the archive's bytes go (a temporary beside a file, renamed over it; or a stream) is
+engine/output.py."""
 
 from __future__ import annotations
 
 import errno
 import os
 import tarfile
-import tempfile
 from collections.abc import Callable
 
-from engine import leftovers
 from engine.errors import InvalidInput
 
 REGULAR = tarfile.REGTYPE
@@ -137,35 +136,3 @@ def append_file(fd: int, header: Callable[[int], bytes], payload: bytes | str,
 
 def end_archive(fd: int) -> None:
     write_all(fd, b"\0" * 1024)  # two zero blocks, as Go's archive/tar ends
-
-
-def open_beside(target: str) -> tuple[int, str]:
-    """A new temporary file in target's directory (same filesystem: the final rename is atomic), named after
-    this process and locked while it is open; stale ones of dead processes writing the same target go first
-    (engine/leftovers.py)."""
-    prefix = "." + os.path.basename(target) + "-"
-    leftovers.sweep_beside(target, prefix, ".tmp")
-    fd, tmp = tempfile.mkstemp(prefix=prefix + leftovers.owner_tag(), suffix=".tmp", dir=os.path.dirname(target))
-    leftovers.hold(fd)
-    return fd, tmp
-
-
-def replace_atomically(target: str, write: Callable[[int], None], mode: int,
-                       opened: tuple[int, str] | None = None) -> None:
-    """Write a new file through `write(fd)` beside `target` (in `opened`, from open_beside, when the writing
-    began earlier), then rename it over `target`. On any failure the temporary file is removed and `target`
-    is untouched."""
-    fd, tmp = opened or open_beside(target)
-    try:
-        try:
-            write(fd)
-            os.fchmod(fd, mode)
-        finally:
-            os.close(fd)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from engine import image_info
 from engine.manifest import Index
 from engine.store import Store
 
@@ -40,6 +41,7 @@ class InspectData:
     manifest_json: str = ""
     config_json: str = ""
     index_json: str = ""
+    repo_digests: list[str] = field(default_factory=list)  # repo@digest for every manifest the image was seen with
 
 
 def _pretty(raw: bytes) -> str:
@@ -50,23 +52,23 @@ def _pretty(raw: bytes) -> str:
 
 
 def collect(store_root: str, image_id: str) -> InspectData:
+    """Built from the engine's one inspect builder (engine/image_info.py), which `estiba inspect` prints: the
+    dialog and the command line show the same size (uncompressed, as podman's) and the same history."""
     store = Store(store_root)
     rec = store.lookup(image_id)
-    data = InspectData(rec.id, rec.digest, rec.media_type, list(rec.names), rec.created, rec.size)
-    top = store.manifest_of(rec)
-    if isinstance(top, Index):
-        data.index_json = _pretty(top.raw)
-        for d in top.manifests:
+    parts = image_info.parts(store, rec)
+    document = image_info.inspect_document(store, rec)
+    data = InspectData(rec.id, rec.digest, rec.media_type, list(rec.names), rec.created, document["Size"])
+    data.repo_digests = list(document["RepoDigests"])
+    if isinstance(parts.top, Index):
+        data.index_json = _pretty(parts.top.raw)
+        for d in parts.top.manifests:
             data.platforms.append(PlatformEntry(str(d.platform) if d.platform else "unknown", str(d.digest), d.size,
                                                 d.media_type))
-    manifest = store.image_manifest(rec)
-    config = store.config_of(rec, manifest)
-    data.manifest_json = _pretty(manifest.raw)
-    data.config_json = _pretty(config.raw)
-    data.layers = [Layer(str(d.digest), d.size, d.media_type) for d in manifest.layers]
-    history = config.doc.get("history")
-    data.history = [h for h in history if isinstance(h, dict)] if isinstance(history, list) else []
-    section = config.doc.get("config")
-    data.config = section if isinstance(section, dict) else {}
-    data.os_arch = str(config.platform)
+    data.manifest_json = _pretty(parts.manifest.raw)
+    data.config_json = _pretty(parts.config.raw)
+    data.layers = [Layer(str(d.digest), d.size, d.media_type) for d in parts.manifest.layers]
+    data.history = list(document["History"])
+    data.config = dict(document["Config"])
+    data.os_arch = str(parts.config.platform)
     return data

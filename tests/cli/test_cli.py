@@ -29,9 +29,9 @@ def test_images_json_has_podmans_keys(tmp_path):
     by_id = {d["Id"]: d for d in doc}
     assert set(by_id) == {a.id, b.id}
     assert by_id[a.id]["Names"] == ["docker.io/library/alpine:latest"]
-    assert by_id[b.id]["Names"] == []
+    assert "Names" not in by_id[b.id]  # podman 4.3 omits an empty Names (Go's omitempty)
     for d in doc:
-        assert {"Id", "Names", "Digest", "Size", "Created"} <= set(d)
+        assert {"Id", "Digest", "Size", "Created", "RepoDigests"} <= set(d)
         assert len(d["Id"]) == 64 and d["Digest"].startswith("sha256:")
         assert isinstance(d["Size"], int) and isinstance(d["Created"], int) and d["Created"] > 0
 
@@ -74,8 +74,8 @@ def test_inspect_and_history(tmp_path):
     [a] = populate(tmp_path, ("a", ["alpine"]))
     [doc] = json.loads(estiba(tmp_path, "inspect", "alpine").stdout)
     assert doc["Id"] == a.id and doc["Architecture"] == "amd64" and doc["Os"] == "linux"
-    assert doc["RootFS"]["diff_ids"] == [layer.diff_id for layer in a.layers]
-    assert doc["Layers"][0]["Digest"] == a.layers[0].digest
+    assert doc["RootFS"] == {"Type": "layers", "Layers": [layer.diff_id for layer in a.layers]}  # podman's shape
+    assert doc["RepoDigests"] and all(d.startswith("docker.io/library/alpine@sha256:") for d in doc["RepoDigests"])
     hist = estiba(tmp_path, "history", "alpine").stdout.decode().splitlines()
     assert hist[0].split()[:2] == ["ID", "CREATED"] and len(hist) == 2
 
@@ -113,7 +113,8 @@ def test_usage_mistakes_are_one_line_errors_too(tmp_path):
     proc = estiba(tmp_path / "store", "push", "--format", "v2s1", "x", check=False)
     assert "--help" in assert_one_line_error(proc, "--format", "v2s1")
     assert_one_line_error(estiba(tmp_path / "store", "bogus", check=False), "bogus")
-    assert_one_line_error(estiba(tmp_path / "store", "save", "x", check=False), "--output")
+    # without -o, save writes to stdout (a pipe here), as podman does: what is missing now is the image
+    assert_one_line_error(estiba(tmp_path / "store", "save", "x", check=False), "image not known")
     assert not (tmp_path / "store" / "images.json").exists()
 
 

@@ -31,7 +31,7 @@ def images_json(store) -> list[dict]:
 
 
 def ids_and_names(store) -> dict[str, list[str]]:
-    return {d["Id"]: d["Names"] for d in images_json(store)}
+    return {d["Id"]: d.get("Names", []) for d in images_json(store)}  # podman omits an empty Names
 
 
 # -- load: every format the peers write ---------------------------------------------------------------------

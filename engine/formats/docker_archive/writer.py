@@ -23,12 +23,11 @@ from engine.formats.staging import RecordingWriter, Staging, copy_range
 from engine.formats.tarwriter import (
     USTAR_MAX_SIZE,
     copy_at,
-    open_beside,
     padding,
     pwrite_all,
-    replace_atomically,
 )
 from engine.manifest import ImageConfig, ImageManifest, dump_json, parse
+from engine.output import open_output
 from engine.progress import CancelToken, OnBytes
 from engine.reference import InvalidReference, parse_reference
 
@@ -57,6 +56,8 @@ class DockerArchiveDestination(Destination):
             self._ref = normalise_name(ref, self.description)
         if os.path.isdir(self.target):
             raise InvalidInput(f"{path} is a directory; give a file name for the docker-archive")
+        self.output = open_output(path)  # a symlink is followed, a pipe or device is streamed into
+        self.target = self.output.path
         parent = os.path.dirname(self.target)
         if not os.path.isdir(parent):
             raise NotFound(f"{parent}: no such directory for the output")
@@ -69,7 +70,7 @@ class DockerArchiveDestination(Destination):
         # Writing the bytes is the biggest cost of an export: each layer goes straight to its offset in the
         # archive file (placement.py) while every size is known; the first one whose size is not known is
         # streamed in place too; only what comes after it is staged and appended at commit.
-        self._out: tuple[int, str] | None = None  # the archive file being built (open_beside)
+        self._out: tuple[int, str] | None = None  # the archive being built (Output.begin)
         self._end = 0  # where the next member goes: every byte before it is placed
         self._placing = True
         self._placed: list[str] = []  # member names placed, in archive order
@@ -79,7 +80,7 @@ class DockerArchiveDestination(Destination):
         self._head_writer: HeadWriter | None = None
         self._head_done: tuple[Digest, int] | None = None
         try:
-            self._staging = Staging(parent)
+            self._staging = Staging(self.output.work_dir)
         except OSError as exc:
             raise EstibaError(f"cannot write next to {self.target} ({exc.strerror})") from None
 
@@ -108,7 +109,7 @@ class DockerArchiveDestination(Destination):
 
     def _file(self) -> int:
         if self._out is None:
-            self._out = open_beside(self.target)
+            self._out = self.output.begin()
         return self._out[0]
 
     def _place(self, name: str, length: int) -> None:
@@ -290,7 +291,7 @@ class DockerArchiveDestination(Destination):
                 write_tar(fd, rest, self._check_cancel)
 
             opened, self._out = self._out, None
-            replace_atomically(self.target, write, FILE_MODE, opened)
+            self.output.finish(write, FILE_MODE, opened)
         except BaseException as exc:
             self.abort()
             if isinstance(exc, OSError):
@@ -320,13 +321,8 @@ class DockerArchiveDestination(Destination):
             return
         self._finished = True
         if self._out is not None:
-            fd, tmp = self._out
-            self._out = None
-            os.close(fd)
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            opened, self._out = self._out, None
+            self.output.discard(opened)
         self._staging.cleanup()
 
 

@@ -1,5 +1,6 @@
 """Writing `oci-archive:PATH[:REF]`: one new tar of a layout, in containers/image's member order, replacing any
-existing file at commit (as skopeo does); blobs are staged beside it and copied in by the kernel."""
+existing file at commit (as skopeo does), or streamed into a pipe or device (engine/output.py); blobs are staged
+beside it (in the temporary directory for a stream) and copied in by the kernel."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from engine.contract import Destination
 from engine.errors import EstibaError, InvalidInput
 from engine.formats.oci_layout.common import INDEX_FILE, LAYOUT_BYTES, LAYOUT_FILE
 from engine.formats.oci_layout.writer import FILE_MODE, LayoutDestination
-from engine.formats.tarwriter import DIRECTORY, append_file, end_archive, header, replace_atomically, write_all
+from engine.formats.tarwriter import DIRECTORY, append_file, end_archive, header, write_all
+from engine.output import open_output
 from engine.progress import CancelToken, OnBytes
 
 
@@ -22,14 +24,17 @@ class ArchiveDestination(LayoutDestination):
         target = os.path.abspath(path)
         if os.path.isdir(target):
             raise InvalidInput(f"{path} is a directory; give a file name for the oci-archive (or use oci:{path})")
-        super().__init__(target, ref, compress, tag_only_ref, f"oci-archive:{path}" + (f":{ref}" if ref else ""))
+        self.output = open_output(path)  # a symlink is followed, a pipe or device is streamed into
+        work_dir = self.output.work_dir if self.output.is_stream else None
+        super().__init__(self.output.path, ref, compress, tag_only_ref,
+                         f"oci-archive:{path}" + (f":{ref}" if ref else ""), work_dir)
 
     def commit(self) -> None:
         if self._finished:
             raise InvalidInput(f"{self.description} was already committed or aborted")
         try:
             members = self._members()
-            replace_atomically(self.target, lambda fd: write_tar(fd, members, self._check_cancel), FILE_MODE)
+            self.output.finish(lambda fd: write_tar(fd, members, self._check_cancel), FILE_MODE)
         except BaseException as exc:
             self.abort()
             if isinstance(exc, OSError):

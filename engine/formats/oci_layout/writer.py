@@ -87,7 +87,7 @@ class LayoutDestination(Destination):
     multi_image = True
 
     def __init__(self, target: str, ref: str | None, compress: str | None, tag_only_ref: bool,
-                 description: str) -> None:
+                 description: str, work_dir: str | None = None) -> None:
         self.description = description
         self.compression = _policy(compress)
         if ref is not None and not valid_oci_ref_name(ref):
@@ -103,8 +103,9 @@ class LayoutDestination(Destination):
         self._finished = False
         self._created_dirs: list[str] = []
         try:
-            self._created_dirs = _makedirs(os.path.dirname(target))
-            self._staging = Staging(os.path.dirname(target))
+            if work_dir is None:  # a stream's staging goes to work_dir; nothing is created beside it
+                self._created_dirs = _makedirs(os.path.dirname(target))
+            self._staging = Staging(work_dir or os.path.dirname(target))
         except OSError as exc:
             _remove_dirs(self._created_dirs)
             raise EstibaError(f"cannot write next to {target} ({exc.strerror})") from None

@@ -61,9 +61,11 @@ FIELDS: dict[str, tuple] = {
     "size": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "a byte count"),
     "platforms": (lambda v: isinstance(v, list) and all(isinstance(p, str) for p in v), "a list of platforms"),
     "added": (lambda v: isinstance(v, int | float) and not isinstance(v, bool), "a time"),
+    "digests": (lambda v: isinstance(v, list) and all(isinstance(d, str) and _DIGEST.fullmatch(d) for d in v),
+                "a list of sha256 digests"),
 }
 REQUIRED = ("id", "digest", "media_type")
-DEFAULTS = {"names": [], "created": None, "size": 0, "platforms": [], "added": 0.0}
+DEFAULTS = {"names": [], "created": None, "size": 0, "platforms": [], "added": 0.0, "digests": []}
 
 
 class StoreDamaged(EstibaError):

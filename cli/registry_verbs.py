@@ -23,10 +23,19 @@ def _option_strings(s: argparse.ArgumentParser) -> set[str]:
     return {o for action in s._actions for o in action.option_strings}
 
 
+def _inspect_parsers(sub) -> list[argparse.ArgumentParser]:
+    """`estiba inspect` and `estiba image inspect` (cli/verbs.py defines both)."""
+    found = [sub.choices["inspect"]] if "inspect" in sub.choices else []
+    group = sub.choices.get("image")
+    for action in group._actions if group is not None else []:
+        if isinstance(action, argparse._SubParsersAction) and "inspect" in action.choices:
+            found.append(action.choices["inspect"])
+    return found
+
+
 def add_parsers(sub) -> None:
     """Add the verbs to cli/main.py's subparsers, and skopeo's flags to its `inspect` and `copy`."""
-    inspect = sub.choices.get("inspect")
-    if inspect is not None:
+    for inspect in _inspect_parsers(sub):
         have = _option_strings(inspect)
         inspect.description = ("An image in the store, or (with a transport: docker://HOST/REPO:TAG, "
                                "oci-archive:PATH, oci:DIR, dir:DIR, docker-archive:PATH) one where it lies, read "

@@ -91,8 +91,9 @@ def _command_names(parser: argparse.ArgumentParser) -> list[str]:
     return []
 
 
-def _unknown_verb(parser: argparse.ArgumentParser, argv: list[str]) -> str | None:
-    """podman's answer to a mistyped verb, with the nearest verbs, or None when the verb is known."""
+def _unknown_verb(parser: argparse.ArgumentParser, argv: list[str], only_close: bool = False) -> str | None:
+    """podman's answer to a mistyped verb, with the nearest verbs, or None when the verb is known. With
+    `only_close`, only a word near a verb that names no existing file (`estiba FILE...` opens files)."""
     words = iter(argv)
     for word in words:
         if word == "--store":
@@ -104,6 +105,8 @@ def _unknown_verb(parser: argparse.ArgumentParser, argv: list[str]) -> str | Non
         if word in names:
             return None
         close = difflib.get_close_matches(word, names, n=3, cutoff=0.6)
+        if only_close and (not close or os.path.lexists(word)):
+            return None
         # podman spreads this over six lines; one line keeps every error a single `Error:` line
         hint = f" Did you mean {' or '.join(close)}?" if close else ""
         return f"Error: unrecognized command `estiba {word}`.{hint} Try 'estiba --help' for more information\n"
@@ -114,10 +117,14 @@ def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
     from cli import desktop  # install-desktop, uninstall-desktop, and `estiba FILE...` (opens the window)
 
-    handled = desktop.dispatch(args_list, build_parser)
+    parser = build_parser()
+    mistake = _unknown_verb(parser, args_list, only_close=True)  # `estiba imagse`: not a file to open
+    if mistake:
+        sys.stderr.write(mistake)
+        return EXIT_ERROR
+    handled = desktop.dispatch(args_list, lambda: parser)
     if handled is not None:
         return handled
-    parser = build_parser()
     if not args_list:
         return _open_gui()
     mistake = _unknown_verb(parser, args_list)

@@ -131,7 +131,7 @@ def inspect_document(store: Store, rec: ImageRecord, sizes: SizeCache | None = N
     sizes = sizes or SizeCache(store)
     p = parts(store, rec)
     doc = p.config.doc
-    section = doc.get("config") if isinstance(doc.get("config"), dict) else {}
+    section = p.config.section
     size = sizes.image(p.manifest)
     rootfs = doc.get("rootfs") if isinstance(doc.get("rootfs"), dict) else {}
     history = doc.get("history") if isinstance(doc.get("history"), list) else []
@@ -141,22 +141,22 @@ def inspect_document(store: Store, rec: ImageRecord, sizes: SizeCache | None = N
         "RepoTags": list(rec.names),
         "RepoDigests": repo_digests(rec),
         "Parent": "",
-        "Comment": str(doc.get("comment", "")),
-        "Created": doc.get("created") or rec.created or "",
+        "Comment": p.config.text("comment") or "",
+        "Created": p.config.text("created") or rec.created or "",
         "Config": section,
-        "Version": str(doc.get("docker_version", "")),
-        "Author": str(doc.get("author", "")),
-        "Architecture": doc.get("architecture", ""),
-        "Os": doc.get("os", ""),
-        **({"Variant": doc["variant"]} if doc.get("variant") else {}),
+        "Version": p.config.text("docker_version") or "",
+        "Author": p.config.text("author") or "",
+        "Architecture": p.config.text("architecture") or "",
+        "Os": p.config.text("os") or "",
+        **({"Variant": p.config.text("variant")} if p.config.text("variant") else {}),  # mistyped: left out
         "Size": size,
         "VirtualSize": size,
         "GraphDriver": {"Name": "estiba", "Data": None},
         "RootFS": {"Type": rootfs.get("type", "layers"), "Layers": list(rootfs.get("diff_ids") or [])},
-        "Labels": section.get("Labels") or None,
+        "Labels": p.config.labels or None,
         "Annotations": dict(p.manifest.annotations or {}),
         "ManifestType": rec.media_type,
-        "User": str(section.get("User", "")),
+        "User": section.get("User") if isinstance(section.get("User"), str) else "",
         "History": [h for h in history if isinstance(h, dict)],
         "NamesHistory": list(rec.names),
     }
@@ -176,13 +176,13 @@ def history(store: Store, rec: ImageRecord, sizes: SizeCache | None = None) -> l
     sizes = sizes or SizeCache(store)
     p = parts(store, rec)
     layers = iter(p.manifest.layers)
-    entries = [h for h in (p.config.doc.get("history") or []) if isinstance(h, dict)]
+    entries = p.config.history  # objects only, each field of the right type (engine/manifest.py)
     out: list[HistoryEntry] = []
     for i, h in enumerate(entries):
         size = 0
-        if not h.get("empty_layer"):
+        if not h["empty_layer"]:
             layer = next(layers, None)
             size = sizes.layer(layer) if layer else 0
-        out.append(HistoryEntry(rec.hex if i == len(entries) - 1 else "<missing>", h.get("created"),
-                                str(h.get("created_by", "")), size, str(h.get("comment", ""))))
+        out.append(HistoryEntry(rec.hex if i == len(entries) - 1 else "<missing>", h["created"], h["created_by"],
+                                size, h["comment"]))
     return list(reversed(out))

@@ -63,7 +63,8 @@ def test_sigterm_cancels_the_save_and_leaves_nothing(store, tmp_path):
     _, err = proc.communicate(timeout=30)
     assert time.monotonic() - began < 5
     lines = err.decode().strip().splitlines()
-    assert proc.returncode == 125 and lines == ["Error: interrupted; nothing was changed"], (proc.returncode, err)
+    # an interrupt exits 1, as podman 4.3 on Ctrl-C (docs/podman.md, Exit codes): SIGTERM is handled as Ctrl-C
+    assert proc.returncode == 1 and lines == ["Error: interrupted; nothing was changed"], (proc.returncode, err)
     assert list(out_dir.iterdir()) == []
     assert list((store / "tmp").iterdir()) == []
 
@@ -80,7 +81,7 @@ def test_sigterm_during_a_load_cleans_the_store_staging(tmp_path, big_store):
         time.sleep(0.005)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=30)
-    assert proc.returncode == 125 and "interrupted" in err.decode(), err
+    assert proc.returncode == 1 and "interrupted" in err.decode(), err
     assert list((store / "tmp").iterdir()) == []
     assert estiba(store, "images", "-q").stdout.strip() == b""
 

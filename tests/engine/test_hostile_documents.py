@@ -191,7 +191,8 @@ def test_inspect_and_history_read_mistyped_config_fields(tmp_path):
     estiba(store, "load", "-i", tmp_path / "odd.tar")
     inspect = estiba(store, "inspect", "odd:1")
     out = json.loads(inspect.stdout)[0]
-    assert out["Id"] == img.id and out["Config"] == {} and out["Labels"] is None and out["Variant"] is None
+    assert out["Id"] == img.id and out["Config"] == {} and out["Labels"] is None
+    assert out.get("Variant") is None and out["Created"] == ""  # podman's shape leaves an empty Variant out
     history = estiba(store, "history", "odd:1").stdout.decode()
     assert img.id[:12] in history and len(history.strip().splitlines()) == 2  # header + the one object entry
     images = estiba(store, "images").stdout.decode()

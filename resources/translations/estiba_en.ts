@@ -84,4 +84,15 @@
         <translation><numerusform>%n transfer</numerusform><numerusform>%n transfers</numerusform></translation>
     </message>
 </context>
+<context>
+    <name>RegistryBrowser</name>
+    <message numerus="yes">
+        <source>%n repositories</source>
+        <translation><numerusform>%n repositories</numerusform><numerusform>%n repositories</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tags</source>
+        <translation><numerusform>%n tags</numerusform><numerusform>%n tags</numerusform></translation>
+    </message>
+</context>
 </TS>

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui import humanize, registry_jobs
+from gui import error_text, humanize, registry_jobs
 from gui.dialogs import confirm as confirm_mod
 from gui.jobs.errors import Failure
 from gui.jobs.tasks import TaskRunner
@@ -184,6 +184,10 @@ class RegistryBrowser(QDialog):
         self.status.setText(text)
         self.status.setProperty("error", error)
 
+    def _say_failure(self, template: str, failure: Failure) -> None:
+        """`template`'s %1 filled with the failure in the window's words (gui/error_text.py)."""
+        self._say(template.replace("%1", error_text.message(failure)), True)
+
     def selected_tag(self) -> str | None:
         rows = self.tag_view.selectionModel().selectedRows(COL_TAG)
         return rows[0].data() if rows else None
@@ -238,7 +242,7 @@ class RegistryBrowser(QDialog):
             self._say(self.tr("This registry does not list its repositories: type a repository name below."))
             self.repo_edit.setFocus()
         else:
-            self._say(self.tr("Cannot open the registry: %1").replace("%1", failure.message), True)
+            self._say(self.tr("Cannot open the registry: %1").replace("%1", error_text.message(failure)), True)
 
     @Slot(str)
     def _on_repo_chosen(self, repo: str) -> None:
@@ -285,7 +289,7 @@ class RegistryBrowser(QDialog):
 
     def _on_tags_failed(self, gen: int, failure: Failure) -> None:
         if gen == self._generation:
-            self._say(self.tr("Cannot list the tags: %1").replace("%1", failure.message), True)
+            self._say(self.tr("Cannot list the tags: %1").replace("%1", error_text.message(failure)), True)
 
     @Slot()
     def _ask_visible_details(self, *args) -> None:  # noqa: ARG002
@@ -334,7 +338,7 @@ class RegistryBrowser(QDialog):
         row = self._row_of(tag) if gen == self._generation else -1
         if row >= 0:
             self.model.item(row, COL_DIGEST).setText(self.tr("unreadable"))
-            self.model.item(row, COL_DIGEST).setToolTip(failure.message)
+            self.model.item(row, COL_DIGEST).setToolTip(error_text.message(failure))
 
     # -- actions on a tag -----------------------------------------------------------------------------------
 
@@ -401,7 +405,7 @@ class RegistryBrowser(QDialog):
         self._say(self.tr("Reading %1…").replace("%1", f"{repo}:{tag}"))
         self.tasks.run(lambda: fetch_inspection(registry, repo, tag, self._tls()),
                        lambda doc: self._show_inspection(f"{registry}/{repo}:{tag}", doc),
-                       lambda failure: self._say(self.tr("Cannot inspect: %1").replace("%1", failure.message), True))
+                       lambda failure: self._say_failure(self.tr("Cannot inspect: %1"), failure))
 
     def _show_inspection(self, title: str, doc: dict) -> QDialog:
         dialog = QDialog(self)
@@ -433,7 +437,7 @@ class RegistryBrowser(QDialog):
         listed = SESSION_CACHE.get((registry, repo, tag))
         self.tasks.run(lambda: fetch_delete_plan(registry, repo, tag, self._tls()),
                        lambda plan: self._confirm_delete(registry, repo, tag, listed, plan),
-                       lambda failure: self._say(self.tr("Cannot delete: %1").replace("%1", failure.message), True))
+                       lambda failure: self._say_failure(self.tr("Cannot delete: %1"), failure))
 
     def _confirm_delete(self, registry: str, repo: str, tag: str, listed, plan: tuple[str, list[str]]) -> None:
         digest, tags = plan
@@ -450,7 +454,7 @@ class RegistryBrowser(QDialog):
             return
         self.tasks.run(lambda: do_delete(registry, repo, tag, digest, self._tls()),
                        lambda gone: self._on_deleted(registry, repo, tags, gone),
-                       lambda failure: self._say(self.tr("Not deleted: %1").replace("%1", failure.message), True))
+                       lambda failure: self._say_failure(self.tr("Not deleted: %1"), failure))
 
     def _on_deleted(self, registry: str, repo: str, tags: list[str], digest: str) -> None:
         for t in tags:

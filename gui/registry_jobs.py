@@ -13,10 +13,6 @@ from gui.jobs.specs import TransferSpec
 COPY, MIRROR = "copy", "mirror"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("RegistryJobs", text)
-
-
 def ask_text(parent: QWidget | None, title: str, label: str, default: str = "") -> str | None:
     """One line of text from the user (tests replace this)."""
     text, ok = QInputDialog.getText(parent, title, label, text=default)
@@ -42,7 +38,8 @@ def copy_spec(store_root: str, source: str, destination: str, *, parallel: int, 
         opts = TransferOptions(parallel=parallel, tls_verify=tls_verify, manifest_format=manifest_format)
         return operations.copy_between(Store(store_root), f"docker://{source}", destination, opts, progress)
 
-    title = _tr("Copying %1 to %2").replace("%1", source).replace("%2", destination)
+    title = QCoreApplication.translate("RegistryJobs", "Copying %1 to %2")
+    title = title.replace("%1", source).replace("%2", destination)
     return TransferSpec(COPY, title, f"copy:{source}->{destination}", work, title, output=output)
 
 
@@ -64,9 +61,13 @@ def mirror_spec(registry: str, repo: str, destination: str, *, jobs: int, parall
         summary = sync.run(items, sync.SyncOptions(dest_access=access, jobs=jobs, layers=parallel), progress)
         if summary.failed:
             first = summary.failed[0]
-            raise EstibaError(f"{len(summary.failed)} of {len(items)} images failed (first: "
-                              f"{first.item.source.removeprefix('docker://')}: {first.error})")
+            from gui.counts import counts
+
+            text = counts().mirror_failed(len(summary.failed))  # tr() is thread-safe; this runs on a worker
+            raise EstibaError(text.replace("%1", str(len(items))).replace(
+                "%2", first.item.source.removeprefix("docker://")).replace("%3", str(first.error)))
         return summary
 
-    title = _tr("Mirroring %1 to %2").replace("%1", f"{registry}/{repo}").replace("%2", destination)
+    title = QCoreApplication.translate("RegistryJobs", "Mirroring %1 to %2")
+    title = title.replace("%1", f"{registry}/{repo}").replace("%2", destination)
     return TransferSpec(MIRROR, title, f"mirror:{registry}/{repo}->{destination}", work, title)

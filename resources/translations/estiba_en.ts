@@ -15,6 +15,10 @@
         <translation><numerusform>Remove %n image</numerusform><numerusform>Remove %n images</numerusform></translation>
     </message>
     <message numerus="yes">
+        <source>%n of %1 images failed (first: %2: %3)</source>
+        <translation><numerusform>%n of %1 images failed (first: %2: %3)</numerusform><numerusform>%n of %1 images failed (first: %2: %3)</numerusform></translation>
+    </message>
+    <message numerus="yes">
         <source>%n year(s) ago</source>
         <translation><numerusform>%n year ago</numerusform><numerusform>%n years ago</numerusform></translation>
     </message>

@@ -167,6 +167,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n of %1 images failed (first: %2: %3)</source>
+        <translation>
+            <numerusform>Ha fallado %n de %1 imágenes (la primera: %2: %3)</numerusform>
+            <numerusform>Han fallado %n de %1 imágenes (la primera: %2: %3)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n year(s) ago</source>
         <translation>
             <numerusform>hace %n año</numerusform>
@@ -1363,6 +1370,17 @@ El registro elimina la imagen, así que también desaparecen estas etiquetas: %3
     <message>
         <source>none</source>
         <translation>ninguna</translation>
+    </message>
+</context>
+<context>
+    <name>RegistryJobs</name>
+    <message>
+        <source>Copying %1 to %2</source>
+        <translation>Copiando %1 a %2</translation>
+    </message>
+    <message>
+        <source>Mirroring %1 to %2</source>
+        <translation>Replicando %1 en %2</translation>
     </message>
 </context>
 <context>

@@ -53,6 +53,25 @@ def hint_text(exc: EstibaError) -> str:
         return _tr("Choose “As stored” compression for this format.")
     if hint is Hint.TRY_AGAIN:
         return _tr("Try again (Retry in the transfers list).")
+    return _engine_hint_text(hint, p.get("engine", "").lower())
+
+
+def _engine_hint_text(hint: Hint, engine: str) -> str:
+    """Podman's and Docker's states, as the Places list words them."""
+    podman = engine == "podman"
+    if hint is Hint.ENGINE_INSTALL:
+        return _tr("Install Podman to see its images here.") if podman else \
+            _tr("Install Docker to see its images here.")
+    if hint is Hint.ENGINE_START:
+        return _tr("Start Podman's service (Start in the Places list), then try again.") if podman else \
+            _tr("Start Docker's service (sudo systemctl start docker), then try again.")
+    if hint is Hint.ENGINE_PERMISSION:
+        return _tr("Use your own rootless Podman instead of another user's.") if podman else \
+            _tr("Join the docker group (then log out and in again), or use rootless Docker.")
+    if hint is Hint.ENGINE_LIST:
+        return _tr("It is not in Podman's image list.") if podman else _tr("It is not in Docker's image list.")
+    if hint is Hint.ENGINE_RETRY:
+        return _tr("Check that the engine still runs, then use Retry in the transfers list.")
     return ""
 
 

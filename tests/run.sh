@@ -11,10 +11,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 APT_PACKAGES=(
-    skopeo podman umoci docker-registry gnome-keyring dbus dbus-x11
+    skopeo podman umoci docker-registry docker.io gnome-keyring dbus dbus-x11
     libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 time ca-certificates
 )
-REQUIRED_COMMANDS=(skopeo podman umoci docker-registry gnome-keyring-daemon dbus-run-session)
+REQUIRED_COMMANDS=(skopeo podman umoci docker-registry dockerd docker containerd gnome-keyring-daemon dbus-run-session)
 REQUIRED_LIBS=(libEGL.so.1 libGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3 libglib-2.0.so.0)
 
 log() { printf '[run.sh] %s\n' "$*" >&2; }

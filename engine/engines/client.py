@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 from engine.engines.discovery import DOCKER, PODMAN, TITLES, Endpoint
-from engine.engines.socket_http import Connection, EngineError, Response
+from engine.engines.socket_http import ANSWER_TIMEOUT, STALL_TIMEOUT, Connection, EngineError, Response
 from engine.errors import Hint, InvalidInput, NotFound
 from engine.progress import CancelToken
 from engine.reference import InvalidReference, parse_reference
@@ -43,8 +43,8 @@ class Engine:
         self.socket = endpoint.socket
         self.prefix = PREFIX[endpoint.kind]
 
-    def connect(self, cancel: CancelToken | None = None) -> Connection:
-        return Connection(self.socket, self.title, cancel)
+    def connect(self, cancel: CancelToken | None = None, stall: float = STALL_TIMEOUT) -> Connection:
+        return Connection(self.socket, self.title, cancel, stall=stall)
 
     def close(self) -> None:
         self.endpoint.close()
@@ -56,8 +56,9 @@ class Engine:
         self.close()
 
     # -- plain requests
-    def _call(self, method: str, path: str, cancel: CancelToken | None = None) -> Response:
-        conn = self.connect(cancel)
+    def _call(self, method: str, path: str, cancel: CancelToken | None = None,
+              stall: float = ANSWER_TIMEOUT) -> Response:
+        conn = self.connect(cancel, stall)
         try:
             return conn.request(method, self.prefix + path)
         except BaseException:
@@ -129,7 +130,7 @@ class Engine:
     def export(self, image_id: str, cancel: CancelToken | None) -> Response:
         """The image as an uncompressed docker-archive stream (podman would gzip an oci-archive on one core)."""
         query = "?format=docker-archive" if self.kind == PODMAN else ""
-        resp = self._call("GET", f"/images/{image_id.removeprefix('sha256:')}/get{query}", cancel)
+        resp = self._call("GET", f"/images/{image_id.removeprefix('sha256:')}/get{query}", cancel, STALL_TIMEOUT)
         if resp.status >= 300:
             try:
                 raise self.refused(resp, f"the export of {image_id[:19]}")
@@ -170,7 +171,7 @@ class Engine:
         return names
 
     def remove(self, image_id: str) -> None:
-        with self._call("DELETE", f"/images/{image_id.removeprefix('sha256:')}") as resp:
+        with self._call("DELETE", f"/images/{image_id.removeprefix('sha256:')}", stall=60.0) as resp:
             if resp.status >= 300:
                 raise self.refused(resp, f"the removal of {image_id[:19]}")
             resp.read()

@@ -132,9 +132,9 @@ class EngineLoadDestination(Destination):
                     raise Cancelled()
                 self._cond.wait(0.2)
             self._busy = True
-        if self._broken:
+        if self._broken:  # another writer failed or was cancelled mid-member: its own error is the one reported
             self._release()
-            raise EstibaError(f"the load into {self.description} was cut short")
+            raise Cancelled()
         if self._conn is None:
             try:
                 self._before = self.engine.image_ids()

@@ -17,6 +17,7 @@ from engine.errors import Cancelled, EstibaError, Hint
 from engine.progress import CancelToken
 
 CONNECT_TIMEOUT = 3.0  # an absent or wedged engine is found out well under 10 s
+ANSWER_TIMEOUT = 5.0  # a list, an inspection, a version: a wedged engine is found out quickly
 STALL_TIMEOUT = 300.0  # podman writes a whole export to its own temp file before the first byte comes
 MAX_HEADER_BYTES = 64 << 10
 MAX_JSON_BYTES = 64 << 20  # an image list of many thousand images
@@ -30,7 +31,7 @@ class Connection:
     """One request on its own connection (the engines close after streaming bodies anyway)."""
 
     def __init__(self, path: str, engine: str, cancel: CancelToken | None = None,
-                 connect_timeout: float = CONNECT_TIMEOUT) -> None:
+                 connect_timeout: float = CONNECT_TIMEOUT, stall: float = STALL_TIMEOUT) -> None:
         self.path = path
         self.engine = engine
         self.cancel = cancel
@@ -41,7 +42,8 @@ class Connection:
         except BaseException as exc:
             self.sock.close()
             raise unreachable(engine, path, exc) from None
-        self.sock.settimeout(STALL_TIMEOUT)
+        self.stall = stall
+        self.sock.settimeout(stall)
         self._forget: Callable[[], None] | None = cancel.on_cancel(self.shutdown) if cancel else None
         self._reader = self.sock.makefile("rb", buffering=1 << 20)
         self.closed = False
@@ -74,7 +76,7 @@ class Connection:
             try:
                 n = os.sendfile(self.sock.fileno(), fd, offset + sent, min(count - sent, 8 << 20))
             except BlockingIOError:  # a socket with a timeout is non-blocking underneath: wait for room
-                _, ready, _ = select.select([], [self.sock], [], STALL_TIMEOUT)
+                _, ready, _ = select.select([], [self.sock], [], self.stall)
                 if not ready:
                     self._failed(TimeoutError(), "while sending")
                 continue
@@ -128,7 +130,7 @@ class Connection:
             raise Cancelled() from None
         self.close()
         if isinstance(exc, TimeoutError | socket.timeout):
-            what = f"stopped answering for {int(STALL_TIMEOUT)} s"
+            what = f"stopped answering for {int(self.stall)} s"
         elif isinstance(exc, EOFError):
             what = "closed the connection"
         else:

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,34 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import IN_CI, Podman
-
-
-def _wait_for_socket(path: str, proc: subprocess.Popen, what: str, log: Path, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"{what} exited ({proc.returncode}):\n{log.read_text(errors='replace')[-3000:]}")
-        if os.path.exists(path):
-            s = socket.socket(socket.AF_UNIX)
-            try:
-                s.connect(path)
-                return
-            except OSError:
-                pass
-            finally:
-                s.close()
-        time.sleep(0.05)
-    raise AssertionError(f"{what} did not listen at {path} within {timeout} s")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+from tests.engines.services import docker_argv, start_dockerd, start_podman_service, stop
 
 
 def _need(tool: str) -> str:
@@ -73,19 +44,15 @@ class PodmanService:
 def podman_service() -> Iterator[PodmanService]:
     _need("podman")
     base = Path(tempfile.mkdtemp(prefix="estiba-ps-", dir="/tmp"))  # short: podman limits the runroot's length
-    cli = Podman(base / "s", base / "rr")
-    for var in ("CONTAINER_HOST", "DOCKER_HOST"):
-        cli.env.pop(var, None)
-    sock = str(base / "podman.sock")
-    log = base / "service.log"
-    with open(log, "wb") as err:
-        proc = subprocess.Popen(cli.argv("system", "service", "--time=0", "unix://" + sock), env=cli.env,
-                                stdin=subprocess.DEVNULL, stdout=err, stderr=err, start_new_session=True)
     try:
-        _wait_for_socket(sock, proc, "podman system service", log)
+        proc, sock, cli = start_podman_service(base)
+    except BaseException:
+        shutil.rmtree(base, ignore_errors=True)
+        raise
+    try:
         yield PodmanService(sock, cli)
     finally:
-        _stop(proc)
+        stop(proc)
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -99,7 +66,7 @@ class Dockerd:
 
     def __call__(self, *args, check: bool = True) -> subprocess.CompletedProcess:
         env = {k: v for k, v in os.environ.items() if k not in ("DOCKER_HOST", "DOCKER_CONTEXT")}
-        proc = subprocess.run(["docker", "-H", self.host, *map(str, args)], capture_output=True, text=True,
+        proc = subprocess.run(docker_argv(self.socket, *args), capture_output=True, text=True,
                               env=env, stdin=subprocess.DEVNULL)
         if check and proc.returncode:
             raise AssertionError(f"docker {' '.join(map(str, args))} failed:\n{proc.stdout}\n{proc.stderr}")
@@ -111,20 +78,15 @@ def dockerd() -> Iterator[Dockerd]:
     _need("dockerd")
     _need("docker")
     base = Path(tempfile.mkdtemp(prefix="estiba-dk-", dir="/tmp"))  # short: containerd's socket paths
-    sock = str(base / "docker.sock")
-    log = base / "dockerd.log"
-    argv = ["dockerd", "--storage-driver", "vfs", "--iptables=false", "--ip6tables=false", "--bridge=none",
-            "--data-root", str(base / "data"), "--exec-root", str(base / "exec"), "--pidfile",
-            str(base / "docker.pid"), "-H", "unix://" + sock]
-    env = {k: v for k, v in os.environ.items() if k not in ("DOCKER_HOST",)}
-    with open(log, "wb") as err:
-        proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
-                                start_new_session=True)
     try:
-        _wait_for_socket(sock, proc, "dockerd", log)
+        proc, sock = start_dockerd(base)
+    except BaseException:
+        shutil.rmtree(base, ignore_errors=True)
+        raise
+    try:
         yield Dockerd(sock)
     finally:
-        _stop(proc)
+        stop(proc)
         shutil.rmtree(base, ignore_errors=True)
 
 

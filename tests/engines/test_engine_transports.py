@@ -128,3 +128,23 @@ def test_images_engine_lists_in_the_store_format(tmp_path, tmp_store, engines_en
                    for line in table[1:]), table
     svc.cli("rmi", "docker.io/library/listed:4")
     dockerd("rmi", "listed:4")
+
+
+def test_multi_platform_image_goes_as_the_host_platform_and_says_so(tmp_path, tmp_store, engines_env):
+    from engine.platform import host
+    from tests.fixtures.images import write_oci_archive
+
+    svc, _ = engines_env
+    want = host()
+    other = "arm64" if want.architecture != "arm64" else "amd64"
+    mine = build_image([random_layer_tar(40, 50_000)], arch=want.architecture, variant=want.variant)
+    theirs = build_image([random_layer_tar(41, 50_000)], arch=other)
+    path = tmp_path / "multi.tar"
+    write_oci_archive(path, [], index_of=[theirs, mine], index_ref="docker.io/library/multi:5")
+    proc = estiba(tmp_store, "copy", f"oci-archive:{path}", "containers-storage:docker.io/library/multi:5")
+    note = proc.stderr.decode()
+    assert "multi-platform" in note and str(want) in note, note
+    got = _podman_inspect(svc, "docker.io/library/multi:5")
+    assert "sha256:" + got["Id"] == mine.config_digest
+    assert got["Architecture"] == want.architecture
+    svc.cli("rmi", "docker.io/library/multi:5")

@@ -50,8 +50,12 @@ def worded(exc: EstibaError) -> str:
         return f"{text}: use `{command}`"
     if hint is None:
         return text
+    engine = exc.params.get("engine", "").lower()
+    if engine not in ("podman", "docker"):
+        engine = "podman"  # the engine is always named; podman is the course's
     if hint in _ENGINE_WORDS:
-        return text + _ENGINE_WORDS[hint][exc.params.get("engine", "").lower()]
+        return text + _ENGINE_WORDS[hint][engine]
     if hint in (Hint.ENGINE_RETRY, Hint.ENGINE_LIST):
-        return text + _WORDS[hint].format(tool=exc.params.get("engine", "").lower(), **exc.params)
+        return text + _WORDS[hint].format(**{**exc.params, "engine": exc.params.get("engine", "Podman"),
+                                             "tool": engine})
     return text + _WORDS[hint].format(**exc.params)

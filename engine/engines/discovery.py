@@ -134,13 +134,14 @@ def find(kind: str, *, env: Mapping[str, str] | None = None, system: str | None 
             first_error = error  # a socket that is there but refuses says more than one that is absent
             if error.hint is Hint.ENGINE_PERMISSION:
                 break
-    if not explicit and kind == PODMAN and start_service and shutil.which("podman") \
+    search = env.get("PATH", os.defpath)
+    if not explicit and kind == PODMAN and start_service and shutil.which("podman", path=search) \
             and (first_error is None or first_error.hint is not Hint.ENGINE_PERMISSION):
         return start_podman_service(env)
     if first_error is not None:
         raise first_error
     tools = ("podman",) if kind == PODMAN else ("docker", "dockerd")
-    if not explicit and not any(shutil.which(t) for t in tools):
+    if not explicit and not any(shutil.which(t, path=search) for t in tools):
         raise EngineError(f"{TITLES[kind]} is not installed (no {tools[0]} command, nothing at {paths[-1]})",
                           Hint.ENGINE_INSTALL, engine=TITLES[kind], socket=paths[-1])
     raise unreachable(TITLES[kind], paths[0], FileNotFoundError())

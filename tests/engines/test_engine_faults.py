@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -228,3 +229,36 @@ def test_cancel_wakes_a_stalled_export(tmp_path, sockdir):
         conn.close()
         server.close()
     assert time.monotonic() - start < 5
+
+
+def test_engine_that_dies_mid_load_is_a_one_line_failure_not_a_cancel(tmp_path, monkeypatch):
+    """A podman service of this test's own is killed while the archive streams into it."""
+    from engine.engines.socket_http import EngineError
+    from engine.errors import Hint
+    from tests.engines.services import start_podman_service, stop
+
+    base = tempfile.mkdtemp(prefix="estiba-pd-", dir="/tmp")
+    proc, sock, _cli = start_podman_service(Path(base))
+    try:
+        monkeypatch.setenv("CONTAINER_HOST", "unix://" + sock)
+        _, path = _big_archive(tmp_path, "docker.io/library/dies:1", 80)
+        store = Store(str(tmp_path / "store"))
+        done: dict[str, int] = {}
+
+        def listener(event) -> None:
+            done[event.blob] = max(done.get(event.blob, 0), event.offset)
+            if sum(done.values()) > 8 << 20 and proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+        start = time.monotonic()
+        with pytest.raises(EngineError) as err:
+            operations.copy_between(store, f"docker-archive:{path}", "containers-storage:",
+                                    progress=Progress(listener, interval=0))
+        assert time.monotonic() - start < 60
+        assert err.value.hint is Hint.ENGINE_RETRY
+        text = str(err.value)
+        assert "Podman" in text and sock in text and "\n" not in text
+    finally:
+        stop(proc)
+        shutil.rmtree(base, ignore_errors=True)

@@ -38,8 +38,8 @@ class _Preserving(Destination):
     def layer_writer(self, diff_id):
         return self.inner.layer_writer(diff_id)
 
-    def planned(self, diff_ids) -> None:
-        self.inner.planned(diff_ids)
+    def planned(self, diff_ids, sizes) -> None:
+        self.inner.planned(diff_ids, sizes)
 
     def put_manifest(self, raw: bytes) -> None:
         self._check(raw)

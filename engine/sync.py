@@ -161,8 +161,8 @@ class _SharedDestination(Destination):
     def layer_writer(self, diff_id):
         return _ReleasingWriter(self.inner.layer_writer(diff_id), self)
 
-    def planned(self, diff_ids) -> None:
-        self.inner.planned(diff_ids)
+    def planned(self, diff_ids, sizes) -> None:
+        self.inner.planned(diff_ids, sizes)
 
     def put_manifest(self, raw: bytes) -> None:
         self.inner.put_manifest(raw)

@@ -19,7 +19,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from cli import table
+    from cli import engine_verbs, table
 
     p = _Parser(prog="estiba", description="Move container images between archives, layouts, "
                                 "directories and registries. With no command, opens the desktop app.")
@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=["table", "json"], default="table")
     s.add_argument("-q", "--quiet", action="store_true", help="print only image IDs")
     s.add_argument("--no-trunc", action="store_true", help="print full image IDs")
+    engine_verbs.add_flags(s)
 
     s = sub.add_parser("load", help="load images from an archive or directory (format detected)")
     s.add_argument("-i", "--input", metavar="PATH", help="archive file or directory (default: standard input)")
@@ -153,9 +154,10 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, _interrupted)  # like Ctrl-C (transfers cancel: cli/commands._run)
     try:
-        from cli import commands, registry_verbs
+        from cli import commands, engine_verbs, registry_verbs
 
-        verb = registry_verbs.handler(args) or getattr(commands, "cmd_" + args.command.replace("-", "_"))
+        verb = registry_verbs.handler(args) or engine_verbs.handler(args) \
+            or getattr(commands, "cmd_" + args.command.replace("-", "_"))
         return verb(args) or 0
     except EstibaError as exc:
         from cli.hints import worded

@@ -34,7 +34,12 @@ class TerminalProgress:
         self._drawn = False
 
     def __call__(self, event: ev.Event) -> None:
-        if not self.enabled or event.kind == ev.MESSAGE:
+        if event.kind == ev.MESSAGE:  # a note for the user (a platform chosen for them): one line, tty or not
+            with self._lock:
+                self.stream.write(("\r\x1b[K" if self._drawn else "") + f"Note: {event.text}\n")
+                self.stream.flush()
+            return
+        if not self.enabled:
             return
         with self._lock:
             if event.kind == ev.WAITING:

@@ -131,6 +131,9 @@ class _Copier:
         child = self._child_manifest(children[chosen])
         if not isinstance(child, ImageManifest):
             raise Unsupported("nested indexes are not supported")
+        if not self.dest.accepts_index and len(children) > 1:  # say so: the other platforms stay behind
+            self.progress.message(f"{self.source.description} is a multi-platform image; {self.dest.description} "
+                                  f"takes one platform: copying {children[chosen].platform or want}")
         return child
 
     def _child_manifest(self, desc: Descriptor) -> ImageManifest | Index:

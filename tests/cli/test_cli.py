@@ -103,7 +103,7 @@ def test_errors_are_one_line_with_exit_125(tmp_path):
     assert_one_line_error(estiba(tmp_path, "load", "-i", tmp_path / "missing.tar", check=False), "no such file")
     assert_one_line_error(estiba(tmp_path, "save", "-o", tmp_path / "x.tar", "nosuch", check=False),
                           "image not known")
-    assert_one_line_error(estiba(tmp_path, "pull", "containers-storage:alpine", check=False), "not supported")
+    assert_one_line_error(estiba(tmp_path, "pull", "ostree:alpine", check=False), "not supported")
     assert_one_line_error(estiba(tmp_path, "copy", "alpine", "dir:", check=False), "names no path")
     assert not (tmp_path / "x.tar").exists()
 

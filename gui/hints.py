@@ -70,7 +70,8 @@ def _engine_hint_text(hint: Hint, engine: str) -> str:
         return translate("Hints", "Use your own rootless Podman instead of another user's.") if podman else \
             translate("Hints", "Join the docker group (then log out and in again), or use rootless Docker.")
     if hint is Hint.ENGINE_LIST:
-        return translate("Hints", "It is not in Podman's image list.") if podman else translate("Hints", "It is not in Docker's image list.")
+        return translate("Hints", "It is not in Podman's image list.") if podman else \
+            translate("Hints", "It is not in Docker's image list.")
     if hint is Hint.ENGINE_RETRY:
         return translate("Hints", "Check that the engine still runs, then use Retry in the transfers list.")
     return ""

@@ -18,6 +18,7 @@ from engine.engines import status
 from gui.hints import hint_text
 from gui.jobs.tasks import TaskRunner
 
+translate = QCoreApplication.translate
 STORE, PODMAN, DOCKER = "store", "podman", "docker"
 _KIND_ROLE = Qt.ItemDataRole.UserRole
 
@@ -26,13 +27,14 @@ def state_words(state: status.EngineState) -> str:
     """One line for the state of an engine, in this app's words."""
     name = "Podman" if state.kind == PODMAN else "Docker"
     if state.state == status.RUNNING:
-        return QCoreApplication.translate("EngineStates", "{engine} {version} is running.").format(engine=name, version=state.version)
+        return translate("EngineStates", "{engine} {version} is running.").format(engine=name, version=state.version)
     if state.state == status.NOT_INSTALLED:
-        head = QCoreApplication.translate("EngineStates", "{engine} is not installed.").format(engine=name)
+        head = translate("EngineStates", "{engine} is not installed.").format(engine=name)
     elif state.state == status.NOT_READABLE:
-        head = QCoreApplication.translate("EngineStates", "{engine}'s socket {socket} is not readable by you.").format(engine=name, socket=state.socket)
+        head = translate("EngineStates", "{engine}'s socket {socket} is not readable by you.")
+        head = head.format(engine=name, socket=state.socket)
     else:
-        head = QCoreApplication.translate("EngineStates", "{engine} is installed but not running.").format(engine=name)
+        head = translate("EngineStates", "{engine} is installed but not running.").format(engine=name)
     extra = hint_text(state.error) if state.error is not None else ""
     return f"{head} {extra}".strip()
 
@@ -86,13 +88,14 @@ class PlacesPanel(QWidget):
         self.states: dict[str, status.EngineState] = {}
         self.list = _PlacesList(self)
         self.list.setObjectName("placesList")
-        for place, title in ((STORE, QCoreApplication.translate("EngineStates", "Estiba's store")), (PODMAN, "Podman"), (DOCKER, "Docker")):
+        store_title = translate("EngineStates", "Estiba's store")
+        for place, title in ((STORE, store_title), (PODMAN, "Podman"), (DOCKER, "Docker")):
             item = QListWidgetItem(title, self.list)
             item.setData(_KIND_ROLE, place)
         self.state_label = QLabel(self)
         self.state_label.setObjectName("placeState")
         self.state_label.setWordWrap(True)
-        self.start_button = QPushButton(QCoreApplication.translate("EngineStates", "Start Podman's service"), self)
+        self.start_button = QPushButton(translate("EngineStates", "Start Podman's service"), self)
         self.start_button.setObjectName("startPodman")
         self.start_button.hide()
         self.start_button.clicked.connect(self.start_requested)
@@ -124,7 +127,8 @@ class PlacesPanel(QWidget):
         self.states[state.kind] = state
         item = self.item(state.kind)
         title = "Podman" if state.kind == PODMAN else "Docker"
-        item.setText(title if state.state == status.RUNNING else QCoreApplication.translate("EngineStates", "{engine} (not available)").format(engine=title))
+        absent = translate("EngineStates", "{engine} (not available)").format(engine=title)
+        item.setText(title if state.state == status.RUNNING else absent)
         item.setToolTip(state_words(state))
         if self.current_place() == state.kind:
             self._show_state(state.kind)

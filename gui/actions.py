@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
@@ -37,7 +37,12 @@ class WindowActions:
                              "Store location, parallel transfers, defaults")
         self.filter = make("filterAction", "&Filter", "filter", "Ctrl+F", "Filter the image list (Ctrl+F)")
         self.quit = make("quitAction", "&Quit", "quit", QKeySequence.StandardKey.Quit)
+        if self.quit.shortcut().isEmpty():  # platforms without a standard Quit key (offscreen, bare X11)
+            self.quit.setShortcut(QKeySequence("Ctrl+Q"))
         self.about = make("aboutAction", "&About Estiba", "about")
+        self.prune = make("pruneAction", QCoreApplication.translate("WindowActions", "&Free Disk Space"), "clear",
+                          None, QCoreApplication.translate("WindowActions", "Delete the layers and other files that "
+                                                           "no image in the store uses any more"))
 
         self.export_default = make("exportAction", "&Export…", "export", "Ctrl+E",
                                    "Export the selected images in the default format (Ctrl+E)")
@@ -53,7 +58,7 @@ class WindowActions:
 
     def all(self) -> list[QAction]:
         return [self.load, self.load_directory, self.pull, self.login, self.refresh, self.settings, self.filter,
-                self.quit, self.about, *self.image_actions]
+                self.quit, self.about, self.prune, *self.image_actions]
 
     def refresh_icons(self) -> None:
         for action in self.all():

@@ -28,6 +28,7 @@ class TransferSpec:
     summary: str = ""  # shown in the details pane
     output: str | None = None  # what an export wrote (for "Show in folder")
     from_drop: bool = False  # a dropped path: "not an image" is a message, not a failed row
+    images: tuple[str, ...] = ()  # the store images an export or push reads (names or IDs)
 
 
 def load_spec(store_root: str, path: str, *, parallel: int, from_drop: bool = False) -> TransferSpec:
@@ -48,7 +49,7 @@ def save_spec(store_root: str, images: list[str], labels: list[str], output: str
     what = labels[0] if len(labels) == 1 else f"{len(labels)} images"
     return TransferSpec(SAVE, f"Exporting {what} as {FORMAT_LABELS[fmt]}", f"save:{os.path.abspath(output)}",
                         work, f"Export {', '.join(labels)} to {output} ({fmt}, compression: {compress or 'as stored'})",
-                        output=output)
+                        output=output, images=tuple(images))
 
 
 def pull_spec(store_root: str, source: str, *, parallel: int, platform: str | None, all_platforms: bool,
@@ -72,4 +73,5 @@ def push_spec(store_root: str, image: str, label: str, destination: str, *, para
     registry = registry_of(destination)
     target = registry or destination
     return TransferSpec(PUSH, f"Pushing {label} to {target}", f"push:{image}->{destination}", work,
-                        f"Push {label} to {destination} (compression: {compress or 'as stored'})", output=None)
+                        f"Push {label} to {destination} (compression: {compress or 'as stored'})", output=None,
+                        images=(image,))

@@ -154,7 +154,7 @@ def main() -> int:
     window.show()
     wait_for(app, lambda: window.refresh_count >= 1 and window.proxy.rowCount() == 5)
     window.table.select_view_rows([1])
-    window.statusBar().showMessage("Loaded alpine:latest, alpine:3.20, quay.io/acme/shop-frontend:1.4.2")
+    window.notify("Loaded alpine:latest, alpine:3.20, quay.io/acme/shop-frontend:1.4.2")
     window.dock.hide()
     grab(window, out / "main-window.png")
 
@@ -215,7 +215,7 @@ def main() -> int:
     app.setPalette(dark_palette())
     settle(app, 30)
     window.dock.hide()
-    window.statusBar().showMessage("Pulled ghcr.io/acme/api:2.0 (linux/amd64, linux/arm64)")
+    window.notify("Pulled ghcr.io/acme/api:2.0 (linux/amd64, linux/arm64)")
     grab(window, out / "main-window-dark.png")
     app.setPalette(app.style().standardPalette())
     window.dock.show()

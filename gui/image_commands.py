@@ -71,7 +71,7 @@ class ImageCommands(QObject):
     def _start_push(self, request: dict) -> None:
         spec = push_spec(self.window.store_root, request["image"], request["label"], request["destination"],
                          parallel=self.settings.parallel_layers, compress=request["compress"],
-                         tls_verify=request["tls_verify"])
+                         tls_verify=request["tls_verify"], manifest_format=request.get("manifest_format"))
         self.window.submit(spec)
 
     # -- tag, remove, inspect, copy -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -48,9 +49,36 @@ def error_label(parent: QWidget) -> QLabel:
 
 
 def show_error(label: QLabel, text: str) -> None:
-    """Put `text` in an error label made by error_label() and show it."""
+    """Put `text` in an error label made by error_label() and show it; the dialog grows to fit it."""
     label.setText(text)
     label.setVisible(True)
+    grow_to_fit(label.window())
+
+
+def grow_to_fit(dialog: QWidget) -> None:
+    """Make the dialog tall enough for its layout at its current width.
+
+    Word-wrapped labels need a height that depends on the width, which a dialog's minimum size does not
+    follow: a label that gets a longer text (an error, a login status with links) would be clipped, or would
+    squash the fields above it."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    layout.activate()
+    width = dialog.width()
+    need = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+    if need > dialog.height():
+        dialog.resize(width, need)
+
+
+def labelled_row(form: QFormLayout, text: str, buddy: QWidget, field: QWidget | QLayout | None = None) -> QLabel:
+    """A form row whose label's mnemonic (the & in `text`) focuses `buddy`, even when the row's field is a
+    layout (a field with a Browse… button): QFormLayout sets a buddy only for a widget field, and otherwise
+    shows the & as it is."""
+    label = QLabel(text, form.parentWidget())
+    label.setBuddy(buddy)
+    form.addRow(label, field if field is not None else buddy)
+    return label
 
 
 def action_buttons(dialog: QDialog, text: str, name: str,

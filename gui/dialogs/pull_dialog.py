@@ -25,6 +25,7 @@ from gui.dialogs.common import (
     error_label,
     field_with_button,
     fit_width,
+    labelled_row,
     setup_dialog,
     show_error,
     stack,
@@ -93,7 +94,8 @@ class PullDialog(QDialog):
         self.buttons, self.pull_button = action_buttons(self, "Pull", "pullButton", self.submit)
 
         form = QFormLayout()
-        form.addRow("&Image:", field_with_button(self.source_combo, self.browse_button))
+        labelled_row(form, self.tr("&Image:"), self.source_combo, field_with_button(self.source_combo,
+                                                                                    self.browse_button))
         form.addRow("&Platform:", self.platform_combo)
         form.addRow("", self.tls_check)
         stack(self, form, self.error_label, self.buttons)

@@ -13,7 +13,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.dialogs.common import action_buttons, alive, error_label, fit_width, setup_dialog, show_error, stack
+from gui.dialogs.common import (
+    action_buttons,
+    alive,
+    error_label,
+    fit_width,
+    grow_to_fit,
+    setup_dialog,
+    show_error,
+    stack,
+)
 from gui.jobs import credentials
 from gui.jobs.errors import Failure
 from gui.jobs.options import TLS_FIXED_TIP, TLS_TIP, supports_tls_choice
@@ -26,7 +35,7 @@ COMPRESSION_CHOICES = (("As stored", ""), ("gzip", "gzip"), ("zstd", "zstd"), ("
 
 
 class PushDialog(QDialog):
-    push_requested = Signal(object)  # dict(image, label, destination, compress, tls_verify)
+    push_requested = Signal(object)  # dict(image, label, destination, compress, tls_verify, manifest_format)
     login_requested = Signal(str)  # registry
 
     def __init__(self, row: ImageRow, settings: AppSettings, tasks: TaskRunner, parent: QWidget | None = None) -> None:
@@ -57,6 +66,13 @@ class PushDialog(QDialog):
             self.compression_combo.addItem(text, value)
         self.compression_combo.setCurrentIndex(
             max(0, self.compression_combo.findData(settings.compression if settings.compression else "")))
+        self.format_combo = QComboBox(self)
+        self.format_combo.setObjectName("manifestFormatCombo")
+        for text, value in ((self.tr("As stored"), ""), (self.tr("OCI"), "oci"),
+                            (self.tr("Docker (v2 schema 2)"), "v2s2")):
+            self.format_combo.addItem(text, value)
+        self.format_combo.setToolTip(self.tr("The manifest format the registry receives. OCI suits current "
+                                             "registries; some older ones and tools accept only Docker's."))
         self.error_label = error_label(self)
         self.buttons, self.push_button = action_buttons(self, "Push", "pushButton", self.submit)
 
@@ -66,6 +82,7 @@ class PushDialog(QDialog):
         form.addRow("", self.login_label)
         form.addRow("", self.tls_check)
         form.addRow("&Compression:", self.compression_combo)
+        form.addRow(self.tr("Manifest &format:"), self.format_combo)
         stack(self, form, self.error_label, self.buttons)
         fit_width(self, 72)
 
@@ -88,10 +105,15 @@ class PushDialog(QDialog):
         self.tls_check.setEnabled(custom and supports_tls_choice())
         self.tls_check.setToolTip(TLS_TIP if supports_tls_choice() else TLS_FIXED_TIP)
         self.tls_check.setChecked(not (custom and self.settings.is_insecure(reg or "")))
+        self.format_combo.setEnabled(reg is not None)  # an archive or directory keeps its own format
         self.login_label.setVisible(reg is not None)
         if reg is not None and reg != self._status_for:
-            self.login_label.setText(f"Checking the login for {reg}…")
+            self._set_login_text(f"Checking the login for {reg}…")
         self._debounce.start()
+
+    def _set_login_text(self, text: str) -> None:
+        self.login_label.setText(text)
+        grow_to_fit(self)  # a longer status wraps onto more lines: never clip its links
 
     def refresh_login_state(self) -> None:
         reg = self.registry()
@@ -105,15 +127,15 @@ class PushDialog(QDialog):
             return
         if state.user:
             where = f" ({state.where})" if state.where else ""
-            self.login_label.setText(f"Logged in to {state.registry} as <b>{state.user}</b>{where}. "
+            self._set_login_text(f"Logged in to {state.registry} as <b>{state.user}</b>{where}. "
                                      f"<a href='login:{state.registry}'>Log in as someone else…</a>")
         else:
-            self.login_label.setText(f"Not logged in to {state.registry}: the push will be anonymous. "
+            self._set_login_text(f"Not logged in to {state.registry}: the push will be anonymous. "
                                      f"<a href='login:{state.registry}'>Log in…</a>")
 
     def _on_login_error(self, failure: Failure) -> None:
         if alive(self):
-            self.login_label.setText(f"Login status unknown: {failure.message}")
+            self._set_login_text(f"Login status unknown: {failure.message}")
 
     def _login_link(self, link: str) -> None:
         self.login_requested.emit(link.removeprefix("login:"))
@@ -138,5 +160,6 @@ class PushDialog(QDialog):
             "destination": registry_text(text),
             "compress": self.compression_combo.currentData() or None,
             "tls_verify": tls_verify,
+            "manifest_format": (self.format_combo.currentData() or None) if reg is not None else None,
         })
         self.accept()

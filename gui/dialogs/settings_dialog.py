@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from engine.store import default_root
 from gui.dialogs import files
-from gui.dialogs.common import field_with_button, fit_width, setup_dialog, stack
+from gui.dialogs.common import field_with_button, fit_width, labelled_row, setup_dialog, stack
 from gui.names import FORMAT_LABELS
 from gui.resources import translations_dir
 from gui.settings import COMPRESSIONS, EXPORT_FORMATS, AppSettings
@@ -87,7 +87,8 @@ class SettingsDialog(QDialog):
         note.setObjectName("settingsNote")
 
         form = QFormLayout()
-        form.addRow("Image &store:", field_with_button(self.store_edit, self.store_browse))
+        labelled_row(form, self.tr("Image &store:"), self.store_edit, field_with_button(self.store_edit,
+                                                                                          self.store_browse))
         form.addRow("Transfers at &once:", self.jobs_spin)
         form.addRow("&Layers in parallel:", self.layers_spin)
         form.addRow("Default export &format:", self.format_combo)

@@ -6,6 +6,7 @@ only while it commits).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,13 +66,16 @@ def pull_spec(store_root: str, source: str, *, parallel: int, platform: str | No
 
 
 def push_spec(store_root: str, image: str, label: str, destination: str, *, parallel: int, compress: str | None,
-              tls_verify: bool | None) -> TransferSpec:
+              tls_verify: bool | None, manifest_format: str | None = None) -> TransferSpec:
     def work(progress: Progress):
         opts = transfer_options(parallel=parallel, compress=compress, tls_verify=tls_verify)
+        if manifest_format:  # "oci" or "v2s2": the registry gets the manifest converted (skopeo --format)
+            opts = dataclasses.replace(opts, manifest_format=manifest_format)
         return operations.push(Store(store_root), image, destination, opts, progress)
 
     registry = registry_of(destination)
     target = registry or destination
     return TransferSpec(PUSH, f"Pushing {label} to {target}", f"push:{image}->{destination}", work,
-                        f"Push {label} to {destination} (compression: {compress or 'as stored'})", output=None,
+                        f"Push {label} to {destination} (compression: {compress or 'as stored'}, manifest: "
+                        f"{manifest_format or 'as stored'})", output=None,
                         images=(image,))

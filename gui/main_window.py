@@ -333,8 +333,9 @@ class MainWindow(QMainWindow):
 
     # -- messages -------------------------------------------------------------------------------------------
 
-    def show_message(self, text: str, level: str = ERROR) -> None:
-        self.message_bar.show_message(text, level)
+    def show_message(self, text: str, level: str = ERROR, action=None) -> None:
+        """An inline message; `action` is an optional (button text, callback) offer beside it."""
+        self.message_bar.show_message(text, level, action)
 
     def notify(self, text: str, timeout_ms: int = 8000) -> None:
         self.status.show_text(text, timeout_ms)

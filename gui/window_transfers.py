@@ -14,9 +14,9 @@ from gui.dialogs.path_box import show_path_box
 from gui.jobs import manager as states
 from gui.jobs.errors import Failure
 from gui.jobs.manager import TransferJob
-from gui.jobs.specs import LOAD, PULL
+from gui.jobs.specs import LOAD, PULL, load_spec, pull_spec
 from gui.names import familiar
-from gui.widgets.message_bar import WARNING
+from gui.widgets.message_bar import INFO, WARNING
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -42,6 +42,7 @@ class WindowTransfers(QObject):
         if job.state == states.DONE:
             if job.spec.kind in (LOAD, PULL):
                 w.refresh()
+                self._offer_all_platforms(job)
             w.notify(self._done_text(job))
         elif job.state == states.FAILED and job.failure is not None:
             w.notify(f"{job.title} failed: {job.failure.message}")
@@ -82,8 +83,34 @@ class WindowTransfers(QObject):
         if job.spec.kind in (LOAD, PULL):
             what = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "") if names else \
                 f"{len(results)} unnamed image{'s' if len(results) != 1 else ''}"
-            return f"{'Loaded' if job.spec.kind == LOAD else 'Pulled'} {what}"
+            taken = list(dict.fromkeys(p for r in results for p in getattr(r, "platforms", []) if p))
+            where = f" ({', '.join(taken)})" if taken else ""  # which platform was taken, always said
+            return f"{'Loaded' if job.spec.kind == LOAD else 'Pulled'} {what}{where}"
         return f"{job.title}: done"
+
+    def _offer_all_platforms(self, job: TransferJob) -> None:
+        """One platform was taken from a multi-platform image: say so, and offer to keep the whole image."""
+        results = job.result if isinstance(job.result, list) else []
+        partial = [r for r in results if len(getattr(r, "extra", {}).get("platforms_offered", [])) > 1]
+        if not partial or not job.spec.source:
+            return
+        first = partial[0]
+        taken = ", ".join(first.platforms)
+        others = ", ".join(p for p in first.extra["platforms_offered"] if p not in first.platforms)
+        name = familiar(first.names[0]) if first.names else self.tr("The image")
+        text = self.tr("{name} is a multi-platform image: only {taken} was kept (it also has {others}).").format(
+            name=name, taken=taken, others=others)
+        self.window.show_message(text, INFO, (self.tr("Keep All Platforms"), lambda: self.keep_all_platforms(job)))
+
+    def keep_all_platforms(self, job: TransferJob) -> TransferJob | None:
+        """Run a load or pull again, keeping every platform of the image (the store holds indexes)."""
+        w, spec = self.window, job.spec
+        if spec.kind == LOAD:
+            again = load_spec(w.store_root, spec.source, parallel=w.settings.parallel_layers, all_platforms=True)
+        else:
+            again = pull_spec(w.store_root, spec.source, parallel=w.settings.parallel_layers, platform=None,
+                              all_platforms=True, tls_verify=spec.tls_verify)
+        return w.submit(again)
 
     @Slot(object)
     def _on_job_rejected(self, payload: tuple[TransferJob, Failure]) -> None:

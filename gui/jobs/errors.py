@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication
 
 from engine.errors import EstibaError
+from engine.platform import PlatformNotFound
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,12 @@ class Failure:
 
 
 def describe(exc: BaseException) -> Failure:
+    if isinstance(exc, PlatformNotFound):
+        tr = QCoreApplication.translate
+        offered = ", ".join(exc.offered) if exc.offered else tr("Failure", "no platform it names")
+        return Failure(tr("Failure", "{what} has no image for {want}; it has {offered}. Choose one of those "
+                          "platforms, or All platforms to keep the whole image.")
+                       .format(what=exc.what, want=exc.want, offered=offered), "", type(exc).__name__)
     if isinstance(exc, EstibaError):
         text = _one_line(str(exc))
         plain = _without_python_internals(text)

@@ -30,15 +30,20 @@ class TransferSpec:
     output: str | None = None  # what an export wrote (for "Show in folder")
     from_drop: bool = False  # a dropped path: "not an image" is a message, not a failed row
     images: tuple[str, ...] = ()  # the store images an export or push reads (names or IDs)
+    source: str | None = None  # what a load or pull reads (to run it again for all platforms)
+    tls_verify: bool | None = None  # a pull's TLS choice (the same again when it runs for all platforms)
 
 
-def load_spec(store_root: str, path: str, *, parallel: int, from_drop: bool = False) -> TransferSpec:
+def load_spec(store_root: str, path: str, *, parallel: int, from_drop: bool = False,
+              all_platforms: bool = False) -> TransferSpec:
     def work(progress: Progress):
-        return operations.load(Store(store_root), path, transfer_options(parallel=parallel), progress)
+        return operations.load(Store(store_root), path, transfer_options(parallel=parallel,
+                                                                          all_platforms=all_platforms), progress)
 
     name = os.path.basename(os.path.normpath(path)) or path
+    where = " (all platforms)" if all_platforms else ""
     return TransferSpec(LOAD, f"Loading {name}", f"load:{os.path.abspath(path)}", work,
-                        f"Load {path} into the store {store_root}", from_drop=from_drop)
+                        f"Load {path} into the store {store_root}{where}", from_drop=from_drop, source=path)
 
 
 def save_spec(store_root: str, images: list[str], labels: list[str], output: str, fmt: str, *, parallel: int,
@@ -62,7 +67,8 @@ def pull_spec(store_root: str, source: str, *, parallel: int, platform: str | No
 
     shown = familiar(source.removeprefix("docker://")) if registry_of(source) else source
     where = "all platforms" if all_platforms else platform or "this computer's platform"
-    return TransferSpec(PULL, f"Pulling {shown}", f"pull:{source}", work, f"Pull {source} ({where})")
+    return TransferSpec(PULL, f"Pulling {shown}", f"pull:{source}", work, f"Pull {source} ({where})",
+                        source=source, tls_verify=tls_verify)
 
 
 def push_spec(store_root: str, image: str, label: str, destination: str, *, parallel: int, compress: str | None,

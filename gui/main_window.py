@@ -34,7 +34,7 @@ from gui.models.image_rows import ImageRow
 from gui.models.image_table_model import ImageTableModel
 from gui.quit_guard import QuitGuard
 from gui.settings import AppSettings
-from gui.store_watch import StoreWatcher
+from gui.store_watch import StoreWatcher, records_stamp
 from gui.widgets.drop_hint import DropHint
 from gui.widgets.drop_overlay import DropOverlay
 from gui.widgets.image_menu import build_image_menu
@@ -165,7 +165,17 @@ class MainWindow(QMainWindow):
             return
         self._refreshing = True
         root = self.store_root
-        self.tasks.run(lambda: Store(root).images(), self._on_records, self._on_refresh_failed)
+
+        def read() -> tuple[str, tuple | None, list[ImageRecord]]:
+            stamp = records_stamp(root)  # before reading: a change made meanwhile differs from it
+            return root, stamp, Store(root).images()
+
+        self.tasks.run(read, self._on_read, self._on_refresh_failed)
+
+    def _on_read(self, result: tuple[str, tuple | None, list[ImageRecord]]) -> None:
+        root, stamp, records = result
+        self.watcher.seen(root, stamp)
+        self._on_records(records)
 
     def _on_records(self, records: list[ImageRecord]) -> None:
         keep = {(r.record.id, r.name) for r in self.selected_rows()}

@@ -19,6 +19,7 @@ from gui.jobs.tasks import TaskRunner
 DEBOUNCE_MS = 150
 POLL_MS = 1000
 RECORDS = "images.json"
+_UNSET = ("unset",)  # no version seen yet
 
 
 def records_stamp(root: str) -> tuple[int, int, int] | None:
@@ -37,7 +38,7 @@ class StoreWatcher(QObject):
         super().__init__(parent)
         self.tasks = tasks
         self.root = ""
-        self._stamp: tuple[int, int, int] | None = None
+        self._stamp: tuple | None = _UNSET
         self._checking = False
         self._again = False
         self._watch_failed = False
@@ -61,12 +62,19 @@ class StoreWatcher(QObject):
         return self._poll.isActive()
 
     def set_root(self, root: str) -> None:
-        """Follow the store at `root` (the window reads it itself right now: this version is not a change)."""
+        """Follow the store at `root`. Whoever reads the store tells seen() which version it read."""
         self._unwatch()
         self.root = root
+        self._stamp = _UNSET
         self._watch_failed = False
         self._poll.start()  # until the first check finds the folder and the watch is set
-        self.check(notify=False)
+        self.check()
+
+    def seen(self, root: str, stamp: tuple[int, int, int] | None) -> None:
+        """The caller read the store at `root` after taking `stamp` (records_stamp): later checks compare with
+        it, so a change made while it was reading still shows."""
+        if root == self.root:
+            self._stamp = stamp
 
     def stop(self) -> None:
         self._poll.stop()
@@ -99,13 +107,16 @@ class StoreWatcher(QObject):
         root, stamp, exists = result
         if root != self.root:
             return
-        if stamp != self._stamp:
+        if self._stamp is _UNSET:
+            self._stamp = stamp  # nothing read yet to compare with: this is the version to follow
+        elif stamp != self._stamp:
             self._stamp = stamp
             if notify:
                 self.changed.emit()
         if exists and not self.watching and not self._watch_failed:
             if self._watcher.addPath(root):
                 self._poll.stop()
+                self._again = True  # a change between that stat and the watch would send no event: look again
             else:
                 self._watch_failed = True  # no inotify watch left: keep polling
         if self._again:

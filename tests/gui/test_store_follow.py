@@ -77,3 +77,30 @@ def test_an_export_from_a_stale_list_reloads_it_and_says_so(qtbot, window, tmp_p
     assert "no longer in the store" in message and "reloaded" in message
     assert "estiba images" not in message  # no command-line hint in the window
     assert not (tmp_path / "out.tar").exists()
+
+
+def test_a_store_folder_made_later_is_followed_too(qtbot, tmp_path):
+    """Before the folder exists nothing can be watched: the watcher checks once a second (on a worker), then
+    watches the folder once it appears."""
+    from gui.jobs.tasks import TaskRunner
+    from gui.store_watch import StoreWatcher
+
+    tasks = TaskRunner()
+    root = tmp_path / "later"
+    watcher = StoreWatcher(str(root), tasks)
+    watcher.seen(str(root), None)  # read: no store there yet
+    changes = []
+    watcher.changed.connect(lambda: changes.append(time.monotonic()))
+    try:
+        assert watcher.polling and not watcher.watching
+        write_docker_archive(tmp_path / "d.tar", [(small_image("d"), ["d:4"])])
+        preload(str(root), tmp_path / "d.tar")  # creates the store, then its images.json
+        qtbot.waitUntil(lambda: len(changes) == 1, timeout=int(FOLLOW_S * 1000) + 1000)
+        qtbot.waitUntil(lambda: watcher.watching and not watcher.polling, timeout=3_000)
+        estiba(root, "rmi", "d:4")
+        removed = time.monotonic()
+        qtbot.waitUntil(lambda: len(changes) == 2, timeout=int(FOLLOW_S * 1000))
+        assert changes[1] - removed < FOLLOW_S
+    finally:
+        watcher.stop()
+        tasks.shutdown()

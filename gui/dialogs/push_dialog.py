@@ -19,8 +19,8 @@ from gui.dialogs.common import (
     action_buttons,
     alive,
     error_label,
-    fit_height,
     fit_width,
+    grow_to_fit,
     setup_dialog,
     show_error,
     stack,
@@ -115,7 +115,7 @@ class PushDialog(QDialog):
 
     def _set_login_text(self, text: str) -> None:
         self.login_label.setText(text)
-        fit_height(self)  # a longer status wraps onto more lines: never clip its links
+        grow_to_fit(self)  # a longer status wraps onto more lines: never clip its links
 
     def refresh_login_state(self) -> None:
         reg = self.registry()

@@ -21,6 +21,21 @@ _WORDS: dict[Hint, str] = {
     Hint.LIST_IMAGES: " (see `estiba images`)",
     Hint.KEEP_COMPRESSION: "; drop --compress",
     Hint.TRY_AGAIN: "; run the command again",
+    Hint.ENGINE_LIST: " (see `estiba images --engine {tool}`)",
+    Hint.ENGINE_RETRY: "; check that {engine} still runs (`{tool} info`) and run the command again",
+}
+
+# Per engine: Podman (rootless socket, systemd user unit) and Docker (docker group, system service).
+_ENGINE_WORDS: dict[Hint, dict[str, str]] = {
+    Hint.ENGINE_INSTALL: {"podman": "; install podman (apt install podman)",
+                          "docker": "; install Docker (apt install docker.io) or set DOCKER_HOST"},
+    Hint.ENGINE_START: {"podman": "; start it with `systemctl --user start podman.socket` or set CONTAINER_HOST",
+                        "docker": "; start it with `sudo systemctl start docker` or set DOCKER_HOST"},
+    Hint.ENGINE_PERMISSION: {
+        "podman": "; run estiba as the user who owns it, or use your rootless socket "
+                  "($XDG_RUNTIME_DIR/podman/podman.sock: `systemctl --user start podman.socket`)",
+        "docker": "; add yourself to the docker group (`sudo usermod -aG docker $USER`, then log in again) or "
+                  "use rootless Docker ($XDG_RUNTIME_DIR/docker.sock)"},
 }
 
 
@@ -35,4 +50,12 @@ def worded(exc: EstibaError) -> str:
         return f"{text}: use `{command}`"
     if hint is None:
         return text
+    engine = exc.params.get("engine", "").lower()
+    if engine not in ("podman", "docker"):
+        engine = "podman"  # the engine is always named; podman is the course's
+    if hint in _ENGINE_WORDS:
+        return text + _ENGINE_WORDS[hint][engine]
+    if hint in (Hint.ENGINE_RETRY, Hint.ENGINE_LIST):
+        return text + _WORDS[hint].format(**{**exc.params, "engine": exc.params.get("engine", "Podman"),
+                                             "tool": engine})
     return text + _WORDS[hint].format(**exc.params)

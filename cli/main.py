@@ -146,9 +146,9 @@ def run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, _interrupted)  # like Ctrl-C (transfers cancel: cli/commands._run)
     try:
-        from cli import registry_verbs
+        from cli import engine_verbs, registry_verbs
 
-        verb = registry_verbs.handler(args) or getattr(args, "run", None)
+        verb = registry_verbs.handler(args) or engine_verbs.handler(args) or getattr(args, "run", None)
         if verb is None:  # a group such as `estiba image` without its verb
             args.group_parser.print_help()
             return EXIT_ERROR

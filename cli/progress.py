@@ -53,7 +53,12 @@ class LogLines:
 
     def __call__(self, event: ev.Event) -> None:
         self.aggregator(event)
-        if event.kind == ev.MESSAGE or not event.blob:
+        if event.kind == ev.MESSAGE:  # a note for the user (a platform chosen for them): one line
+            if event.text:
+                with self._lock:
+                    self._write(f"Note: {event.text}")
+            return
+        if not event.blob:
             return
         kind = "config" if event.blob == "config" else "blob"
         with self._lock:

@@ -96,6 +96,9 @@ def add_images(sub, g: GlobalOptions, name: str = "images", aliases: tuple[str, 
                    help="reference=PATTERN, dangling=true|false, before=IMAGE, since=IMAGE, label=KEY[=VALUE]")
     s.add_argument("--format", metavar="FORMAT", help="json, or a Go template such as '{{.Repository}}:{{.Tag}}'")
     s.add_argument("image", nargs="?", metavar="IMAGE", help="show only images with this name")
+    from cli import engine_verbs
+
+    engine_verbs.add_flags(s)
 
 
 def add_load(sub, g: GlobalOptions) -> None:

@@ -159,3 +159,5 @@ class CopiedImage:
     manifest: bytes = b""
     config: ImageConfig | None = None
     platforms: list[str] = field(default_factory=list)
+    # every platform of the index one platform was picked from (empty when the source was one image)
+    platforms_offered: list[str] = field(default_factory=list)

@@ -111,27 +111,36 @@ class _Copier:
                   sha256_digest(img.manifest), len(img.manifest))
         top = parse(img.manifest, f"manifest of {img.label or self.source.description}")
         names = self.opts.names if self.opts.names is not None else img.names
+        offered: list[str] = []
+        from_index = isinstance(top, Index)
         if isinstance(top, Index):
             if self.opts.all_platforms:
                 return self._copy_index(top, names)
-            top = self._select_platform(top)
-        manifest, config = self._copy_manifest(top)
+            top, offered = self._select_platform(top)
+        # A platform asked for by name is enforced on a single-platform image too (the host's default is not:
+        # such an image is taken as it is, and the result says which platform it is).
+        want = self.opts.platform if not from_index else None
+        manifest, config = self._copy_manifest(top, want, img.label or self.source.description)
         self.dest.add_image(manifest.raw, names, config)
         return CopiedImage(manifest.digest, config.digest, list(names), manifest.raw, config,
-                           [str(config.platform)])
+                           [str(config.platform)], offered)
 
-    def _select_platform(self, index: Index) -> ImageManifest:
+    def _select_platform(self, index: Index) -> tuple[ImageManifest, list[str]]:
+        """The index's image for the wanted platform, and every platform the index offers."""
         want = self.opts.platform or platforms.host()
         children = [d for d in index.manifests if d.media_type in media.MANIFEST_TYPES or not d.media_type]
         chosen = platforms.choose([d.platform for d in children], want)
+        offered = [str(d.platform) for d in children if d.platform and d.platform.os != "unknown"]
         if chosen is None:
-            offered = platforms.offered([d.platform for d in children], len(index.manifests))
-            raise Unsupported(f"{self.source.description} has no image for platform {want} (it has: {offered})",
-                              Hint.CHOOSE_PLATFORM)
+            shown = platforms.offered([d.platform for d in children], len(index.manifests))
+            raise platforms.PlatformNotFound(self.source.description, want, offered, shown)
         child = self._child_manifest(children[chosen])
         if not isinstance(child, ImageManifest):
             raise Unsupported("nested indexes are not supported")
-        return child
+        if not self.dest.accepts_index and len(children) > 1:  # say so: the other platforms stay behind
+            self.progress.message(f"{self.source.description} is a multi-platform image; {self.dest.description} "
+                                  f"takes one platform: copying {children[chosen].platform or want}")
+        return child, offered
 
     def _child_manifest(self, desc: Descriptor) -> ImageManifest | Index:
         if desc.size > MAX_MANIFEST_BYTES:
@@ -170,11 +179,14 @@ class _Copier:
         return CopiedImage(sha256_digest(raw), sha256_digest(raw), list(names), raw, None,
                            [str(c.platform) for c in configs])
 
-    def _copy_manifest(self, manifest: ImageManifest) -> tuple[ImageManifest, ImageConfig]:
+    def _copy_manifest(self, manifest: ImageManifest, want: Platform | None = None,
+                       what: str = "") -> tuple[ImageManifest, ImageConfig]:
         if manifest.config.media_type not in media.CONFIG_TYPES:
             raise Unsupported(f"config type {manifest.config.media_type!r}: this is an OCI artifact, "
                               "not a container image")
         config = ImageConfig.parse(read_verified(self.source, manifest.config, "image config", MAX_CONFIG_BYTES))
+        if want is not None and platforms.choose([config.platform], want) is None:
+            raise platforms.PlatformNotFound(what or self.source.description, want, [str(config.platform)])
         diff_ids = config.diff_ids
         if len(diff_ids) != len(manifest.layers):
             raise InvalidInput(f"the image config lists {len(diff_ids)} layers but the manifest has "

@@ -25,6 +25,12 @@ class Hint(enum.Enum):
     LIST_IMAGES = "list-images"  # an image name that is not in the store
     KEEP_COMPRESSION = "keep-compression"  # the destination stores layers one way only: ask for no compression
     TRY_AGAIN = "try-again"  # a concurrent change got in the way
+    # Podman and Docker (engine/engines/); every one has the params engine ("Podman"/"Docker") and socket
+    ENGINE_INSTALL = "engine-install"  # the engine is not installed here
+    ENGINE_START = "engine-start"  # nothing answers at the socket: start the engine's service
+    ENGINE_PERMISSION = "engine-permission"  # the socket is there but this user may not use it
+    ENGINE_LIST = "engine-list"  # the engine has no such image: list its images
+    ENGINE_RETRY = "engine-retry"  # the engine stopped or failed mid-request: check it runs, try again
 
 
 class EstibaError(Exception):

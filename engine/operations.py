@@ -66,10 +66,15 @@ def save(store: Store, images: list[str], output: str, fmt: str = "docker-archiv
     transport, manifest_format = transports.save_format(fmt)
     if not images:
         raise InvalidInput("name at least one image to save")
+    opening = _opening(store, dataclasses.replace(opts, manifest_format=manifest_format), progress)
+    elsewhere = transports.parse_location(images[0]) if len(images) == 1 else None
+    if elsewhere is not None:  # `save -o OUT containers-storage:REF`: an image of another place, as podman's
+        with transports.open_source(elsewhere, opening) as source:
+            dest = transports.open_destination(Location(transport.name, output), opening)
+            return copy(source, dest, _copy_options(store, opts, progress))
     records = [(store.lookup(text), text) for text in images]
     if len(records) > 1 and transport.name == transports.DIR:
         raise Unsupported("docker-dir holds one image; save several as docker-archive, oci-archive or oci-dir")
-    opening = _opening(store, dataclasses.replace(opts, manifest_format=manifest_format), progress)
     dest = transports.open_destination(Location(transport.name, output), opening)
     return copy(_MultiStoreSource(store, records), dest, _copy_options(store, opts, progress))
 

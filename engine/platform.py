@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform as _host
 from dataclasses import dataclass
 
-from engine.errors import InvalidInput
+from engine.errors import Hint, InvalidInput, Unsupported
 
 _ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64", "armv7l": "arm",
          "armv6l": "arm", "i686": "386", "i386": "386", "ppc64le": "ppc64le", "s390x": "s390x",
@@ -38,6 +38,15 @@ class Platform:
         arch = doc.get("architecture")
         variant = doc.get("variant")
         return cls(doc["os"], arch if isinstance(arch, str) else "", variant if isinstance(variant, str) else None)
+
+
+class PlatformNotFound(Unsupported):
+    """The platform asked for is not in the image. `want` and `offered` let each front end word the way out."""
+
+    def __init__(self, what: str, want: Platform, offered: list[str], shown: str = "") -> None:
+        self.what, self.want, self.offered = what, str(want), offered
+        super().__init__(f"{what} has no image for platform {want} (it has: {shown or ', '.join(offered) or 'none'})",
+                         Hint.CHOOSE_PLATFORM)
 
 
 def host() -> Platform:

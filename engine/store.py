@@ -210,7 +210,13 @@ class Store:
     def remove(self, texts: list[str], force: bool = False) -> list[tuple[ImageRecord, list[str]]]:
         """Remove images, as podman does: naming one of several names removes just that name; an ID
         removes the image, and needs `force` when the image has several names.
-        Returns (record, names removed) pairs; an image is gone when all its names went with it."""
+        Returns (record, names removed) pairs; an image is gone when all its names went with it.
+        Like podman's rmi, the blobs of a removed image that no other image uses are deleted."""
+        return self.remove_and_free(texts, force)[0]
+
+    def remove_and_free(self, texts: list[str], force: bool = False
+                        ) -> tuple[list[tuple[ImageRecord, list[str]]], int, int]:
+        """remove(), plus (blobs deleted, bytes freed)."""
         removed: list[tuple[ImageRecord, list[str]]] = []
         with self.locked():
             records = self.images()
@@ -230,7 +236,31 @@ class Store:
                 records.remove(rec)
                 removed.append((rec, rec.names))
             self._write_records(records)
-        return removed
+            kept = {r.id for r in records}
+            count, freed = self._free_blobs([rec for rec, _ in removed if rec.id not in kept], records)
+        return removed, count, freed
+
+    def _free_blobs(self, gone: list[ImageRecord], records: list[ImageRecord]) -> tuple[int, int]:
+        """Delete the blobs of `gone` that none of `records` references (under the lock). (count, bytes)."""
+        try:
+            keep = self.referenced_blobs(records)
+        except EstibaError:
+            return 0, 0  # a damaged image elsewhere: deleting nothing is safe; `check` and `prune` say more
+        count = freed = 0
+        for rec in gone:
+            try:
+                blobs = self._blobs_of(Digest(rec.digest))
+            except EstibaError:
+                continue  # its manifest is already missing: `prune` deals with what is left
+            for digest in dict.fromkeys(blobs):
+                if digest in keep:
+                    continue
+                path = self.blob_path(Digest(digest))
+                with contextlib.suppress(FileNotFoundError):
+                    size = os.path.getsize(path)
+                    os.unlink(path)
+                    count, freed = count + 1, freed + size
+        return count, freed
 
     def referenced_blobs(self, records: list[ImageRecord]) -> dict[str, str]:
         """digest -> what references it, for every record (a missing manifest raises NotFound)."""

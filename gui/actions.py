@@ -48,7 +48,12 @@ class WindowActions:
         self.filter = make("filterAction", translate("Actions", "&Filter"), "filter", "Ctrl+F",
                            translate("Actions", "Filter the image list (Ctrl+F)"))
         self.quit = make("quitAction", translate("Actions", "&Quit"), "quit", QKeySequence.StandardKey.Quit)
+        if self.quit.shortcut().isEmpty():  # platforms without a standard Quit key (offscreen, bare X11)
+            self.quit.setShortcut(QKeySequence("Ctrl+Q"))
         self.about = make("aboutAction", translate("Actions", "&About Estiba"), "about")
+        self.prune = make("pruneAction", translate("Actions", "&Free Disk Space"), "clear", None,
+                          translate("Actions", "Delete the layers and other files that no image in the store uses "
+                                               "any more"))
 
         self.export_default = make("exportAction", translate("Actions", "&Export…"), "export", "Ctrl+E",
                                    translate("Actions",
@@ -66,7 +71,7 @@ class WindowActions:
 
     def all(self) -> list[QAction]:
         return [self.load, self.load_directory, self.pull, self.login, self.browse_registry, self.refresh,
-                self.settings, self.filter, self.quit, self.about, *self.image_actions]
+                self.settings, self.filter, self.quit, self.about, self.prune, *self.image_actions]
 
     def refresh_icons(self) -> None:
         for action in self.all():

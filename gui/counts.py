@@ -20,6 +20,10 @@ class Counts(QObject):
     def remove_images(self, n: int) -> str:
         return self.tr("Remove %n image(s)", "", n)
 
+    def mirror_failed(self, n: int) -> str:
+        """A mirror's failure: %1 the images it tried, %2 the first that failed, %3 its error."""
+        return self.tr("%n of %1 images failed (first: %2: %3)", "", n)
+
     def ago(self, unit: str, n: int) -> str:
         if unit == "year":
             return self.tr("%n year(s) ago", "", n)

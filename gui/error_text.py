@@ -17,8 +17,9 @@ import re
 from PySide6.QtCore import QCoreApplication, QObject
 
 from engine.errors import EstibaError
+from engine.platform import PlatformNotFound
 from gui import hints
-from gui.jobs.errors import Failure
+from gui.jobs.errors import Failure, without_python_internals
 
 translate = QCoreApplication.translate
 
@@ -93,22 +94,25 @@ def _kind(error: BaseException | None) -> str:
 def detail(failure: Failure) -> str:
     """The message alone (without the hint), reworded when its shape is known, else behind a lead."""
     error = failure.error
-    text = " ".join(str(error).split()) if isinstance(error, EstibaError) else failure.message
+    if isinstance(error, PlatformNotFound):  # worded whole by gui/jobs/errors.py, way out included
+        return failure.message
+    text = without_python_internals(" ".join(str(error).split())) if isinstance(error, EstibaError) \
+        else failure.message
     for pattern, template in _patterns():
         match = pattern.match(text)
         if match:
             return template.format_map(_Params({k: v or "" for k, v in match.groupdict().items()}))
     kind = _kind(error)
-    if not kind:  # not an engine or file error: a bug, with a traceback in the details
-        return translate("ErrorText", "Estiba hit an internal error ({detail}); the details pane of the "
-                                      "transfer has more.").format(detail=text)
+    if not kind:  # not an engine or file error: describe() said it in one plain line (a report in the details)
+        return text
     return _Leads().lead(kind).format(detail=text)
 
 
 def message(failure: Failure) -> str:
     """One line for the window: the error, then what to do about it in this app's words (gui/hints.py)."""
     text = detail(failure)
-    extra = hints.hint_text(failure.error) if isinstance(failure.error, EstibaError) else ""
+    extra = hints.hint_text(failure.error) \
+        if isinstance(failure.error, EstibaError) and not isinstance(failure.error, PlatformNotFound) else ""
     return f"{text}. {extra}" if extra and text else (text or extra)
 
 

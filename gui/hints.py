@@ -54,6 +54,26 @@ def hint_text(exc: EstibaError) -> str:
         return translate("Hints", "Choose “As stored” compression for this format.")
     if hint is Hint.TRY_AGAIN:
         return translate("Hints", "Try again (Retry in the transfers list).")
+    return _engine_hint_text(hint, p.get("engine", "").lower())
+
+
+def _engine_hint_text(hint: Hint, engine: str) -> str:
+    """Podman's and Docker's states, as the Places list words them."""
+    podman = engine == "podman"
+    if hint is Hint.ENGINE_INSTALL:
+        return translate("Hints", "Install Podman to see its images here.") if podman else \
+            translate("Hints", "Install Docker to see its images here.")
+    if hint is Hint.ENGINE_START:
+        return translate("Hints", "Start Podman's service (Start in the Places list), then try again.") if podman else \
+            translate("Hints", "Start Docker's service (sudo systemctl start docker), then try again.")
+    if hint is Hint.ENGINE_PERMISSION:
+        return translate("Hints", "Use your own rootless Podman instead of another user's.") if podman else \
+            translate("Hints", "Join the docker group (then log out and in again), or use rootless Docker.")
+    if hint is Hint.ENGINE_LIST:
+        return translate("Hints", "It is not in Podman's image list.") if podman else \
+            translate("Hints", "It is not in Docker's image list.")
+    if hint is Hint.ENGINE_RETRY:
+        return translate("Hints", "Check that the engine still runs, then use Retry in the transfers list.")
     return ""
 
 

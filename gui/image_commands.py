@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from engine.store import Store
-from gui import error_text
+from gui import error_text, humanize
 from gui.dialogs import confirm, files
 from gui.dialogs.inspect_dialog import InspectDialog
 from gui.dialogs.push_dialog import PushDialog
@@ -42,7 +42,8 @@ class ImageCommands(QObject):
                                              "an OCI archive or an OCI directory."))
             return
         start = self.settings.last_dir or os.path.expanduser("~")
-        default = os.path.join(start, export_file_name(rows[0].name, rows[0].record.id, fmt, len(rows)))
+        default = files.export_default_path(start, export_file_name(rows[0].name, rows[0].record.id, fmt,
+                                                                    len(rows)))
         output = files.ask_export_path(self.window, fmt, default)
         if not output:
             return
@@ -71,7 +72,7 @@ class ImageCommands(QObject):
     def _start_push(self, request: dict) -> None:
         spec = push_spec(self.window.store_root, request["image"], request["label"], request["destination"],
                          parallel=self.settings.parallel_layers, compress=request["compress"],
-                         tls_verify=request["tls_verify"])
+                         tls_verify=request["tls_verify"], manifest_format=request.get("manifest_format"))
         self.window.submit(spec)
 
     # -- tag, remove, inspect, copy -----------------------------------------------------------------------------
@@ -96,12 +97,37 @@ class ImageCommands(QObject):
             return
         root = self.window.store_root
         # force: the user picked these rows; an ID row of a many-named image means the whole image.
-        self.window.tasks.run(lambda: Store(root).remove(texts, force=True),
-                              lambda removed: self._on_removed(removed, what), self._on_remove_failed)
+        self.window.tasks.run(lambda: Store(root).remove_and_free(texts, force=True),
+                              lambda result: self._on_removed(result, what), self._on_remove_failed)
 
-    def _on_removed(self, removed, what: str) -> None:
-        self.window.notify(self.tr("Removed {what}").format(what=what))
+    def _on_removed(self, result: tuple[list, int, int], what: str) -> None:
+        _removed, _count, freed = result
+        if freed:
+            self.window.notify(self.tr("Removed {what}; {size} freed").format(what=what, size=humanize.size(freed)))
+        else:
+            self.window.notify(self.tr("Removed {what}").format(what=what))
         self.window.refresh()
+
+    def prune(self) -> None:
+        """Free Disk Space: delete the blobs no image uses and what dead operations left in the store."""
+        root = self.window.store_root
+        self.window.actions.prune.setEnabled(False)
+        self.window.notify(self.tr("Freeing disk space…"), 0)
+        self.window.tasks.run(lambda: Store(root).prune(), self._on_pruned, self._on_prune_failed)
+
+    def _on_pruned(self, result: tuple[int, int]) -> None:
+        count, freed = result
+        self.window.actions.prune.setEnabled(True)
+        if count:
+            self.window.notify(self.tr("Freed {size}: removed {count} unused file(s) from the store")
+                               .format(size=humanize.size(freed), count=count))
+        else:
+            self.window.notify(self.tr("Nothing to free: every file in the store belongs to an image"))
+
+    def _on_prune_failed(self, failure: Failure) -> None:
+        self.window.actions.prune.setEnabled(True)
+        self.window.notify("")
+        self.window.show_message(self.tr("Could not free disk space: {why}").format(why=error_text.message(failure)))
 
     def _on_remove_failed(self, failure: Failure) -> None:
         self.window.show_message(error_text.message(failure))

@@ -8,13 +8,10 @@ import os
 from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
-    QSizePolicy,
     QStackedWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -27,25 +24,27 @@ from gui.dialogs.login_dialog import LoginDialog
 from gui.dialogs.pull_dialog import PullDialog
 from gui.dialogs.settings_dialog import SettingsDialog
 from gui.image_commands import ImageCommands
-from gui.jobs import manager as states
 from gui.jobs.errors import Failure
 from gui.jobs.manager import TransferJob, TransferManager
-from gui.jobs.specs import LOAD, PULL, TransferSpec, load_spec, pull_spec
+from gui.jobs.specs import TransferSpec, load_spec, pull_spec
 from gui.jobs.tasks import TaskRunner
 from gui.models.image_filter_proxy import ImageFilterProxy
 from gui.models.image_rows import ImageRow
 from gui.models.image_table_model import ImageTableModel
-from gui.names import familiar
 from gui.places import PlacesPanel
+from gui.quit_guard import QuitGuard
 from gui.settings import AppSettings
+from gui.store_watch import StoreWatcher, records_stamp
 from gui.widgets.drop_hint import DropHint
 from gui.widgets.drop_overlay import DropOverlay
 from gui.widgets.image_menu import build_image_menu
 from gui.widgets.image_table import ImageTableView
-from gui.widgets.message_bar import ERROR, INFO, WARNING, MessageBar
+from gui.widgets.message_bar import ERROR, INFO, MessageBar
+from gui.widgets.status_line import StatusLine
 from gui.widgets.transfers_dock import TransfersDock
+from gui.window_menus import WindowMenus
+from gui.window_transfers import APP_NAME, WindowTransfers
 
-APP_NAME = "Estiba"
 PAGE_HINT, PAGE_TABLE = 0, 1
 
 
@@ -85,7 +84,6 @@ class MainWindow(QMainWindow):
         self._refresh_again = False
         self._login_dialog: LoginDialog | None = None
         self._context_menu: QMenu | None = None
-        self._overall: tuple[float | None, int] = (None, 0)
         self.refresh_count = 0  # completed refreshes (tests wait on it)
 
         self.model = ImageTableModel(self)
@@ -129,21 +127,16 @@ class MainWindow(QMainWindow):
             "filterIconAction")
 
         self.dock = TransfersDock(self.manager, self)
-        self.dock.show_in_folder_requested.connect(self._show_in_folder)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
 
-        self._build_toolbar()
-        self._build_menus()
-        self._connect_actions()
-        self.store_label = QLabel(self)
-        self.store_label.setObjectName("storeLabel")
-        self.statusBar().addPermanentWidget(self.store_label)
-        self.statusBar().setObjectName("statusBar")
-
-        self.manager.job_finished.connect(self._on_job_finished)
-        self.manager.job_rejected.connect(self._on_job_rejected)
-        self.manager.duplicate.connect(self._on_duplicate)
-        self.manager.overall_changed.connect(self._on_overall)
+        self.menus = WindowMenus(self)
+        self.toolbar = self.menus.toolbar
+        self.status = StatusLine(self.statusBar())
+        self.store_label = self.status.store_label
+        self.transfers = WindowTransfers(self)
+        self.quit_guard = QuitGuard(self)
+        self.watcher = StoreWatcher(self.store_root, self.tasks, self)
+        self.watcher.changed.connect(self.refresh)
 
         self.setAcceptDrops(True)
         self.setWindowIcon(icons.icon("estiba"))
@@ -155,74 +148,6 @@ class MainWindow(QMainWindow):
         self._show_page()
         self.refresh()
 
-    # -- building -------------------------------------------------------------------------------------------
-
-    def _build_toolbar(self) -> None:
-        bar = QToolBar(self.tr("Main"), self)
-        bar.setObjectName("mainToolbar")
-        bar.setMovable(False)
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        a = self.actions
-        for action in (a.load, a.pull, a.login, a.refresh, a.settings):
-            bar.addAction(action)
-            bar.widgetForAction(action).setObjectName(action.objectName().replace("Action", "Button"))
-        spacer = QWidget(bar)
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        bar.addWidget(spacer)
-        bar.addWidget(self.filter_edit)
-        self.addToolBar(bar)
-        self.toolbar = bar
-
-    def _build_menus(self) -> None:
-        a = self.actions
-        menu_bar = self.menuBar()
-        file_menu = menu_bar.addMenu(self.tr("&File"))
-        file_menu.setObjectName("fileMenu")
-        file_menu.addActions([a.load, a.load_directory, a.pull])
-        file_menu.addSeparator()
-        file_menu.addAction(a.settings)
-        file_menu.addSeparator()
-        file_menu.addAction(a.quit)
-        image_menu = menu_bar.addMenu(self.tr("&Image"))
-        image_menu.setObjectName("imageMenu")
-        image_menu.addActions([a.export_default, a.push, a.tag, a.inspect, a.copy_id])
-        image_menu.addSeparator()
-        image_menu.addAction(a.remove)
-        registry_menu = menu_bar.addMenu(self.tr("&Registry"))
-        registry_menu.setObjectName("registryMenu")
-        registry_menu.addActions([a.login, a.browse_registry])
-        view_menu = menu_bar.addMenu(self.tr("&View"))
-        view_menu.setObjectName("viewMenu")
-        view_menu.addActions([a.refresh, a.filter])
-        toggle = self.dock.toggleViewAction()
-        toggle.setObjectName("transfersToggleAction")
-        toggle.setIcon(icons.icon("transfers"))
-        toggle.setShortcut("Ctrl+J")
-        view_menu.addAction(toggle)
-        help_menu = menu_bar.addMenu(self.tr("&Help"))
-        help_menu.setObjectName("helpMenu")
-        help_menu.addAction(a.about)
-
-    def _connect_actions(self) -> None:
-        a = self.actions
-        a.load.triggered.connect(self.open_load)
-        a.load_directory.triggered.connect(self.open_load_directory)
-        a.pull.triggered.connect(self.open_pull)
-        a.login.triggered.connect(lambda: self.open_login())
-        a.browse_registry.triggered.connect(lambda: self.open_registry_browser())
-        a.refresh.triggered.connect(self.refresh)
-        a.settings.triggered.connect(self.open_settings)
-        a.filter.triggered.connect(self.focus_filter)
-        a.quit.triggered.connect(self.close)
-        a.about.triggered.connect(self._about)
-        a.export_default.triggered.connect(lambda: self.commands.export(self.selected_rows(),
-                                                                        self.settings.export_format))
-        a.push.triggered.connect(lambda: self._on_single(self.commands.push))
-        a.tag.triggered.connect(lambda: self._on_single(self.commands.tag))
-        a.inspect.triggered.connect(lambda: self._on_single(self.commands.inspect))
-        a.copy_id.triggered.connect(lambda: self.commands.copy_ids(self.selected_rows()))
-        a.remove.triggered.connect(lambda: self.commands.remove(self.selected_rows()))
-
     # -- the image list -------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
@@ -232,7 +157,17 @@ class MainWindow(QMainWindow):
             return
         self._refreshing = True
         root = self.store_root
-        self.tasks.run(lambda: Store(root).images(), self._on_records, self._on_refresh_failed)
+
+        def read() -> tuple[str, tuple | None, list[ImageRecord]]:
+            stamp = records_stamp(root)  # before reading: a change made meanwhile differs from it
+            return root, stamp, Store(root).images()
+
+        self.tasks.run(read, self._on_read, self._on_refresh_failed)
+
+    def _on_read(self, result: tuple[str, tuple | None, list[ImageRecord]]) -> None:
+        root, stamp, records = result
+        self.watcher.seen(root, stamp)
+        self._on_records(records)
 
     def _on_records(self, records: list[ImageRecord]) -> None:
         keep = {(r.record.id, r.name) for r in self.selected_rows()}
@@ -276,7 +211,7 @@ class MainWindow(QMainWindow):
         for action in (a.push, a.tag, a.inspect):
             action.setEnabled(len(rows) == 1)
 
-    def _on_single(self, command) -> None:
+    def on_single(self, command) -> None:
         rows = self.selected_rows()
         if len(rows) == 1:
             command(rows[0])
@@ -336,52 +271,6 @@ class MainWindow(QMainWindow):
                          platform=request.get("platform"), all_platforms=bool(request.get("all_platforms")),
                          tls_verify=request.get("tls_verify"))
         return self.submit(spec)
-
-    @Slot(object)
-    def _on_job_finished(self, job: TransferJob) -> None:
-        if job.state == states.DONE:
-            if job.spec.kind in (LOAD, PULL):
-                self.refresh()
-            self.notify(self._done_text(job))
-        elif job.state == states.FAILED and job.failure is not None:
-            self.notify(self.tr("{title} failed: {error}").format(title=job.title,
-                                                                   error=error_text.message(job.failure)))
-        elif job.state == states.CANCELLED:
-            self.notify(self.tr("{title}: cancelled; nothing was changed").format(title=job.title))
-
-    def _done_text(self, job: TransferJob) -> str:
-        results = job.result if isinstance(job.result, list) else []
-        names = [familiar(n) for r in results for n in getattr(r, "names", [])]
-        if job.spec.kind in (LOAD, PULL):
-            what = ", ".join(names[:3]) + (self.tr(" and %n more", "", len(names) - 3) if len(names) > 3 else "") \
-                if names else self.tr("%n unnamed image(s)", "", len(results))
-            return (self.tr("Loaded {what}") if job.spec.kind == LOAD else self.tr("Pulled {what}")).format(what=what)
-        return self.tr("{title}: done").format(title=job.title)
-
-    @Slot(object)
-    def _on_job_rejected(self, payload: tuple[TransferJob, Failure]) -> None:
-        _job, failure = payload
-        self.show_message(self.tr("Not loaded: {error}").format(error=error_text.message(failure)), WARNING)
-
-    @Slot(object)
-    def _on_duplicate(self, job: TransferJob) -> None:
-        self.notify(self.tr("Already in progress: {title}").format(title=job.title))
-        self.dock.select_job(job)
-
-    @Slot(object)
-    def _on_overall(self, overall: tuple[float | None, int]) -> None:
-        self._overall = overall
-        fraction, active = overall
-        if not active:
-            self.setWindowTitle(APP_NAME)
-            return
-        count = self.tr("%n transfer(s)", "", active)
-        pct = f"{int(fraction * 100)}% · " if fraction is not None else ""
-        self.setWindowTitle(f"{APP_NAME} — {pct}{count}")
-
-    def _show_in_folder(self, job: TransferJob) -> None:
-        if job.spec.output:
-            files.show_in_folder(job.spec.output)
 
     # -- dialogs --------------------------------------------------------------------------------------------
 
@@ -446,13 +335,11 @@ class MainWindow(QMainWindow):
             self.manager.set_parallel_jobs(self.settings.parallel_jobs)
         if "store_path" in changed:
             self.store_root = os.path.abspath(self.settings.store_path or default_root())
+            self.watcher.set_root(self.store_root)
             self.refresh()
         if "language" in changed:
             self.show_message(self.tr("The new language takes effect when Estiba starts again."), INFO)
         self.notify(self.tr("Settings saved"))
-
-    def _about(self) -> None:
-        self.open_about()
 
     def open_about(self):
         from gui.dialogs.about_dialog import AboutDialog
@@ -463,11 +350,19 @@ class MainWindow(QMainWindow):
 
     # -- messages -------------------------------------------------------------------------------------------
 
-    def show_message(self, text: str, level: str = ERROR) -> None:
-        self.message_bar.show_message(text, level)
+    def show_message(self, text: str, level: str = ERROR, action=None) -> None:
+        """An inline message; `action` is an optional (button text, callback) offer beside it."""
+        self.message_bar.show_message(text, level, action)
 
     def notify(self, text: str, timeout_ms: int = 8000) -> None:
-        self.statusBar().showMessage(text, timeout_ms)
+        self.status.show_text(text, timeout_ms)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.StatusTip:
+            # QMainWindow would paint the tip over the whole status bar, store label included.
+            self.status.show_tip(event.tip())
+            return True
+        return super().event(event)
 
     # -- drag and drop --------------------------------------------------------------------------------------
 
@@ -505,10 +400,15 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def shutdown(self, timeout_ms: int = 10000) -> None:
-        """Cancel the transfers and wait for every worker (quit, and test teardown)."""
+        """Cancel the transfers and wait for every worker (quit, and test teardown); a close then asks nothing."""
+        self.quit_guard.release()
+        self.watcher.stop()
         self.manager.shutdown(timeout_ms)
         self.tasks.shutdown(timeout_ms)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.quit_guard.may_close():
+            event.ignore()  # refused, or the transfers are being cancelled: it closes once they end
+            return
         self.shutdown()
         super().closeEvent(event)

@@ -12,10 +12,6 @@ from gui.jobs.specs import TransferSpec
 COPY = "copy"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("RegistryJobs", text)
-
-
 def ask_text(parent: QWidget | None, title: str, label: str, default: str = "") -> str | None:
     """One line of text from the user (tests replace this)."""
     text, ok = QInputDialog.getText(parent, title, label, text=default)
@@ -41,5 +37,6 @@ def copy_spec(store_root: str, source: str, destination: str, *, parallel: int, 
         opts = TransferOptions(parallel=parallel, tls_verify=tls_verify, manifest_format=manifest_format)
         return operations.copy_between(Store(store_root), f"docker://{source}", destination, opts, progress)
 
-    title = _tr("Copying %1 to %2").replace("%1", source).replace("%2", destination)
+    title = QCoreApplication.translate("RegistryJobs", "Copying %1 to %2")
+    title = title.replace("%1", source).replace("%2", destination)
     return TransferSpec(COPY, title, f"copy:{source}->{destination}", work, title, output=output)

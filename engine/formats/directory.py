@@ -155,8 +155,8 @@ class DirSource(Source):
         digest = Digest(str(digest))
         raw = self._read_small(digest.hex + CHILD_SUFFIX, MAX_MANIFEST_BYTES)
         if raw is None:
-            raise NotFound(f"{self.description} has no manifest {digest} (no file {digest.hex}{CHILD_SUFFIX}); "
-                           "it was not copied with --all")
+            raise NotFound(f"{self.description} has no manifest {digest} (no file {digest.hex}{CHILD_SUFFIX}): "
+                           "it was copied with one platform only")
         return raw
 
     def open_blob(self, desc: Descriptor) -> BinaryIO:

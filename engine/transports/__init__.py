@@ -14,7 +14,16 @@ import stat
 from typing import TYPE_CHECKING
 
 from engine.errors import InvalidInput, NotFound, Unsupported
-from engine.transports import directory, docker, docker_archive, oci_archive, oci_layout, store
+from engine.transports import (
+    containers_storage,
+    directory,
+    docker,
+    docker_archive,
+    docker_daemon,
+    oci_archive,
+    oci_layout,
+    store,
+)
 from engine.transports.base import DIRECTORY, FILE, NAME, Location, Opening, Transport, by_name, register
 
 if TYPE_CHECKING:
@@ -32,14 +41,17 @@ TRANSPORTS: tuple[Transport, ...] = (
     oci_layout.TRANSPORT,
     directory.TRANSPORT,
     docker.TRANSPORT,
+    containers_storage.TRANSPORT,  # podman's images (engine/engines/)
+    docker_daemon.TRANSPORT,  # Docker's images
     store.TRANSPORT,  # no prefix: bare names, where a verb takes them for the store
 )
 register(*TRANSPORTS)
 
 DOCKER_ARCHIVE, OCI_ARCHIVE, OCI, DIR = docker_archive.NAME, oci_archive.NAME, oci_layout.NAME, directory.NAME
 DOCKER, STORE = docker.NAME, store.NAME
+CONTAINERS_STORAGE, DOCKER_DAEMON = containers_storage.NAME, docker_daemon.NAME
 # Transports of containers-transports(5) that Estiba does not speak: named in the error instead of a bad name.
-NOT_SUPPORTED = ("containers-storage:", "docker-daemon:", "ostree:", "sif:")
+NOT_SUPPORTED = ("ostree:", "sif:")
 
 
 def prefixed() -> tuple[Transport, ...]:

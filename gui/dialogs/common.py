@@ -48,9 +48,26 @@ def error_label(parent: QWidget) -> QLabel:
 
 
 def show_error(label: QLabel, text: str) -> None:
-    """Put `text` in an error label made by error_label() and show it."""
+    """Put `text` in an error label made by error_label() and show it; the dialog grows to fit it."""
     label.setText(text)
     label.setVisible(True)
+    grow_to_fit(label.window())
+
+
+def grow_to_fit(dialog: QWidget) -> None:
+    """Make the dialog tall enough for its layout at its current width.
+
+    Word-wrapped labels need a height that depends on the width, which a dialog's minimum size does not
+    follow: a label that gets a longer text (an error, a login status with links) would be clipped, or would
+    squash the fields above it."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    layout.activate()
+    width = dialog.width()
+    need = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+    if need > dialog.height():
+        dialog.resize(width, need)
 
 
 def action_buttons(dialog: QDialog, text: str, name: str,

@@ -41,6 +41,27 @@ def ask_load_directory(parent: QWidget | None, start_dir: str) -> str | None:
     return path or None
 
 
+def is_image_directory(path: str) -> bool:
+    """An OCI layout (it has an oci-layout file) or a dir: image (manifest.json and version)."""
+    if os.path.isfile(os.path.join(path, "oci-layout")):
+        return True
+    return os.path.isfile(os.path.join(path, "manifest.json")) and os.path.isfile(os.path.join(path, "version"))
+
+
+def export_default_path(start_dir: str, file_name: str) -> str:
+    """Where the export dialog starts: in `start_dir`, or above it when it is itself an exported image, with a
+    name that does not exist yet. Given an existing folder, the dialog would open inside it, and a plain name
+    typed there would nest a new layout inside the old export."""
+    folder = os.path.abspath(start_dir)
+    while is_image_directory(folder) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+    stem, ext = (file_name[:-4], ".tar") if file_name.endswith(".tar") else (file_name, "")
+    candidate, n = os.path.join(folder, file_name), 2
+    while os.path.lexists(candidate):
+        candidate, n = os.path.join(folder, f"{stem}-{n}{ext}"), n + 1
+    return candidate
+
+
 def ask_export_path(parent: QWidget | None, fmt: str, default_path: str) -> str | None:
     """Where to export. Directory formats name a new directory (a save dialog, not a folder picker)."""
     if fmt in DIRECTORY_FORMATS:

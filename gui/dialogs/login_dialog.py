@@ -58,7 +58,6 @@ class LoginDialog(QDialog):
         self.password_edit = PasswordEdit(self)
         self.password_edit.setObjectName("passwordEdit")
         self.password_edit.setPlaceholderText(self.tr("password or access token"))
-        self.password_edit.returnPressed.connect(self.log_in)
         self.tls_check = QCheckBox(self.tr("Verify the registry's TLS certificate"), self)
         self.tls_check.setObjectName("tlsVerifyCheck")
         self.tls_check.setToolTip(self.tr("Turn off only for a registry of your own with a self-signed certificate "
@@ -92,6 +91,10 @@ class LoginDialog(QDialog):
         self.login_button.clicked.connect(self.log_in)
         self.close_button = QPushButton(self.tr("Close"), self)
         self.close_button.setObjectName("closeButton")
+        # Enter means "Log in" wherever the focus is: a focused auto-default button would take Enter over
+        # (the focus lands on Close once the fields are disabled for the check) and close the dialog before
+        # the result shows.
+        self.close_button.setAutoDefault(False)
         self.close_button.clicked.connect(self.close)
 
         self.logins_list = QTreeWidget(self)
@@ -243,6 +246,7 @@ class LoginDialog(QDialog):
             button = QPushButton(self.tr("Log out"), self.logins_list)
             button.setObjectName("logoutButton")
             button.setProperty("registry", registry)
+            button.setAutoDefault(False)
             if where == "docker config":
                 button.setEnabled(False)
                 button.setToolTip(self.tr("Docker's login: remove it with docker logout"))

@@ -19,8 +19,8 @@ from gui.dialogs.common import (
     action_buttons,
     alive,
     error_label,
-    fit_height,
     fit_width,
+    grow_to_fit,
     setup_dialog,
     show_error,
     stack,
@@ -37,7 +37,7 @@ COMPRESSION_CHOICES = ((QT_TRANSLATE_NOOP("PushDialog", "As stored"), ""), ("gzi
 
 
 class PushDialog(QDialog):
-    push_requested = Signal(object)  # dict(image, label, destination, compress, tls_verify)
+    push_requested = Signal(object)  # dict(image, label, destination, compress, tls_verify, manifest_format)
     login_requested = Signal(str)  # registry
 
     def __init__(self, row: ImageRow, settings: AppSettings, tasks: TaskRunner, parent: QWidget | None = None) -> None:
@@ -68,6 +68,13 @@ class PushDialog(QDialog):
             self.compression_combo.addItem(self.tr(text), value)
         self.compression_combo.setCurrentIndex(
             max(0, self.compression_combo.findData(settings.compression if settings.compression else "")))
+        self.format_combo = QComboBox(self)
+        self.format_combo.setObjectName("manifestFormatCombo")
+        for text, value in ((self.tr("As stored"), ""), (self.tr("OCI"), "oci"),
+                            (self.tr("Docker (v2 schema 2)"), "v2s2")):
+            self.format_combo.addItem(text, value)
+        self.format_combo.setToolTip(self.tr("The manifest format the registry receives. OCI suits current "
+                                             "registries; some older ones and tools accept only Docker's."))
         self.error_label = error_label(self)
         self.buttons, self.push_button = action_buttons(self, self.tr("Push"), "pushButton", self.submit)
 
@@ -77,6 +84,7 @@ class PushDialog(QDialog):
         form.addRow("", self.login_label)
         form.addRow("", self.tls_check)
         form.addRow(self.tr("&Compression:"), self.compression_combo)
+        form.addRow(self.tr("Manifest &format:"), self.format_combo)
         stack(self, form, self.error_label, self.buttons)
         fit_width(self, 72)
 
@@ -99,10 +107,15 @@ class PushDialog(QDialog):
         self.tls_check.setEnabled(custom)
         self.tls_check.setToolTip(tls_tip())
         self.tls_check.setChecked(not (custom and self.settings.is_insecure(reg or "")))
+        self.format_combo.setEnabled(reg is not None)  # an archive or directory keeps its own format
         self.login_label.setVisible(reg is not None)
         if reg is not None and reg != self._status_for:
-            self.login_label.setText(self.tr("Checking the login for {registry}…").format(registry=reg))
+            self._set_login_text(self.tr("Checking the login for {registry}…").format(registry=reg))
         self._debounce.start()
+
+    def _set_login_text(self, text: str) -> None:
+        self.login_label.setText(text)
+        grow_to_fit(self)  # a longer status wraps onto more lines: never clip its links
 
     def refresh_login_state(self) -> None:
         reg = self.registry()
@@ -116,18 +129,17 @@ class PushDialog(QDialog):
             return
         if state.user:
             where = f" ({state.where})" if state.where else ""
-            self.login_label.setText(self.tr("Logged in to {registry} as <b>{user}</b>{where}. "
-                                             "<a href='{link}'>Log in as someone else…</a>").format(
+            self._set_login_text(self.tr("Logged in to {registry} as <b>{user}</b>{where}. "
+                                         "<a href='{link}'>Log in as someone else…</a>").format(
                 registry=state.registry, user=state.user, where=where, link=f"login:{state.registry}"))
         else:
-            self.login_label.setText(self.tr("Not logged in to {registry}: the push will be anonymous. "
-                                             "<a href='{link}'>Log in…</a>").format(
+            self._set_login_text(self.tr("Not logged in to {registry}: the push will be anonymous. "
+                                         "<a href='{link}'>Log in…</a>").format(
                 registry=state.registry, link=f"login:{state.registry}"))
-        fit_height(self)
 
     def _on_login_error(self, failure: Failure) -> None:
         if alive(self):
-            self.login_label.setText(self.tr("Login status unknown: {error}").format(error=error_text.message(failure)))
+            self._set_login_text(self.tr("Login status unknown: {error}").format(error=error_text.message(failure)))
 
     def _login_link(self, link: str) -> None:
         self.login_requested.emit(link.removeprefix("login:"))
@@ -153,5 +165,6 @@ class PushDialog(QDialog):
             "destination": registry_text(text),
             "compress": self.compression_combo.currentData() or None,
             "tls_verify": tls_verify,
+            "manifest_format": (self.format_combo.currentData() or None) if reg is not None else None,
         })
         self.accept()

@@ -4,10 +4,14 @@ callers tell failures apart by class (`failure.is_a(NotFound)`), never by name."
 
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass
 
+from PySide6.QtCore import QCoreApplication
+
 from engine.errors import EstibaError
+from engine.platform import PlatformNotFound
 from gui.hints import worded
 
 
@@ -22,15 +26,42 @@ class Failure:
 
 
 def describe(exc: BaseException) -> Failure:
+    if isinstance(exc, PlatformNotFound):
+        tr = QCoreApplication.translate
+        offered = ", ".join(exc.offered) if exc.offered else tr("Failure", "no platform it names")
+        return Failure(tr("Failure", "{what} has no image for {want}; it has {offered}. Choose one of those "
+                          "platforms, or All platforms to keep the whole image.")
+                       .format(what=exc.what, want=exc.want, offered=offered), "", exc)
     if isinstance(exc, EstibaError):
-        return Failure(worded(exc) or exc.__class__.__name__, "", exc)
+        text = worded(exc) or exc.__class__.__name__
+        plain = without_python_internals(text)
+        return Failure(plain or text, text if plain != text else "", exc)
     if isinstance(exc, OSError):
         text = exc.strerror or str(exc)
         if exc.filename:
             text = f"{exc.filename}: {text}"
         return Failure(_one_line(text), "", exc)
+    if isinstance(exc, ImportError):
+        module = exc.name or "a module"
+        return Failure(QCoreApplication.translate("Failure", "this part of Estiba is not installed (it needs {module})")
+                       .format(module=module), "", exc)
+    if isinstance(exc, MemoryError):
+        return Failure(QCoreApplication.translate("Failure", "not enough memory for this; nothing was changed"), "",
+                       exc)
+    # Anything else is a bug, not something the user did: one plain line; the Python report (exception, text,
+    # traceback) goes to the details only, never into the message.
     details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    return Failure(f"internal error: {type(exc).__name__}: {_one_line(str(exc))}", details, exc)
+    return Failure(QCoreApplication.translate("Failure", "an unexpected problem inside Estiba stopped this (the "
+                                              "details have a report for the developers)"),
+                   details, exc)
+
+
+# "(JSONDecodeError: Expecting value: line 1 column 1 (char 0))": a Python exception quoted in an engine message.
+_PYTHON_EXCEPTION = re.compile(r"\s*\((?:[A-Za-z_.]*[A-Z]\w*(?:Error|Exception|Warning)): (?:[^()]|\([^()]*\))*\)")
+
+
+def without_python_internals(text: str) -> str:
+    return _PYTHON_EXCEPTION.sub("", text).strip()
 
 
 def _one_line(text: str) -> str:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui import humanize
+from gui import error_text, humanize
 from gui.jobs.errors import Failure
 from gui.jobs.tasks import TaskRunner
 from gui.places.tag_actions import TagActions
@@ -239,7 +239,7 @@ class RegistryView(TagActions, QWidget):
             self._say(self.tr("This registry does not list its repositories: type a repository name below."))
             self.repo_edit.setFocus()
         else:
-            self._say(self.tr("Cannot open the registry: %1").replace("%1", failure.message), True)
+            self._say(self.tr("Cannot open the registry: %1").replace("%1", error_text.message(failure)), True)
 
     @Slot()
     def _on_repo_typed(self) -> None:
@@ -292,7 +292,7 @@ class RegistryView(TagActions, QWidget):
 
     def _on_tags_failed(self, gen: int, failure: Failure) -> None:
         if gen == self._generation:
-            self._say(self.tr("Cannot list the tags: %1").replace("%1", failure.message), True)
+            self._say(self.tr("Cannot list the tags: %1").replace("%1", error_text.message(failure)), True)
 
     @Slot()
     def _ask_visible_details(self, *args) -> None:  # noqa: ARG002
@@ -342,5 +342,5 @@ class RegistryView(TagActions, QWidget):
         row = self._row_of(tag) if gen == self._generation else -1
         if row >= 0:
             self.model.item(row, COL_DIGEST).setText(self.tr("unreadable"))
-            self.model.item(row, COL_DIGEST).setToolTip(failure.message)
+            self.model.item(row, COL_DIGEST).setToolTip(error_text.message(failure))
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from gui import registry_jobs
+from gui import error_text, registry_jobs
 from gui.dialogs import confirm as confirm_mod
 from gui.names import format_label
 from gui.places import mirror_jobs
@@ -157,7 +157,11 @@ class TagActions:
         self._say(self.tr("Reading %1…").replace("%1", f"{repo}:{tag}"))
         self.tasks.run(lambda: fetch_inspection(registry, repo, tag, self._tls()),
                        lambda doc: self._show_inspection(f"{registry}/{repo}:{tag}", doc),
-                       lambda failure: self._say(self.tr("Cannot inspect: %1").replace("%1", failure.message), True))
+                       lambda failure: self._say_failure(self.tr("Cannot inspect: %1"), failure))
+
+    def _say_failure(self, text: str, failure) -> None:
+        """`text` holds %1 for the failure, worded as the rest of the window words failures."""
+        self._say(text.replace("%1", error_text.message(failure)), True)
 
     def _show_inspection(self, title: str, doc: dict) -> QDialog:
         dialog = QDialog(self)
@@ -189,7 +193,7 @@ class TagActions:
         listed = SESSION_CACHE.get((registry, repo, tag))
         self.tasks.run(lambda: fetch_delete_plan(registry, repo, tag, self._tls()),
                        lambda plan: self._confirm_delete(registry, repo, tag, listed, plan),
-                       lambda failure: self._say(self.tr("Cannot delete: %1").replace("%1", failure.message), True))
+                       lambda failure: self._say_failure(self.tr("Cannot delete: %1"), failure))
 
     def _confirm_delete(self, registry: str, repo: str, tag: str, listed, plan: tuple[str, list[str]]) -> None:
         digest, tags = plan
@@ -206,7 +210,7 @@ class TagActions:
             return
         self.tasks.run(lambda: do_delete(registry, repo, tag, digest, self._tls()),
                        lambda gone: self._on_deleted(registry, repo, tags, gone),
-                       lambda failure: self._say(self.tr("Not deleted: %1").replace("%1", failure.message), True))
+                       lambda failure: self._say_failure(self.tr("Not deleted: %1"), failure))
 
     def _on_deleted(self, registry: str, repo: str, tags: list[str], digest: str) -> None:
         for t in tags:

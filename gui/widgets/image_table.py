@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from gui import humanize
@@ -31,6 +32,26 @@ class ImageTableView(QTableView):
         header.setStretchLastSection(True)
         header.setSectionsMovable(True)
         self.setAcceptDrops(False)  # drops go to the main window
+        # Tab moves on to the next widget (the filter, the transfers), not from cell to cell of a row table.
+        self.setTabKeyNavigation(False)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt name
+        """The Menu key and Shift+F10 open the context menu at the current row, as a right click would."""
+        key, mods = event.key(), event.modifiers()
+        if key == Qt.Key.Key_Menu or (key == Qt.Key.Key_F10 and mods & Qt.KeyboardModifier.ShiftModifier):
+            self.customContextMenuRequested.emit(self.keyboard_menu_pos())
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def keyboard_menu_pos(self) -> QPoint:
+        """Where a menu opened from the keyboard goes: on the current row (viewport coordinates)."""
+        current = self.currentIndex()
+        if current.isValid():
+            rect = self.visualRect(current)
+            if rect.intersects(self.viewport().rect()):
+                return QPoint(rect.left() + min(rect.width(), 24), rect.center().y())
+        return QPoint(8, 8)
 
     def setModel(self, model) -> None:  # noqa: N802 - Qt name
         super().setModel(model)

@@ -15,6 +15,10 @@
         <translation><numerusform>Remove %n image</numerusform><numerusform>Remove %n images</numerusform></translation>
     </message>
     <message numerus="yes">
+        <source>%n of %1 images failed (first: %2: %3)</source>
+        <translation><numerusform>%n of %1 images failed (first: %2: %3)</numerusform><numerusform>%n of %1 images failed (first: %2: %3)</numerusform></translation>
+    </message>
+    <message numerus="yes">
         <source>%n year(s) ago</source>
         <translation><numerusform>%n year ago</numerusform><numerusform>%n years ago</numerusform></translation>
     </message>
@@ -82,6 +86,17 @@
     <message numerus="yes">
         <source>%n transfer(s)</source>
         <translation><numerusform>%n transfer</numerusform><numerusform>%n transfers</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>RegistryBrowser</name>
+    <message numerus="yes">
+        <source>%n repositories</source>
+        <translation><numerusform>%n repositories</numerusform><numerusform>%n repositories</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tags</source>
+        <translation><numerusform>%n tags</numerusform><numerusform>%n tags</numerusform></translation>
     </message>
 </context>
 </TS>

@@ -71,6 +71,14 @@
         <translation>Iniciar sesión en un registro (Ctrl+L)</translation>
     </message>
     <message>
+        <source>&amp;Browse Registry…</source>
+        <translation>&amp;Explorar un registro…</translation>
+    </message>
+    <message>
+        <source>See a registry&apos;s repositories and tags (Ctrl+Shift+B)</source>
+        <translation>Ver los repositorios y etiquetas de un registro (Ctrl+Mayús+B)</translation>
+    </message>
+    <message>
         <source>&amp;Refresh</source>
         <translation>Actuali&amp;zar</translation>
     </message>
@@ -156,6 +164,13 @@
         <translation>
             <numerusform>Eliminar %n imagen</numerusform>
             <numerusform>Eliminar %n imágenes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of %1 images failed (first: %2: %3)</source>
+        <translation>
+            <numerusform>Ha fallado %n de %1 imágenes (la primera: %2: %3)</numerusform>
+            <numerusform>Han fallado %n de %1 imágenes (la primera: %2: %3)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -1130,6 +1145,245 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
     </message>
 </context>
 <context>
+    <name>RegistryBrowser</name>
+    <message>
+        <source>Browse a registry</source>
+        <translation>Explorar un registro</translation>
+    </message>
+    <message>
+        <source>registry, e.g. quay.io or localhost:5000</source>
+        <translation>registro, p. ej. quay.io o localhost:5000</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Abrir</translation>
+    </message>
+    <message>
+        <source>or type a repository, e.g. team/app</source>
+        <translation>o escribe un repositorio, p. ej. equipo/app</translation>
+    </message>
+    <message>
+        <source>Filter tags</source>
+        <translation>Filtrar etiquetas</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>Etiqueta</translation>
+    </message>
+    <message>
+        <source>Digest</source>
+        <translation>Digest</translation>
+    </message>
+    <message>
+        <source>Platforms</source>
+        <translation>Plataformas</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Tamaño</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Creada</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>Etiquetas (labels)</translation>
+    </message>
+    <message>
+        <source>Pull</source>
+        <translation>Descargar (pull)</translation>
+    </message>
+    <message>
+        <source>Inspect</source>
+        <translation>Inspeccionar</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Eliminar…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Guardar (save)…</translation>
+    </message>
+    <message>
+        <source>Copy to…</source>
+        <translation>Copiar a…</translation>
+    </message>
+    <message>
+        <source>Mirror Repository…</source>
+        <translation>Replicar el repositorio…</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s platform</source>
+        <translation>La plataforma de este equipo</translation>
+    </message>
+    <message>
+        <source>All platforms</source>
+        <translation>Todas las plataformas</translation>
+    </message>
+    <message>
+        <source>Type a registry name first.</source>
+        <translation>Escribe antes el nombre de un registro.</translation>
+    </message>
+    <message>
+        <source>Reading the repositories of %1…</source>
+        <translation>Leyendo los repositorios de %1…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n repositories</source>
+        <translation>
+            <numerusform>%n repositorio</numerusform>
+            <numerusform>%n repositorios</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Only part of the list: %1</source>
+        <translation>Solo una parte de la lista: %1</translation>
+    </message>
+    <message>
+        <source>This registry does not list its repositories: type a repository name below.</source>
+        <translation>Este registro no muestra la lista de sus repositorios: escribe abajo el nombre de un repositorio.</translation>
+    </message>
+    <message>
+        <source>Cannot open the registry: %1</source>
+        <translation>No se puede abrir el registro: %1</translation>
+    </message>
+    <message>
+        <source>Reading the tags of %1…</source>
+        <translation>Leyendo las etiquetas de %1…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tags</source>
+        <translation>
+            <numerusform>%n etiqueta</numerusform>
+            <numerusform>%n etiquetas</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Only part of the list (%1 tags): %2</source>
+        <translation>Solo una parte de la lista (%1 etiquetas): %2</translation>
+    </message>
+    <message>
+        <source>Cannot list the tags: %1</source>
+        <translation>No se pueden listar las etiquetas: %1</translation>
+    </message>
+    <message>
+        <source>unreadable</source>
+        <translation>ilegible</translation>
+    </message>
+    <message>
+        <source>Pulling %1 (see Transfers)</source>
+        <translation>Descargando %1 (ver Transferencias)</translation>
+    </message>
+    <message>
+        <source>Copy to another registry</source>
+        <translation>Copiar a otro registro</translation>
+    </message>
+    <message>
+        <source>Destination (HOST/REPOSITORY:TAG):</source>
+        <translation>Destino (SERVIDOR/REPOSITORIO:ETIQUETA):</translation>
+    </message>
+    <message>
+        <source>Mirror a repository</source>
+        <translation>Replicar un repositorio</translation>
+    </message>
+    <message>
+        <source>Every tag of %1 to a registry (HOST/PATH) or a folder (/path):</source>
+        <translation>Todas las etiquetas de %1 a un registro (SERVIDOR/RUTA) o a una carpeta (/ruta):</translation>
+    </message>
+    <message>
+        <source>Mirroring %1 (see Transfers)</source>
+        <translation>Replicando %1 (ver Transferencias)</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>Leyendo %1…</translation>
+    </message>
+    <message>
+        <source>Cannot inspect: %1</source>
+        <translation>No se puede inspeccionar: %1</translation>
+    </message>
+    <message>
+        <source>Inspect %1</source>
+        <translation>Inspeccionar %1</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>Resumen</translation>
+    </message>
+    <message>
+        <source>Manifest</source>
+        <translation>Manifiesto</translation>
+    </message>
+    <message>
+        <source>Config</source>
+        <translation>Configuración</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Historial</translation>
+    </message>
+    <message>
+        <source>Cannot delete: %1</source>
+        <translation>No se puede eliminar: %1</translation>
+    </message>
+    <message>
+        <source>%1 changed since it was listed; nothing was deleted. Its new details are shown.</source>
+        <translation>%1 ha cambiado desde que se listó; no se ha eliminado nada. Se muestran sus datos nuevos.</translation>
+    </message>
+    <message>
+        <source>Delete %1 from %2?
+
+The registry deletes the image, so these tags go with it: %3</source>
+        <translation>¿Eliminar %1 de %2?
+
+El registro elimina la imagen, así que también desaparecen estas etiquetas: %3</translation>
+    </message>
+    <message>
+        <source>Delete from the registry</source>
+        <translation>Eliminar del registro</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Eliminar</translation>
+    </message>
+    <message>
+        <source>Nothing was deleted.</source>
+        <translation>No se ha eliminado nada.</translation>
+    </message>
+    <message>
+        <source>Not deleted: %1</source>
+        <translation>No se ha eliminado: %1</translation>
+    </message>
+    <message>
+        <source>Deleted %1 (tags: %2)</source>
+        <translation>Eliminada %1 (etiquetas: %2)</translation>
+    </message>
+</context>
+<context>
+    <name>RegistryCompletion</name>
+    <message>
+        <source>%1 has no tag %2 (it has: %3)</source>
+        <translation>%1 no tiene la etiqueta %2 (tiene: %3)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>ninguna</translation>
+    </message>
+</context>
+<context>
+    <name>RegistryJobs</name>
+    <message>
+        <source>Copying %1 to %2</source>
+        <translation>Copiando %1 a %2</translation>
+    </message>
+    <message>
+        <source>Mirroring %1 to %2</source>
+        <translation>Replicando %1 en %2</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>As stored (no recompression)</source>
@@ -1397,6 +1651,10 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
     <message>
         <source>{percent}% · {done} of {total}</source>
         <translation>{percent} % · {done} de {total}</translation>
+    </message>
+    <message>
+        <source>waiting for %1</source>
+        <translation>esperando a %1</translation>
     </message>
     <message>
         <source>Layer {digest}</source>

@@ -31,3 +31,14 @@ def test_hints_name_the_flags(hint, words):
 
 def test_an_error_without_a_hint_is_its_message():
     assert worded(NotFound("image not known: foo")) == "image not known: foo"
+
+
+@pytest.mark.parametrize(("engine", "hint", "words"), [
+    ("Docker", Hint.ENGINE_PERMISSION, "add yourself to the docker group"),
+    ("Docker", Hint.ENGINE_START, "`sudo systemctl start docker` or set DOCKER_HOST"),
+    ("Podman", Hint.ENGINE_START, "`systemctl --user start podman.socket` or set CONTAINER_HOST"),
+    ("Podman", Hint.ENGINE_LIST, "(see `estiba images --engine podman`)"),
+    ("Docker", Hint.ENGINE_RETRY, "check that Docker still runs (`docker info`) and run the command again"),
+])
+def test_engine_hints_name_what_to_do_for_that_engine(engine, hint, words):
+    assert words in worded(EstibaError("x", hint, engine=engine, socket="/s"))

@@ -40,8 +40,16 @@ def test_bare_names_go_to_the_transport_the_verb_chooses():
 
 def test_transports_estiba_does_not_speak_are_named_with_the_ones_it_does():
     with pytest.raises(Unsupported) as err:
-        transports.parse_location("containers-storage:alpine")
-    assert str(err.value).endswith("use docker-archive:, oci-archive:, oci:, dir: or docker://")
+        transports.parse_location("ostree:alpine")
+    assert str(err.value).endswith("use docker-archive:, oci-archive:, oci:, dir:, docker://, containers-storage: or "
+                                   "docker-daemon:")
+
+
+def test_the_engines_are_places_named_as_skopeo_names_them():
+    assert transports.parse_location("containers-storage:alpine") == Location("containers-storage", "alpine")
+    assert str(transports.parse_location("docker-daemon:sha256:abc")) == "docker-daemon:sha256:abc"
+    with pytest.raises(Unsupported, match="storage specifier"):
+        transports.parse_location("containers-storage:[vfs@/r+/rr]alpine")
 
 
 def test_save_formats_come_from_the_table():

@@ -60,7 +60,8 @@ def make_window(qtbot, gui_settings, store_root):
 
     def make(settings: AppSettings | None = None, root: str | None = None) -> MainWindow:
         window = MainWindow(root or store_root, settings or gui_settings)
-        qtbot.addWidget(window)
+        # Shut down (cancel, wait) before pytest-qt closes it: a close with transfers running would ask.
+        qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
         window.show()
         qtbot.waitExposed(window)
         qtbot.waitUntil(lambda: window.refresh_count >= 1, timeout=10_000)

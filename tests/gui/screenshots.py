@@ -178,7 +178,7 @@ def main() -> int:
     window.show()
     wait_for(app, lambda: window.refresh_count >= 1 and window.proxy.rowCount() == 5)
     window.table.select_view_rows([1])
-    window.statusBar().showMessage(tr("MainWindow", "Loaded {what}").format(
+    window.notify(tr("MainWindow", "Loaded {what}").format(
         what="alpine:latest, alpine:3.20, quay.io/acme/shop-frontend:1.4.2"))
     window.dock.hide()
     grab(window, shot("main-window"))
@@ -247,7 +247,7 @@ def main() -> int:
     app.setPalette(dark_palette())
     settle(app, 30)
     window.dock.hide()
-    window.statusBar().showMessage(tr("MainWindow", "Pulled {what}").format(
+    window.notify(tr("MainWindow", "Pulled {what}").format(
         what="ghcr.io/acme/api:2.0 (linux/amd64, linux/arm64)"))
     grab(window, shot("main-window-dark"))
     app.setPalette(app.style().standardPalette())

@@ -106,7 +106,7 @@ def test_the_same_transfer_cannot_run_twice(qtbot, window, big_archives):
     path = str(big_archives["large"][0])
     [job] = window.load_paths([path])
     assert window.load_paths([path]) == []
-    assert "Already in progress" in window.statusBar().currentMessage()
+    assert "Already in progress" in window.status.text()
     with qtbot.waitSignal(window.manager.job_finished, timeout=5_000):
         window.manager.cancel(job)
 

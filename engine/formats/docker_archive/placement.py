@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.digest import Digest
-from engine.errors import InvalidInput
+from engine.errors import Hint, InvalidInput
 from engine.formats.tarwriter import pwrite_all
 
 
@@ -29,7 +29,7 @@ class Slot:
 
 def _too_long(digest_text: str, size: int) -> InvalidInput:
     return InvalidInput(f"layer {digest_text} unpacks to more than the {size} bytes recorded for it: the image "
-                        "or the store is damaged; run `estiba check`")
+                        "or the store is damaged", Hint.CHECK_STORE)
 
 
 class PlacedWriter:
@@ -55,7 +55,7 @@ class PlacedWriter:
         written = self._pos - self._slot.offset
         if written != self._slot.size or size != self._slot.size:
             raise InvalidInput(f"layer {digest[:19]}… unpacks to {written} bytes, not the {self._slot.size} "
-                               "recorded for it: the image or the store is damaged; run `estiba check`")
+                               "recorded for it: the image or the store is damaged", Hint.CHECK_STORE)
         self._on_commit(digest)
 
     def abort(self) -> None:

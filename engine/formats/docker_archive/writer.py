@@ -14,7 +14,7 @@ import threading
 from engine import compression, media
 from engine.contract import BlobWriter, CompressionPolicy, Destination
 from engine.digest import Digest
-from engine.errors import EstibaError, InvalidInput, NotFound, Unsupported
+from engine.errors import EstibaError, Hint, InvalidInput, NotFound, Unsupported
 from engine.formats.docker_archive.common import MANIFEST_FILE, REPOSITORIES_FILE, normalise_name
 from engine.formats.docker_archive.legacy import legacy_layers
 from engine.formats.docker_archive.members import Member, OutImage, image_members, member_header, write_tar
@@ -175,7 +175,7 @@ class DockerArchiveDestination(Destination):
         else:
             if size != slot.size:
                 raise InvalidInput(f"layer {digest[:19]}… is {size} bytes, not the {slot.size} recorded for it: "
-                                   "the image or the store is damaged; run `estiba check`")
+                                   "the image or the store is damaged", Hint.CHECK_STORE)
             copy_at(path, offset, size, fd, slot.offset, on_bytes)
         self._record(digest)
         return True

@@ -1,0 +1,98 @@
+"""Real engines for the engine tests: a private `podman system service` and a private `dockerd`, each on its
+own socket and storage (vfs) under scratch directories, started once per test module and stopped after.
+Neither touches /run/podman or /var/run/docker.sock.
+
+Oracles: `podman` on the same storage runs WITHOUT CONTAINER_HOST (with it, the podman CLI becomes a remote
+client) and with the same --root/--runroot/--storage-driver flags; `docker -H unix://SOCK`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import IN_CI, Podman
+from tests.engines.services import docker_argv, start_dockerd, start_podman_service, stop
+
+
+def _need(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        if IN_CI:
+            pytest.fail(f"{tool} is missing (tests/run.sh installs it)", pytrace=False)
+        pytest.skip(f"{tool} is not installed (tests/run.sh installs it)")
+    return path
+
+
+@dataclass
+class PodmanService:
+    socket: str
+    cli: Podman  # the oracle: the same storage, no CONTAINER_HOST
+
+    @property
+    def host(self) -> str:
+        return "unix://" + self.socket
+
+
+@pytest.fixture(scope="module")
+def podman_service() -> Iterator[PodmanService]:
+    _need("podman")
+    base = Path(tempfile.mkdtemp(prefix="estiba-ps-", dir="/tmp"))  # short: podman limits the runroot's length
+    try:
+        proc, sock, cli = start_podman_service(base)
+    except BaseException:
+        shutil.rmtree(base, ignore_errors=True)
+        raise
+    try:
+        yield PodmanService(sock, cli)
+    finally:
+        stop(proc)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@dataclass
+class Dockerd:
+    socket: str
+
+    @property
+    def host(self) -> str:
+        return "unix://" + self.socket
+
+    def __call__(self, *args, check: bool = True) -> subprocess.CompletedProcess:
+        env = {k: v for k, v in os.environ.items() if k not in ("DOCKER_HOST", "DOCKER_CONTEXT")}
+        proc = subprocess.run(docker_argv(self.socket, *args), capture_output=True, text=True,
+                              env=env, stdin=subprocess.DEVNULL)
+        if check and proc.returncode:
+            raise AssertionError(f"docker {' '.join(map(str, args))} failed:\n{proc.stdout}\n{proc.stderr}")
+        return proc
+
+
+@pytest.fixture(scope="module")
+def dockerd() -> Iterator[Dockerd]:
+    _need("dockerd")
+    _need("docker")
+    base = Path(tempfile.mkdtemp(prefix="estiba-dk-", dir="/tmp"))  # short: containerd's socket paths
+    try:
+        proc, sock = start_dockerd(base)
+    except BaseException:
+        shutil.rmtree(base, ignore_errors=True)
+        raise
+    try:
+        yield Dockerd(sock)
+    finally:
+        stop(proc)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def engines_env(podman_service: PodmanService, dockerd: Dockerd, monkeypatch: pytest.MonkeyPatch):
+    """CONTAINER_HOST and DOCKER_HOST point at the private engines (for estiba, never for the podman oracle)."""
+    monkeypatch.setenv("CONTAINER_HOST", podman_service.host)
+    monkeypatch.setenv("DOCKER_HOST", dockerd.host)
+    return podman_service, dockerd

@@ -140,10 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
     from cli import desktop  # install-desktop, uninstall-desktop, and `estiba FILE...` (opens the window)
 
-    handled = desktop.dispatch(args_list, build_parser)
+    parser = build_parser()  # once: building it is a good part of the start-up time
+    handled = desktop.dispatch(args_list, lambda: parser)
     if handled is not None:
         return handled
-    parser = build_parser()
     if not args_list:
         return _open_gui(parser)
     args = parser.parse_args(args_list)

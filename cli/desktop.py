@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -71,6 +70,8 @@ def _mkdirs(folder: Path, created: list[str]) -> None:
 
 def _refresh_caches(base: Path) -> list[str]:
     """Run the cache tools that exist; the names of those that ran."""
+    import subprocess  # here: every `estiba` start passes through this module
+
     ran = []
     for tool, args in (("update-mime-database", [str(base / "mime")]),
                        ("update-desktop-database", ["-q", str(base / "applications")]),

@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
     from cli import desktop  # install-desktop, uninstall-desktop, and `estiba FILE...` (opens the window)
 
-    parser = build_parser()
+    parser = build_parser()  # once: building it is a good part of the start-up time
     mistake = _unknown_verb(parser, args_list, only_close=True)  # `estiba imagse`: not a file to open
     if mistake:
         sys.stderr.write(mistake)

@@ -232,9 +232,10 @@ class _Copier:
             for digest, (desc, diff_id) in jobs.items():
                 results[digest] = self._transfer_layer(desc, diff_id, fam)
         else:
+            # Biggest first, so no core idles at the end while a big layer compresses alone (output order unchanged)
+            order = sorted(jobs.items(), key=lambda item: -item[1][0].size)
             with ThreadPoolExecutor(workers, thread_name_prefix="estiba-layer") as pool:
-                futures = {d: pool.submit(self._transfer_layer, desc, diff_id, fam)
-                           for d, (desc, diff_id) in jobs.items()}
+                futures = {d: pool.submit(self._transfer_layer, desc, diff_id, fam) for d, (desc, diff_id) in order}
                 first_error: BaseException | None = None
                 for digest, fut in futures.items():
                     try:

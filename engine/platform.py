@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import platform as _host
+import os
 from dataclasses import dataclass
 
 from engine.errors import Hint, InvalidInput, Unsupported
@@ -50,7 +50,7 @@ class PlatformNotFound(Unsupported):
 
 
 def host() -> Platform:
-    machine = _host.machine().lower()
+    machine = os.uname().machine.lower()  # what platform.machine() returns, without importing it
     arch = _ARCH.get(machine, machine)
     variant = {"aarch64": "v8", "arm64": "v8", "armv7l": "v7", "armv6l": "v6"}.get(machine)
     return Platform("linux", arch, variant)

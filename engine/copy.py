@@ -17,6 +17,7 @@ from engine.chunks import Discard, checking_cancel, copy_stream, hash_range
 from engine.contract import CopiedImage, Destination, Source, SourceImage
 from engine.digest import Digest, HashingReader, HashingWriter, check, sha256_digest
 from engine.errors import Cancelled, DigestMismatch, EstibaError, Hint, InvalidInput, Unsupported
+from engine.layer_reuse import already_there, target_kind
 from engine.layersizes import planned_sizes
 from engine.malloc import release_free_memory
 from engine.manifest import (
@@ -250,23 +251,12 @@ class _Copier:
                     raise first_error
         return [results[d.digest] for d in layers]
 
-    def _target_kind(self, src_kind: str, fam: str) -> str:
-        policy = self.dest.compression
-        if policy.target is None:
-            out = src_kind
-        elif policy.force:
-            out = policy.target
-        else:
-            out = policy.target if src_kind == compression.NONE else src_kind
-        if fam == media.DOCKER and out == compression.ZSTD:
-            out = compression.GZIP  # schema 2 has no zstd type
-        return out
-
     def _transfer_layer(self, desc: Descriptor, diff_id: Digest, fam: str) -> Descriptor:
         self.progress.cancel.check()
         label = desc.digest
         asked: set[Digest] = set()
-        there = self._already_there(desc, diff_id, fam, media.label_compression(desc.media_type), asked)
+        there = already_there(self.dest, self.opts.blob_info, self.progress, desc, diff_id, fam,
+                              media.label_compression(desc.media_type), asked)
         if there is not None:
             return there
         raw = self.source.open_blob(desc)
@@ -275,10 +265,11 @@ class _Copier:
             algorithm = None if self.source.trusted else desc.digest.algorithm
             reader = HashingReader(raw, self.progress.counter(label, desc.size), algorithm)
             src_kind, stream = compression.sniffing(reader)
-            out_kind = self._target_kind(src_kind, fam)
+            out_kind = target_kind(self.dest, src_kind, fam)
             out_type = media.layer_type(fam, out_kind)
             # The label lied about the compression: ask again for what the bytes say.
-            there = self._already_there(desc, diff_id, fam, src_kind, asked)
+            there = already_there(self.dest, self.opts.blob_info, self.progress, desc, diff_id, fam, src_kind,
+                                  asked)
             if there is not None:
                 return there
             self.progress.new(label, desc.size)
@@ -296,37 +287,6 @@ class _Copier:
             release_free_memory()
         self.progress.done(label, desc.size)
         return Descriptor(out_type, result[0], result[1])
-
-    def _already_there(self, desc: Descriptor, diff_id: Digest, fam: str, src_kind: str,
-                       asked: set[Digest]) -> Descriptor | None:
-        """The layer as the destination already holds it (HEAD before GET: nothing is read from the source),
-        or None. Candidates: the blob itself when it is kept as it is, the diffID when it is to be stored
-        uncompressed, and the blob this layer was compressed to last time (the blob-info cache)."""
-        out_kind = self._target_kind(src_kind, fam)
-        candidates: list[tuple[Digest, int]] = []
-        if out_kind == src_kind:
-            candidates.append((desc.digest, desc.size))
-        elif out_kind == compression.NONE:
-            candidates.append((diff_id, -1))
-        elif self.opts.blob_info is not None:
-            hit = self.opts.blob_info.compressed(diff_id, out_kind)
-            if hit is not None:
-                candidates.append(hit)
-        for digest, size in candidates:
-            if digest in asked:
-                continue
-            asked.add(digest)
-            if self.dest.has_blob(digest):
-                self.progress.skipped(desc.digest, desc.size)
-                return Descriptor(media.layer_type(fam, out_kind), digest,
-                                  size if size >= 0 else self._known_size(digest))
-        return None
-
-    def _known_size(self, digest: Digest) -> int:
-        size = self.dest.blob_size(digest)
-        if size < 0:
-            raise InvalidInput(f"cannot tell the size of blob {digest[:19]}…")
-        return size
 
     def _place_file(self, desc: Descriptor, kind: str, diff_id: Digest) -> int | None:
         """Link or copy_file_range a blob that needs no conversion. Returns its size, or None."""

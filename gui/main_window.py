@@ -404,7 +404,11 @@ class MainWindow(QMainWindow):
         self.quit_guard.release()
         self.watcher.stop()
         self.manager.shutdown(timeout_ms)
-        self.tasks.shutdown(timeout_ms)
+        # Every background task of the window and of its views (a registry view's tag details): queued ones are
+        # dropped, running ones get the time left. Otherwise deleting a view waits, in its thread pool's
+        # destructor, for every queued fetch against a registry that may be gone.
+        for runner in [self.tasks, *self.findChildren(TaskRunner)]:
+            runner.shutdown(timeout_ms)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.quit_guard.may_close():

@@ -84,7 +84,7 @@ class StoreDestination(Destination):
         self.committed: list[ImageRecord] = []
 
     def has_blob(self, digest: Digest) -> bool:
-        # Asked about every blob before it is written (engine/layer_reuse.py already_there): refuse other algorithms up front,
+        # Asked about every blob before it is written (layer_reuse.already_there): refuse other algorithms up front,
         # since records, check and prune name blobs by sha256 (issue 10 item 19).
         if Digest(digest).algorithm != "sha256":
             raise Unsupported(f"blob {digest[:19]}… uses a {Digest(digest).algorithm} digest; the local store "

@@ -384,7 +384,7 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
     </message>
     <message>
         <source>an unexpected problem inside Estiba stopped this (the details have a report for the developers)</source>
-        <translation>un problema inesperado dentro de Estiba lo ha detenido (los detalles incluyen un informe para los desarrolladores)</translation>
+        <translation>Estiba ha tenido un error interno que lo ha detenido (los detalles incluyen un informe para los desarrolladores)</translation>
     </message>
 </context>
 <context>
@@ -1815,8 +1815,16 @@ El registro elimina la imagen, así que también desaparecen estas etiquetas: %3
         <translation>Destino (SERVIDOR/REPOSITORIO:ETIQUETA):</translation>
     </message>
     <message>
+        <source>Mirror a repository</source>
+        <translation>Replicar un repositorio</translation>
+    </message>
+    <message>
         <source>Every tag of %1 to a registry (HOST/PATH) or a folder (/path):</source>
         <translation>Todas las etiquetas de %1 a un registro (SERVIDOR/RUTA) o a una carpeta (/ruta):</translation>
+    </message>
+    <message>
+        <source>Mirror the selected tags</source>
+        <translation>Replicar las etiquetas seleccionadas</translation>
     </message>
     <message>
         <source>%1 to a registry (HOST/PATH) or a folder (/path):</source>
@@ -1824,7 +1832,7 @@ El registro elimina la imagen, así que también desaparecen estas etiquetas: %3
     </message>
     <message>
         <source>Mirror</source>
-        <translation>Replicar</translation>
+        <translation type="vanished">Replicar</translation>
     </message>
     <message>
         <source>Mirroring %1 (see Transfers)</source>

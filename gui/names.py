@@ -31,6 +31,8 @@ TRANSPORT_TITLES = (
     QT_TRANSLATE_NOOP("Transports", "dir: directory"),
     QT_TRANSLATE_NOOP("Transports", "registry image"),
     QT_TRANSLATE_NOOP("Transports", "image in the store"),
+    QT_TRANSLATE_NOOP("Transports", "Podman image"),
+    QT_TRANSLATE_NOOP("Transports", "Docker image"),
 )
 
 

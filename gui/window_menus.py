@@ -13,9 +13,6 @@ if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)  # the context these strings had in main_window.py
-
 
 class WindowMenus(QObject):
     """Builds the toolbar and menus of `window` from its WindowActions and connects the actions."""
@@ -29,7 +26,7 @@ class WindowMenus(QObject):
 
     def _build_toolbar(self) -> QToolBar:
         w = self.window
-        bar = QToolBar(_tr("Main"), w)
+        bar = QToolBar(QCoreApplication.translate("MainWindow", "Main"), w)
         bar.setObjectName("mainToolbar")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -48,22 +45,22 @@ class WindowMenus(QObject):
         w = self.window
         a = w.actions
         menu_bar = w.menuBar()
-        file_menu = menu_bar.addMenu(_tr("&File"))
+        file_menu = menu_bar.addMenu(QCoreApplication.translate("MainWindow", "&File"))
         file_menu.setObjectName("fileMenu")
         file_menu.addActions([a.load, a.load_directory, a.pull])
         file_menu.addSeparator()
         file_menu.addActions([a.prune, a.settings])
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
-        image_menu = menu_bar.addMenu(_tr("&Image"))
+        image_menu = menu_bar.addMenu(QCoreApplication.translate("MainWindow", "&Image"))
         image_menu.setObjectName("imageMenu")
         image_menu.addActions([a.export_default, a.push, a.tag, a.inspect, a.copy_id])
         image_menu.addSeparator()
         image_menu.addAction(a.remove)
-        registry_menu = menu_bar.addMenu(_tr("&Registry"))
+        registry_menu = menu_bar.addMenu(QCoreApplication.translate("MainWindow", "&Registry"))
         registry_menu.setObjectName("registryMenu")
         registry_menu.addActions([a.login, a.browse_registry])
-        view_menu = menu_bar.addMenu(_tr("&View"))
+        view_menu = menu_bar.addMenu(QCoreApplication.translate("MainWindow", "&View"))
         view_menu.setObjectName("viewMenu")
         view_menu.addActions([a.refresh, a.filter])
         toggle = w.dock.toggleViewAction()
@@ -71,7 +68,7 @@ class WindowMenus(QObject):
         toggle.setIcon(icons.icon("transfers"))
         toggle.setShortcut("Ctrl+J")
         view_menu.addAction(toggle)
-        help_menu = menu_bar.addMenu(_tr("&Help"))
+        help_menu = menu_bar.addMenu(QCoreApplication.translate("MainWindow", "&Help"))
         help_menu.setObjectName("helpMenu")
         help_menu.addAction(a.about)
 

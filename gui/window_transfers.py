@@ -19,15 +19,13 @@ from gui.jobs.specs import LOAD, PULL, load_spec, pull_spec
 from gui.names import familiar
 from gui.widgets.message_bar import INFO, WARNING
 
+translate = QCoreApplication.translate
+
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
 APP_NAME = "Estiba"
 
-
-def _tr(text: str, n: int = -1) -> str:
-    # The context these strings had in main_window.py, where they were translated first.
-    return QCoreApplication.translate("MainWindow", text, "", n)
 
 
 class WindowTransfers(QObject):
@@ -51,11 +49,12 @@ class WindowTransfers(QObject):
                 self._offer_all_platforms(job)
             w.notify(self._done_text(job))
         elif job.state == states.FAILED and job.failure is not None:
-            w.notify(_tr("{title} failed: {error}").format(title=job.title, error=error_text.message(job.failure)))
+            error = error_text.message(job.failure)
+            w.notify(translate("MainWindow", "{title} failed: {error}").format(title=job.title, error=error))
             if job.failure.is_a(NotFound) and job.spec.images:
                 self._check_stale(job)
         elif job.state == states.CANCELLED:
-            w.notify(_tr("{title}: cancelled; nothing was changed").format(title=job.title))
+            w.notify(translate("MainWindow", "{title}: cancelled; nothing was changed").format(title=job.title))
 
     def _check_stale(self, job: TransferJob) -> None:
         """An export or push that did not find its image: if the image is gone from the store (another
@@ -87,12 +86,15 @@ class WindowTransfers(QObject):
         results = job.result if isinstance(job.result, list) else []
         names = [familiar(n) for r in results for n in getattr(r, "names", [])]
         if job.spec.kind in (LOAD, PULL):
-            what = ", ".join(names[:3]) + (_tr(" and %n more", len(names) - 3) if len(names) > 3 else "") \
-                if names else _tr("%n unnamed image(s)", len(results))
+            more = self.tr(" and %n more", "", len(names) - 3) if len(names) > 3 else ""
+            unnamed = self.tr("%n unnamed image(s)", "", len(results))
+            what = ", ".join(names[:3]) + more if names else unnamed
             taken = list(dict.fromkeys(p for r in results for p in getattr(r, "platforms", []) if p))
             what += f" ({', '.join(taken)})" if taken else ""  # which platform was taken, always said
-            return (_tr("Loaded {what}") if job.spec.kind == LOAD else _tr("Pulled {what}")).format(what=what)
-        return _tr("{title}: done").format(title=job.title)
+            if job.spec.kind == LOAD:
+                return translate("MainWindow", "Loaded {what}").format(what=what)
+            return translate("MainWindow", "Pulled {what}").format(what=what)
+        return translate("MainWindow", "{title}: done").format(title=job.title)
 
     def _offer_all_platforms(self, job: TransferJob) -> None:
         """One platform was taken from a multi-platform image: say so, and offer to keep the whole image."""
@@ -121,11 +123,12 @@ class WindowTransfers(QObject):
     @Slot(object)
     def _on_job_rejected(self, payload: tuple[TransferJob, Failure]) -> None:
         _job, failure = payload
-        self.window.show_message(_tr("Not loaded: {error}").format(error=error_text.message(failure)), WARNING)
+        error = error_text.message(failure)
+        self.window.show_message(translate("MainWindow", "Not loaded: {error}").format(error=error), WARNING)
 
     @Slot(object)
     def _on_duplicate(self, job: TransferJob) -> None:
-        self.window.notify(_tr("Already in progress: {title}").format(title=job.title))
+        self.window.notify(translate("MainWindow", "Already in progress: {title}").format(title=job.title))
         self.window.dock.select_job(job)
 
     @Slot(object)
@@ -135,7 +138,7 @@ class WindowTransfers(QObject):
         if not active:
             self.window.setWindowTitle(APP_NAME)
             return
-        count = _tr("%n transfer(s)", active)
+        count = self.tr("%n transfer(s)", "", active)
         pct = f"{int(fraction * 100)}% · " if fraction is not None else ""
         self.window.setWindowTitle(f"{APP_NAME} — {pct}{count}")
 

@@ -11,14 +11,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 def show_path_box(parent: QWidget | None, path: str) -> QMessageBox:
     """Open (non-modal) a box naming `path`, with Copy Path (objectName "copyPathButton") and Close."""
     path = os.path.abspath(path)
-    tr = QCoreApplication.translate
-    box = QMessageBox(QMessageBox.Icon.Information, tr("PathBox", "Where the file is"),
-                      tr("PathBox", "No file manager could be opened. The export is here:"),
+    title = QCoreApplication.translate("PathBox", "Where the file is")
+    text = QCoreApplication.translate("PathBox", "No file manager could be opened. The export is here:")
+    box = QMessageBox(QMessageBox.Icon.Information, title, text,
                       QMessageBox.StandardButton.Close, parent)
     box.setObjectName("pathBox")
     box.setInformativeText(path)
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    copy = box.addButton(tr("PathBox", "&Copy Path"), QMessageBox.ButtonRole.ActionRole)
+    copy = box.addButton(QCoreApplication.translate("PathBox", "&Copy Path"), QMessageBox.ButtonRole.ActionRole)
     copy.setObjectName("copyPathButton")
     copy.clicked.connect(lambda: QApplication.clipboard().setText(path))
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

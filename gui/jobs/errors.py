@@ -27,10 +27,11 @@ class Failure:
 
 def describe(exc: BaseException) -> Failure:
     if isinstance(exc, PlatformNotFound):
-        tr = QCoreApplication.translate
-        offered = ", ".join(exc.offered) if exc.offered else tr("Failure", "no platform it names")
-        return Failure(tr("Failure", "{what} has no image for {want}; it has {offered}. Choose one of those "
-                          "platforms, or All platforms to keep the whole image.")
+        none = QCoreApplication.translate("Failure", "no platform it names")
+        offered = ", ".join(exc.offered) if exc.offered else none
+        return Failure(QCoreApplication.translate("Failure", "{what} has no image for {want}; it has {offered}. "
+                                                  "Choose one of those platforms, or All platforms to keep the "
+                                                  "whole image.")
                        .format(what=exc.what, want=exc.want, offered=offered), "", exc)
     if isinstance(exc, EstibaError):
         text = worded(exc) or exc.__class__.__name__

@@ -13,11 +13,10 @@ from PySide6.QtCore import QCoreApplication
 from engine import progress as ev
 from gui.jobs.specs import TransferSpec
 
+translate = QCoreApplication.translate
+
 MIRROR = "mirror"
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MirrorJobs", text)
 
 
 def row_label(source: str) -> str:
@@ -121,12 +120,12 @@ def mirror_spec(registry: str, repo: str, destination: str, *, jobs: int, parall
             raise errors[0] if errors else Cancelled("mirror cancelled")
         if failed:
             first = failed[0]
-            raise EstibaError(_tr("%1 of %2 images failed (first: %3: %4); Retry copies only those")
+            raise EstibaError(translate("MirrorJobs", "%1 of %2 images failed (first: %3: %4); Retry copies only those")
                               .replace("%1", str(len(failed))).replace("%2", str(len(items)))
                               .replace("%3", first.item.source.removeprefix("docker://"))
                               .replace("%4", first.error))
         return MirrorResult(list(finished.values()))
 
     what = f"{registry}/{repo}" + (f" ({', '.join(tags)})" if tags else "")
-    title = _tr("Mirroring %1 to %2").replace("%1", what).replace("%2", destination)
+    title = translate("MirrorJobs", "Mirroring %1 to %2").replace("%1", what).replace("%2", destination)
     return TransferSpec(MIRROR, title, f"mirror:{what}->{destination}", work, title)

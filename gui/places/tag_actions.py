@@ -129,7 +129,8 @@ class TagActions:
     def mirror_repository(self) -> None:
         """Every tag of the repository, to a registry or a folder."""
         if self.repo:
-            self._mirror(None, self.tr("Every tag of %1 to a registry (HOST/PATH) or a folder (/path):")
+            self._mirror(None, self.tr("Mirror a repository"),
+                         self.tr("Every tag of %1 to a registry (HOST/PATH) or a folder (/path):")
                          .replace("%1", self.repo))
 
     @Slot()
@@ -137,11 +138,12 @@ class TagActions:
         """The selected tags only."""
         tags = self.selected_tags()
         if self.repo and tags:
-            self._mirror(tags, self.tr("%1 to a registry (HOST/PATH) or a folder (/path):").replace(
+            self._mirror(tags, self.tr("Mirror the selected tags"),
+                         self.tr("%1 to a registry (HOST/PATH) or a folder (/path):").replace(
                 "%1", ", ".join(f"{self.repo}:{t}" for t in tags)))
 
-    def _mirror(self, tags: list[str] | None, label: str) -> None:
-        target = registry_jobs.ask_text(self, self.tr("Mirror"), label)
+    def _mirror(self, tags: list[str] | None, title: str, label: str) -> None:
+        target = registry_jobs.ask_text(self, title, label)
         if target:
             self.transfer_requested.emit(mirror_jobs.mirror_spec(
                 self.registry, self.repo, target, jobs=max(1, self.settings.parallel_jobs),

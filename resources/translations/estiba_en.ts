@@ -75,6 +75,20 @@
         <source>Loading %n item(s)…</source>
         <translation><numerusform>Loading %n item…</numerusform><numerusform>Loading %n items…</numerusform></translation>
     </message>
+</context>
+<context>
+    <name>RegistryView</name>
+    <message numerus="yes">
+        <source>%n repositories</source>
+        <translation><numerusform>%n repositories</numerusform><numerusform>%n repositories</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tags</source>
+        <translation><numerusform>%n tags</numerusform><numerusform>%n tags</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>WindowTransfers</name>
     <message numerus="yes">
         <source> and %n more</source>
         <translation><numerusform> and %n more</numerusform><numerusform> and %n more</numerusform></translation>
@@ -86,17 +100,6 @@
     <message numerus="yes">
         <source>%n transfer(s)</source>
         <translation><numerusform>%n transfer</numerusform><numerusform>%n transfers</numerusform></translation>
-    </message>
-</context>
-<context>
-    <name>RegistryBrowser</name>
-    <message numerus="yes">
-        <source>%n repositories</source>
-        <translation><numerusform>%n repositories</numerusform><numerusform>%n repositories</numerusform></translation>
-    </message>
-    <message numerus="yes">
-        <source>%n tags</source>
-        <translation><numerusform>%n tags</numerusform><numerusform>%n tags</numerusform></translation>
     </message>
 </context>
 </TS>

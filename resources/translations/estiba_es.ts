@@ -111,6 +111,14 @@
         <translation>&amp;Acerca de Estiba</translation>
     </message>
     <message>
+        <source>&amp;Free Disk Space</source>
+        <translation>&amp;Liberar espacio en disco</translation>
+    </message>
+    <message>
+        <source>Delete the layers and other files that no image in the store uses any more</source>
+        <translation>Eliminar las capas y otros archivos que ya no usa ninguna imagen del almacén local</translation>
+    </message>
+    <message>
         <source>&amp;Export…</source>
         <translation>&amp;Guardar (save)…</translation>
     </message>
@@ -248,6 +256,56 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
     </message>
 </context>
 <context>
+    <name>EnginePlace</name>
+    <message>
+        <source>Podman</source>
+        <translation>Podman</translation>
+    </message>
+    <message>
+        <source>Docker</source>
+        <translation>Docker</translation>
+    </message>
+    <message>
+        <source>not available yet</source>
+        <translation>aún no disponible</translation>
+    </message>
+    <message>
+        <source>Estiba cannot show %1&apos;s images yet.</source>
+        <translation>Estiba todavía no puede mostrar las imágenes de %1.</translation>
+    </message>
+</context>
+<context>
+    <name>EngineStates</name>
+    <message>
+        <source>{engine} {version} is running.</source>
+        <translation>{engine} {version} está en marcha.</translation>
+    </message>
+    <message>
+        <source>{engine} is not installed.</source>
+        <translation>{engine} no está instalado.</translation>
+    </message>
+    <message>
+        <source>{engine}&apos;s socket {socket} is not readable by you.</source>
+        <translation>No tienes permiso de lectura sobre el socket {socket} de {engine}.</translation>
+    </message>
+    <message>
+        <source>{engine} is installed but not running.</source>
+        <translation>{engine} está instalado, pero no está en marcha.</translation>
+    </message>
+    <message>
+        <source>Estiba&apos;s store</source>
+        <translation>Almacén local de Estiba</translation>
+    </message>
+    <message>
+        <source>Start Podman&apos;s service</source>
+        <translation>Iniciar el servicio de Podman</translation>
+    </message>
+    <message>
+        <source>{engine} (not available)</source>
+        <translation>{engine} (no disponible)</translation>
+    </message>
+</context>
+<context>
     <name>ErrorText</name>
     <message>
         <source>{image}: there is no such image in the local store</source>
@@ -279,7 +337,7 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
     </message>
     <message>
         <source>Estiba hit an internal error ({detail}); the details pane of the transfer has more.</source>
-        <translation>Estiba ha tenido un error interno ({detail}); el panel de detalles de la transferencia tiene más información.</translation>
+        <translation type="vanished">Estiba ha tenido un error interno ({detail}); el panel de detalles de la transferencia tiene más información.</translation>
     </message>
     <message>
         <source>Passwords are stored in your password manager ({name}).</source>
@@ -304,6 +362,29 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
     <message>
         <source>Docker&apos;s config.json</source>
         <translation>config.json de Docker</translation>
+    </message>
+</context>
+<context>
+    <name>Failure</name>
+    <message>
+        <source>no platform it names</source>
+        <translation>ninguna plataforma indicada</translation>
+    </message>
+    <message>
+        <source>{what} has no image for {want}; it has {offered}. Choose one of those platforms, or All platforms to keep the whole image.</source>
+        <translation>{what} no tiene ninguna imagen para {want}; tiene {offered}. Elige una de esas plataformas, o Todas las plataformas para conservar la imagen completa.</translation>
+    </message>
+    <message>
+        <source>this part of Estiba is not installed (it needs {module})</source>
+        <translation>esta parte de Estiba no está instalada (necesita {module})</translation>
+    </message>
+    <message>
+        <source>not enough memory for this; nothing was changed</source>
+        <translation>no hay memoria suficiente para esto; no se ha cambiado nada</translation>
+    </message>
+    <message>
+        <source>an unexpected problem inside Estiba stopped this (the details have a report for the developers)</source>
+        <translation>Estiba ha tenido un error interno que lo ha detenido (los detalles incluyen un informe para los desarrolladores)</translation>
     </message>
 </context>
 <context>
@@ -434,6 +515,42 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
         <source>Try again (Retry in the transfers list).</source>
         <translation>Inténtalo de nuevo (Reintentar en la lista de transferencias).</translation>
     </message>
+    <message>
+        <source>Install Podman to see its images here.</source>
+        <translation>Instala Podman para ver aquí sus imágenes.</translation>
+    </message>
+    <message>
+        <source>Install Docker to see its images here.</source>
+        <translation>Instala Docker para ver aquí sus imágenes.</translation>
+    </message>
+    <message>
+        <source>Start Podman&apos;s service (Start in the Places list), then try again.</source>
+        <translation>Inicia el servicio de Podman («Iniciar el servicio de Podman» en la lista de lugares) y vuelve a intentarlo.</translation>
+    </message>
+    <message>
+        <source>Start Docker&apos;s service (sudo systemctl start docker), then try again.</source>
+        <translation>Inicia el servicio de Docker (sudo systemctl start docker) y vuelve a intentarlo.</translation>
+    </message>
+    <message>
+        <source>Use your own rootless Podman instead of another user&apos;s.</source>
+        <translation>Usa tu propio Podman sin root (rootless) en lugar del de otro usuario.</translation>
+    </message>
+    <message>
+        <source>Join the docker group (then log out and in again), or use rootless Docker.</source>
+        <translation>Únete al grupo docker (después cierra la sesión y vuelve a entrar), o usa Docker sin root (rootless).</translation>
+    </message>
+    <message>
+        <source>It is not in Podman&apos;s image list.</source>
+        <translation>No está en la lista de imágenes de Podman.</translation>
+    </message>
+    <message>
+        <source>It is not in Docker&apos;s image list.</source>
+        <translation>No está en la lista de imágenes de Docker.</translation>
+    </message>
+    <message>
+        <source>Check that the engine still runs, then use Retry in the transfers list.</source>
+        <translation>Comprueba que el motor sigue en marcha y usa Reintentar en la lista de transferencias.</translation>
+    </message>
 </context>
 <context>
     <name>Humanize</name>
@@ -520,8 +637,28 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
         <translation>Eliminar</translation>
     </message>
     <message>
+        <source>Removed {what}; {size} freed</source>
+        <translation>Eliminada {what}; liberados {size}</translation>
+    </message>
+    <message>
         <source>Removed {what}</source>
         <translation>Eliminado: {what}</translation>
+    </message>
+    <message>
+        <source>Freeing disk space…</source>
+        <translation>Liberando espacio en disco…</translation>
+    </message>
+    <message>
+        <source>Freed {size}: removed {count} unused file(s) from the store</source>
+        <translation>Liberados {size}: archivos sin uso eliminados del almacén local: {count}</translation>
+    </message>
+    <message>
+        <source>Nothing to free: every file in the store belongs to an image</source>
+        <translation>Nada que liberar: cada archivo del almacén local pertenece a una imagen</translation>
+    </message>
+    <message>
+        <source>Could not free disk space: {why}</source>
+        <translation>No se ha podido liberar espacio en disco: {why}</translation>
     </message>
     <message>
         <source>Copied the image ID</source>
@@ -960,14 +1097,14 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
     </message>
     <message numerus="yes">
         <source> and %n more</source>
-        <translation>
+        <translation type="vanished">
             <numerusform> y %n más</numerusform>
             <numerusform> y %n más</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n unnamed image(s)</source>
-        <translation>
+        <translation type="vanished">
             <numerusform>%n imagen sin nombre</numerusform>
             <numerusform>%n imágenes sin nombre</numerusform>
         </translation>
@@ -992,12 +1129,9 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
         <source>Already in progress: {title}</source>
         <translation>Ya está en curso: {title}</translation>
     </message>
-    <message numerus="yes">
+    <message>
         <source>%n transfer(s)</source>
-        <translation>
-            <numerusform>%n transferencia</numerusform>
-            <numerusform>%n transferencias</numerusform>
-        </translation>
+        <translation type="vanished">%n transferencia</translation>
     </message>
     <message>
         <source>Login for {registry} changed</source>
@@ -1020,6 +1154,17 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
     </message>
 </context>
 <context>
+    <name>MirrorJobs</name>
+    <message>
+        <source>%1 of %2 images failed (first: %3: %4); Retry copies only those</source>
+        <translation>Han fallado %1 de %2 imágenes (la primera: %3: %4); Reintentar copia solo esas</translation>
+    </message>
+    <message>
+        <source>Mirroring %1 to %2</source>
+        <translation>Replicando %1 en %2</translation>
+    </message>
+</context>
+<context>
     <name>PasswordEdit</name>
     <message>
         <source>Show password</source>
@@ -1028,6 +1173,21 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
     <message>
         <source>Hide password</source>
         <translation>Ocultar la contraseña</translation>
+    </message>
+</context>
+<context>
+    <name>PathBox</name>
+    <message>
+        <source>Where the file is</source>
+        <translation>Dónde está el archivo</translation>
+    </message>
+    <message>
+        <source>No file manager could be opened. The export is here:</source>
+        <translation>No se ha podido abrir ningún gestor de archivos. Lo guardado está aquí:</translation>
+    </message>
+    <message>
+        <source>&amp;Copy Path</source>
+        <translation>&amp;Copiar la ruta</translation>
     </message>
 </context>
 <context>
@@ -1104,6 +1264,18 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
         <translation>Verificar el certificado TLS del registro</translation>
     </message>
     <message>
+        <source>OCI</source>
+        <translation>OCI</translation>
+    </message>
+    <message>
+        <source>Docker (v2 schema 2)</source>
+        <translation>Docker (v2 schema 2)</translation>
+    </message>
+    <message>
+        <source>The manifest format the registry receives. OCI suits current registries; some older ones and tools accept only Docker&apos;s.</source>
+        <translation>El formato del manifiesto que recibe el registro. OCI sirve para los registros actuales; algunos registros y herramientas antiguos solo aceptan el de Docker.</translation>
+    </message>
+    <message>
         <source>Push</source>
         <translation>Subir</translation>
     </message>
@@ -1118,6 +1290,10 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
     <message>
         <source>&amp;Compression:</source>
         <translation>&amp;Compresión:</translation>
+    </message>
+    <message>
+        <source>Manifest &amp;format:</source>
+        <translation>&amp;Formato del manifiesto:</translation>
     </message>
     <message>
         <source>Checking the login for {registry}…</source>
@@ -1145,11 +1321,284 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
     </message>
 </context>
 <context>
+    <name>QuitGuard</name>
+    <message>
+        <source>A transfer is still running: {title}.</source>
+        <translation>Todavía hay una transferencia en curso: {title}.</translation>
+    </message>
+    <message>
+        <source>{count} transfers are still running.</source>
+        <translation>Todavía hay {count} transferencias en curso.</translation>
+    </message>
+    <message>
+        <source>Quit and cancel them? What they have written so far is removed; the store stays as it was.</source>
+        <translation>¿Salir y cancelarlas? Lo que hayan escrito hasta ahora se elimina; el almacén local queda como estaba.</translation>
+    </message>
+    <message>
+        <source>Quit Estiba</source>
+        <translation>Salir de Estiba</translation>
+    </message>
+    <message>
+        <source>Cancel Transfers and Quit</source>
+        <translation>Cancelar las transferencias y salir</translation>
+    </message>
+    <message>
+        <source>Cancelling transfers before quitting…</source>
+        <translation>Cancelando las transferencias antes de salir…</translation>
+    </message>
+</context>
+<context>
     <name>RegistryBrowser</name>
     <message>
         <source>Browse a registry</source>
         <translation>Explorar un registro</translation>
     </message>
+    <message>
+        <source>registry, e.g. quay.io or localhost:5000</source>
+        <translation type="vanished">registro, p. ej. quay.io o localhost:5000</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation type="vanished">Abrir</translation>
+    </message>
+    <message>
+        <source>or type a repository, e.g. team/app</source>
+        <translation type="vanished">o escribe un repositorio, p. ej. equipo/app</translation>
+    </message>
+    <message>
+        <source>Filter tags</source>
+        <translation type="vanished">Filtrar etiquetas</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation type="vanished">Etiqueta</translation>
+    </message>
+    <message>
+        <source>Digest</source>
+        <translation type="vanished">Digest</translation>
+    </message>
+    <message>
+        <source>Platforms</source>
+        <translation type="vanished">Plataformas</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="vanished">Tamaño</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation type="vanished">Creada</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation type="vanished">Etiquetas (labels)</translation>
+    </message>
+    <message>
+        <source>Pull</source>
+        <translation type="vanished">Descargar (pull)</translation>
+    </message>
+    <message>
+        <source>Inspect</source>
+        <translation type="vanished">Inspeccionar</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation type="vanished">Eliminar…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation type="vanished">Guardar (save)…</translation>
+    </message>
+    <message>
+        <source>Copy to…</source>
+        <translation type="vanished">Copiar a…</translation>
+    </message>
+    <message>
+        <source>Mirror Repository…</source>
+        <translation type="vanished">Replicar el repositorio…</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s platform</source>
+        <translation type="vanished">La plataforma de este equipo</translation>
+    </message>
+    <message>
+        <source>All platforms</source>
+        <translation type="vanished">Todas las plataformas</translation>
+    </message>
+    <message>
+        <source>Type a registry name first.</source>
+        <translation type="vanished">Escribe antes el nombre de un registro.</translation>
+    </message>
+    <message>
+        <source>Reading the repositories of %1…</source>
+        <translation type="vanished">Leyendo los repositorios de %1…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n repositories</source>
+        <translation type="vanished">
+            <numerusform>%n repositorio</numerusform>
+            <numerusform>%n repositorios</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Only part of the list: %1</source>
+        <translation type="vanished">Solo una parte de la lista: %1</translation>
+    </message>
+    <message>
+        <source>This registry does not list its repositories: type a repository name below.</source>
+        <translation type="vanished">Este registro no muestra la lista de sus repositorios: escribe abajo el nombre de un repositorio.</translation>
+    </message>
+    <message>
+        <source>Cannot open the registry: %1</source>
+        <translation type="vanished">No se puede abrir el registro: %1</translation>
+    </message>
+    <message>
+        <source>Reading the tags of %1…</source>
+        <translation type="vanished">Leyendo las etiquetas de %1…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tags</source>
+        <translation type="vanished">
+            <numerusform>%n etiqueta</numerusform>
+            <numerusform>%n etiquetas</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Only part of the list (%1 tags): %2</source>
+        <translation type="vanished">Solo una parte de la lista (%1 etiquetas): %2</translation>
+    </message>
+    <message>
+        <source>Cannot list the tags: %1</source>
+        <translation type="vanished">No se pueden listar las etiquetas: %1</translation>
+    </message>
+    <message>
+        <source>unreadable</source>
+        <translation type="vanished">ilegible</translation>
+    </message>
+    <message>
+        <source>Pulling %1 (see Transfers)</source>
+        <translation type="vanished">Descargando %1 (ver Transferencias)</translation>
+    </message>
+    <message>
+        <source>Copy to another registry</source>
+        <translation type="vanished">Copiar a otro registro</translation>
+    </message>
+    <message>
+        <source>Destination (HOST/REPOSITORY:TAG):</source>
+        <translation type="vanished">Destino (SERVIDOR/REPOSITORIO:ETIQUETA):</translation>
+    </message>
+    <message>
+        <source>Mirror a repository</source>
+        <translation type="vanished">Replicar un repositorio</translation>
+    </message>
+    <message>
+        <source>Every tag of %1 to a registry (HOST/PATH) or a folder (/path):</source>
+        <translation type="vanished">Todas las etiquetas de %1 a un registro (SERVIDOR/RUTA) o a una carpeta (/ruta):</translation>
+    </message>
+    <message>
+        <source>Mirroring %1 (see Transfers)</source>
+        <translation type="vanished">Replicando %1 (ver Transferencias)</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation type="vanished">Leyendo %1…</translation>
+    </message>
+    <message>
+        <source>Cannot inspect: %1</source>
+        <translation type="vanished">No se puede inspeccionar: %1</translation>
+    </message>
+    <message>
+        <source>Inspect %1</source>
+        <translation type="vanished">Inspeccionar %1</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation type="vanished">Resumen</translation>
+    </message>
+    <message>
+        <source>Manifest</source>
+        <translation type="vanished">Manifiesto</translation>
+    </message>
+    <message>
+        <source>Config</source>
+        <translation type="vanished">Configuración</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation type="vanished">Historial</translation>
+    </message>
+    <message>
+        <source>Cannot delete: %1</source>
+        <translation type="vanished">No se puede eliminar: %1</translation>
+    </message>
+    <message>
+        <source>%1 changed since it was listed; nothing was deleted. Its new details are shown.</source>
+        <translation type="vanished">%1 ha cambiado desde que se listó; no se ha eliminado nada. Se muestran sus datos nuevos.</translation>
+    </message>
+    <message>
+        <source>Delete %1 from %2?
+
+The registry deletes the image, so these tags go with it: %3</source>
+        <translation type="vanished">¿Eliminar %1 de %2?
+
+El registro elimina la imagen, así que también desaparecen estas etiquetas: %3</translation>
+    </message>
+    <message>
+        <source>Delete from the registry</source>
+        <translation type="vanished">Eliminar del registro</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation type="vanished">Eliminar</translation>
+    </message>
+    <message>
+        <source>Nothing was deleted.</source>
+        <translation type="vanished">No se ha eliminado nada.</translation>
+    </message>
+    <message>
+        <source>Not deleted: %1</source>
+        <translation type="vanished">No se ha eliminado: %1</translation>
+    </message>
+    <message>
+        <source>Deleted %1 (tags: %2)</source>
+        <translation type="vanished">Eliminada %1 (etiquetas: %2)</translation>
+    </message>
+</context>
+<context>
+    <name>RegistryCompletion</name>
+    <message>
+        <source>%1 has no tag %2 (it has: %3)</source>
+        <translation>%1 no tiene la etiqueta %2 (tiene: %3)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>ninguna</translation>
+    </message>
+</context>
+<context>
+    <name>RegistryJobs</name>
+    <message>
+        <source>Copying %1 to %2</source>
+        <translation>Copiando %1 a %2</translation>
+    </message>
+    <message>
+        <source>Mirroring %1 to %2</source>
+        <translation type="vanished">Replicando %1 en %2</translation>
+    </message>
+</context>
+<context>
+    <name>RegistryPlace</name>
+    <message>
+        <source>logged in as %1</source>
+        <translation>sesión iniciada como %1</translation>
+    </message>
+    <message>
+        <source>used before</source>
+        <translation>usado antes</translation>
+    </message>
+</context>
+<context>
+    <name>RegistryView</name>
     <message>
         <source>registry, e.g. quay.io or localhost:5000</source>
         <translation>registro, p. ej. quay.io o localhost:5000</translation>
@@ -1189,30 +1638,6 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
     <message>
         <source>Labels</source>
         <translation>Etiquetas (labels)</translation>
-    </message>
-    <message>
-        <source>Pull</source>
-        <translation>Descargar (pull)</translation>
-    </message>
-    <message>
-        <source>Inspect</source>
-        <translation>Inspeccionar</translation>
-    </message>
-    <message>
-        <source>Delete…</source>
-        <translation>Eliminar…</translation>
-    </message>
-    <message>
-        <source>Export…</source>
-        <translation>Guardar (save)…</translation>
-    </message>
-    <message>
-        <source>Copy to…</source>
-        <translation>Copiar a…</translation>
-    </message>
-    <message>
-        <source>Mirror Repository…</source>
-        <translation>Replicar el repositorio…</translation>
     </message>
     <message>
         <source>This computer&apos;s platform</source>
@@ -1272,9 +1697,114 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
         <source>unreadable</source>
         <translation>ilegible</translation>
     </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>As stored (no recompression)</source>
+        <translation>Tal como está guardada (sin recomprimir)</translation>
+    </message>
+    <message>
+        <source>Uncompressed</source>
+        <translation>Sin comprimir</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Preferencias</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Examinar…</translation>
+    </message>
+    <message>
+        <source>(one per line: TLS is not verified for these)</source>
+        <translation>(uno por línea: en estos no se verifica TLS)</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>El del sistema</translation>
+    </message>
+    <message>
+        <source>A new store location takes effect at once; a new language when Estiba starts again.</source>
+        <translation>Una nueva ubicación del almacén se aplica al momento; un nuevo idioma, la próxima vez que se inicie Estiba.</translation>
+    </message>
+    <message>
+        <source>Image &amp;store:</source>
+        <translation>&amp;Almacén de imágenes:</translation>
+    </message>
+    <message>
+        <source>Transfers at &amp;once:</source>
+        <translation>&amp;Transferencias a la vez:</translation>
+    </message>
+    <message>
+        <source>&amp;Layers in parallel:</source>
+        <translation>&amp;Capas en paralelo:</translation>
+    </message>
+    <message>
+        <source>Default export &amp;format:</source>
+        <translation>&amp;Formato de guardado predeterminado:</translation>
+    </message>
+    <message>
+        <source>Default &amp;compression:</source>
+        <translation>C&amp;ompresión predeterminada:</translation>
+    </message>
+    <message>
+        <source>&amp;Insecure registries:</source>
+        <translation>Registros &amp;inseguros:</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Idioma:</translation>
+    </message>
+</context>
+<context>
+    <name>StorePlace</name>
+    <message>
+        <source>Estiba&apos;s store</source>
+        <translation>Almacén local de Estiba</translation>
+    </message>
+</context>
+<context>
+    <name>TagActions</name>
+    <message>
+        <source>Pull</source>
+        <translation>Descargar (pull)</translation>
+    </message>
+    <message>
+        <source>Inspect</source>
+        <translation>Inspeccionar</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Eliminar…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Guardar (save)…</translation>
+    </message>
+    <message>
+        <source>As %1…</source>
+        <translation>Como %1…</translation>
+    </message>
+    <message>
+        <source>Copy to…</source>
+        <translation>Copiar a…</translation>
+    </message>
+    <message>
+        <source>Mirror Repository…</source>
+        <translation>Replicar el repositorio…</translation>
+    </message>
+    <message>
+        <source>Mirror Selected…</source>
+        <translation>Replicar las seleccionadas…</translation>
+    </message>
     <message>
         <source>Pulling %1 (see Transfers)</source>
         <translation>Descargando %1 (ver Transferencias)</translation>
+    </message>
+    <message>
+        <source>Exporting %1 as %2 (see Transfers)</source>
+        <translation>Guardando %1 como %2 (ver Transferencias)</translation>
     </message>
     <message>
         <source>Copy to another registry</source>
@@ -1291,6 +1821,18 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
     <message>
         <source>Every tag of %1 to a registry (HOST/PATH) or a folder (/path):</source>
         <translation>Todas las etiquetas de %1 a un registro (SERVIDOR/RUTA) o a una carpeta (/ruta):</translation>
+    </message>
+    <message>
+        <source>Mirror the selected tags</source>
+        <translation>Replicar las etiquetas seleccionadas</translation>
+    </message>
+    <message>
+        <source>%1 to a registry (HOST/PATH) or a folder (/path):</source>
+        <translation>%1 a un registro (SERVIDOR/RUTA) o a una carpeta (/ruta):</translation>
+    </message>
+    <message>
+        <source>Mirror</source>
+        <translation type="vanished">Replicar</translation>
     </message>
     <message>
         <source>Mirroring %1 (see Transfers)</source>
@@ -1362,87 +1904,6 @@ El registro elimina la imagen, así que también desaparecen estas etiquetas: %3
     </message>
 </context>
 <context>
-    <name>RegistryCompletion</name>
-    <message>
-        <source>%1 has no tag %2 (it has: %3)</source>
-        <translation>%1 no tiene la etiqueta %2 (tiene: %3)</translation>
-    </message>
-    <message>
-        <source>none</source>
-        <translation>ninguna</translation>
-    </message>
-</context>
-<context>
-    <name>RegistryJobs</name>
-    <message>
-        <source>Copying %1 to %2</source>
-        <translation>Copiando %1 a %2</translation>
-    </message>
-    <message>
-        <source>Mirroring %1 to %2</source>
-        <translation>Replicando %1 en %2</translation>
-    </message>
-</context>
-<context>
-    <name>SettingsDialog</name>
-    <message>
-        <source>As stored (no recompression)</source>
-        <translation>Tal como está guardada (sin recomprimir)</translation>
-    </message>
-    <message>
-        <source>Uncompressed</source>
-        <translation>Sin comprimir</translation>
-    </message>
-    <message>
-        <source>Settings</source>
-        <translation>Preferencias</translation>
-    </message>
-    <message>
-        <source>Browse…</source>
-        <translation>Examinar…</translation>
-    </message>
-    <message>
-        <source>(one per line: TLS is not verified for these)</source>
-        <translation>(uno por línea: en estos no se verifica TLS)</translation>
-    </message>
-    <message>
-        <source>Follow the system</source>
-        <translation>El del sistema</translation>
-    </message>
-    <message>
-        <source>A new store location takes effect at once; a new language when Estiba starts again.</source>
-        <translation>Una nueva ubicación del almacén se aplica al momento; un nuevo idioma, la próxima vez que se inicie Estiba.</translation>
-    </message>
-    <message>
-        <source>Image &amp;store:</source>
-        <translation>&amp;Almacén de imágenes:</translation>
-    </message>
-    <message>
-        <source>Transfers at &amp;once:</source>
-        <translation>&amp;Transferencias a la vez:</translation>
-    </message>
-    <message>
-        <source>&amp;Layers in parallel:</source>
-        <translation>&amp;Capas en paralelo:</translation>
-    </message>
-    <message>
-        <source>Default export &amp;format:</source>
-        <translation>&amp;Formato de guardado predeterminado:</translation>
-    </message>
-    <message>
-        <source>Default &amp;compression:</source>
-        <translation>C&amp;ompresión predeterminada:</translation>
-    </message>
-    <message>
-        <source>&amp;Insecure registries:</source>
-        <translation>Registros &amp;inseguros:</translation>
-    </message>
-    <message>
-        <source>&amp;Language:</source>
-        <translation>&amp;Idioma:</translation>
-    </message>
-</context>
-<context>
     <name>TagDialog</name>
     <message>
         <source>Tag {image}</source>
@@ -1483,6 +1944,10 @@ El registro elimina la imagen, así que también desaparecen estas etiquetas: %3
         <translation>Cargando {name}</translation>
     </message>
     <message>
+        <source>Load {path} into the store {store} (all platforms)</source>
+        <translation>Cargar {path} en el almacén {store} (todas las plataformas)</translation>
+    </message>
+    <message>
         <source>Load {path} into the store {store}</source>
         <translation>Cargar {path} en el almacén {store}</translation>
     </message>
@@ -1515,8 +1980,12 @@ El registro elimina la imagen, así que también desaparecen estas etiquetas: %3
         <translation>Subiendo {image} a {target}</translation>
     </message>
     <message>
+        <source>Push {image} to {destination} (compression: {compression}, manifest: {manifest})</source>
+        <translation>Subir {image} a {destination} (compresión: {compression}, manifiesto: {manifest})</translation>
+    </message>
+    <message>
         <source>Push {image} to {destination} (compression: {compression})</source>
-        <translation>Subir {image} a {destination} (compresión: {compression})</translation>
+        <translation type="vanished">Subir {image} a {destination} (compresión: {compression})</translation>
     </message>
 </context>
 <context>
@@ -1694,6 +2163,58 @@ El registro elimina la imagen, así que también desaparecen estas etiquetas: %3
     <message>
         <source>image in the store</source>
         <translation>imagen del almacén local</translation>
+    </message>
+    <message>
+        <source>Podman image</source>
+        <translation>imagen de Podman</translation>
+    </message>
+    <message>
+        <source>Docker image</source>
+        <translation>imagen de Docker</translation>
+    </message>
+</context>
+<context>
+    <name>WindowTransfers</name>
+    <message>
+        <source>{count} of its images</source>
+        <translation>{count} de sus imágenes</translation>
+    </message>
+    <message>
+        <source>{title} failed: {what} is no longer in the store (removed by another window or by estiba in a terminal). The image list has been reloaded.</source>
+        <translation>{title} ha fallado: {what} ya no está en el almacén local (lo ha eliminado otra ventana o estiba en un terminal). Se ha recargado la lista de imágenes.</translation>
+    </message>
+    <message numerus="yes">
+        <source> and %n more</source>
+        <translation>
+            <numerusform> y %n más</numerusform>
+            <numerusform> y %n más</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unnamed image(s)</source>
+        <translation>
+            <numerusform>%n imagen sin nombre</numerusform>
+            <numerusform>%n imágenes sin nombre</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The image</source>
+        <translation>La imagen</translation>
+    </message>
+    <message>
+        <source>{name} is a multi-platform image: only {taken} was kept (it also has {others}).</source>
+        <translation>{name} es una imagen multiplataforma: solo se ha conservado {taken} (también tiene {others}).</translation>
+    </message>
+    <message>
+        <source>Keep All Platforms</source>
+        <translation>Conservar todas las plataformas</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n transfer(s)</source>
+        <translation>
+            <numerusform>%n transferencia</numerusform>
+            <numerusform>%n transferencias</numerusform>
+        </translation>
     </message>
 </context>
 <context>

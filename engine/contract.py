@@ -149,6 +149,47 @@ class Destination(ABC):
         """Leave nothing behind (safe after a failed commit)."""
 
 
+class ForwardingDestination(Destination):
+    """A destination that hands every member to `inner`: wrappers (sync's shared uploads, --preserve-digests)
+    override only what they change, so a member added to the contract reaches the wrapped destination."""
+
+    def __init__(self, inner: Destination) -> None:
+        self.inner = inner
+        for attr in ("description", "families", "accepts_index", "multi_image", "compression", "uploads",
+                     "plans_layout"):
+            setattr(self, attr, getattr(inner, attr))
+
+    def has_blob(self, digest: Digest) -> bool:
+        return self.inner.has_blob(digest)
+
+    def blob_size(self, digest: Digest) -> int:
+        return self.inner.blob_size(digest)
+
+    def put_blob_file(self, path: str, offset: int, size: int, digest: Digest, on_bytes: OnBytes = None) -> bool:
+        return self.inner.put_blob_file(path, offset, size, digest, on_bytes)
+
+    def blob_writer(self) -> BlobWriter:
+        return self.inner.blob_writer()
+
+    def layer_writer(self, diff_id: Digest) -> BlobWriter:
+        return self.inner.layer_writer(diff_id)
+
+    def planned(self, diff_ids: list[Digest], sizes: list[int | None]) -> None:
+        self.inner.planned(diff_ids, sizes)
+
+    def put_manifest(self, raw: bytes) -> None:
+        self.inner.put_manifest(raw)
+
+    def add_image(self, top: bytes, names: list[str], config: ImageConfig | None) -> None:
+        self.inner.add_image(top, names, config)
+
+    def commit(self) -> None:
+        self.inner.commit()
+
+    def abort(self) -> None:
+        self.inner.abort()
+
+
 @dataclass
 class CopiedImage:
     """What one image became at the destination."""

@@ -5,7 +5,7 @@ would change a manifest digest before anything is committed (containers/image co
 from __future__ import annotations
 
 from engine import transports
-from engine.contract import CopiedImage, Destination, Source
+from engine.contract import CopiedImage, Destination, ForwardingDestination, Source
 from engine.copy import CopyOptions, copy
 from engine.digest import sha256_digest
 from engine.errors import InvalidInput, Unsupported
@@ -14,36 +14,12 @@ from engine.progress import Progress
 from engine.store import Store
 
 
-class _Preserving(Destination):
+class _Preserving(ForwardingDestination):
     """Passes everything to `inner`, but refuses a top manifest the source did not offer byte for byte."""
 
     def __init__(self, inner: Destination, source: _Recording) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.source = source
-        for attr in ("description", "families", "accepts_index", "multi_image", "compression", "uploads"):
-            setattr(self, attr, getattr(inner, attr))
-
-    def has_blob(self, digest):
-        return self.inner.has_blob(digest)
-
-    def blob_size(self, digest):
-        return self.inner.blob_size(digest)
-
-    def put_blob_file(self, path, offset, size, digest, on_bytes=None):
-        return self.inner.put_blob_file(path, offset, size, digest, on_bytes)
-
-    def blob_writer(self):
-        return self.inner.blob_writer()
-
-    def layer_writer(self, diff_id):
-        return self.inner.layer_writer(diff_id)
-
-    @property
-    def plans_layout(self) -> bool:  # type: ignore[override]
-        return self.inner.plans_layout
-
-    def planned(self, diff_ids, sizes) -> None:
-        self.inner.planned(diff_ids, sizes)
 
     def put_manifest(self, raw: bytes) -> None:
         self._check(raw)
@@ -59,11 +35,6 @@ class _Preserving(Destination):
             raise Unsupported(f"keeping the digests: copying to {self.inner.description} would change a manifest "
                               f"(to {digest[:19]}…: a format or compression conversion); nothing was written")
 
-    def commit(self) -> None:
-        self.inner.commit()
-
-    def abort(self) -> None:
-        self.inner.abort()
 
 
 class _Recording(Source):

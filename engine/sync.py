@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from engine import platform as platforms
-from engine.contract import Destination, Source, SourceImage
+from engine.contract import Destination, ForwardingDestination, Source, SourceImage
 from engine.copy import CopyOptions, copy
 from engine.digest import Digest, sha256_digest
 from engine.errors import Cancelled, EstibaError, NotFound
@@ -125,17 +125,15 @@ class _Uploads:
                     entry[0].set()
 
 
-class _SharedDestination(Destination):
+class _SharedDestination(ForwardingDestination):
     """A registry destination that coordinates its blob uploads with the other images of the sync."""
 
     def __init__(self, inner: Destination, coord: _Uploads, cancel) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.coord = coord
         self.cancel = cancel
         self.host = inner.client.host
         self.claimed: set[tuple[str, str]] = set()
-        for attr in ("description", "families", "accepts_index", "multi_image", "compression", "uploads"):
-            setattr(self, attr, getattr(inner, attr))
 
     def has_blob(self, digest: Digest) -> bool:
         if self.inner.has_blob(digest):
@@ -145,9 +143,6 @@ class _SharedDestination(Destination):
             self.claimed.add(key)
             return False
         return self.inner.has_blob(digest)  # sent by another image meanwhile: HEAD or mount it
-
-    def blob_size(self, digest: Digest) -> int:
-        return self.inner.blob_size(digest)
 
     def put_blob_file(self, path, offset, size, digest, on_bytes=None) -> bool:
         try:
@@ -160,19 +155,6 @@ class _SharedDestination(Destination):
 
     def layer_writer(self, diff_id):
         return _ReleasingWriter(self.inner.layer_writer(diff_id), self)
-
-    @property
-    def plans_layout(self) -> bool:  # type: ignore[override]
-        return self.inner.plans_layout
-
-    def planned(self, diff_ids, sizes) -> None:
-        self.inner.planned(diff_ids, sizes)
-
-    def put_manifest(self, raw: bytes) -> None:
-        self.inner.put_manifest(raw)
-
-    def add_image(self, top, names, config) -> None:
-        self.inner.add_image(top, names, config)
 
     def commit(self) -> None:
         try:

@@ -76,7 +76,8 @@ def save(store: Store, images: list[str], output: str, fmt: str = "docker-archiv
     if len(records) > 1 and transport.name == transports.DIR:
         raise Unsupported("docker-dir holds one image; save several as docker-archive, oci-archive or oci-dir")
     dest = transports.open_destination(Location(transport.name, output), opening)
-    return copy(_MultiStoreSource(store, records), dest, _copy_options(store, opts, progress))
+    with _MultiStoreSource(store, records) as source:  # closing keeps hard-linked blobs' stamps (store_verify.py)
+        return copy(source, dest, _copy_options(store, opts, progress))
 
 
 def push(store: Store, image: str, destination: str | None = None, options: TransferOptions | None = None,
@@ -93,7 +94,8 @@ def push(store: Store, image: str, destination: str | None = None, options: Tran
         destination = names[0]
     loc = transports.locate(destination, transports.DOCKER)
     dest = transports.open_destination(loc, _opening(store, opts, progress))
-    return copy(store.source(rec, names), dest, _copy_options(store, opts, progress))
+    with store.source(rec, names) as source:
+        return copy(source, dest, _copy_options(store, opts, progress))
 
 
 def copy_between(store: Store, source_text: str, dest_text: str, options: TransferOptions | None = None,
@@ -146,3 +148,7 @@ class _MultiStoreSource(Source):
 
     def blob_file(self, desc):
         return self._any().blob_file(desc)
+
+    def close(self) -> None:
+        for source in self._sources.values():
+            source.close()

@@ -32,6 +32,7 @@ class StoreSource(Source):
         self.names = names
         self.description = f"image {rec.names[0] if rec.names else rec.hex[:12]}"
         self._sound_blobs: set[str] = set()
+        self._handed: dict[str, str] = {}  # blobs given out as files (maybe hard-linked): hex -> path
 
     def images(self) -> list[SourceImage]:
         raw = self.store.read_blob(Digest(self.rec.digest))
@@ -59,9 +60,16 @@ class StoreSource(Source):
     def blob_file(self, desc: Descriptor) -> tuple[str, int, int] | None:
         path = self._sound(desc)
         try:
-            return path, 0, os.path.getsize(path)
+            size = os.path.getsize(path)
         except FileNotFoundError:
             return None
+        self._handed[Digest(desc.digest).hex] = path
+        return path, 0, size
+
+    def close(self) -> None:
+        handed, self._handed = self._handed, {}
+        if handed:
+            self.store.verified.restamp(handed)
 
 
 class StoreDestination(Destination):

@@ -203,3 +203,42 @@ def test_an_unchanged_verified_blob_is_not_hashed_again(tmp_path, monkeypatch):
     for layer in manifest.layers:
         source.open_blob(layer).close()
     assert hashed == [img.layers[0].digest]
+
+
+def test_a_directory_export_and_its_removal_do_not_make_blobs_suspect_but_a_chmod_does(tmp_path, monkeypatch):
+    """`save --format oci-dir` hard-links the store's blobs and removing the export unlinks them: both move the
+    blobs' ctime (and link count). That alone must not cost hashing the whole image again at every later save
+    (it did: the benchmark's directory exports read every layer); a ctime change with the link count unchanged
+    (a chmod, an mtime put back by hand) still does."""
+    import shutil
+
+    from engine import operations, store_verify
+    from engine.manifest import parse
+    from engine.store import Store
+
+    store_dir, img = loaded_store(tmp_path)
+    store = Store(str(store_dir))
+    hashed = []
+    real = store_verify.hash_file
+    monkeypatch.setattr(store_verify, "hash_file", lambda path, digest, cancel=None: hashed.append(digest) or
+                        real(path, digest, cancel))
+    layer = store_layer(store_dir, img)
+    for _ in range(2):
+        out = tmp_path / "exported"
+        operations.save(store, ["foo"], str(out), "oci-dir")
+        hexd = img.layers[0].digest.split(":", 1)[1]
+        assert os.stat(out / "blobs" / "sha256" / hexd).st_ino == os.stat(layer).st_ino, "not a hard link"
+        shutil.rmtree(out)
+    rec = store.lookup("foo")
+    manifest = parse(store.read_blob(rec.digest))
+
+    def use_every_layer() -> None:
+        with store.source(rec) as source:
+            for desc in manifest.layers:
+                source.open_blob(desc).close()
+
+    use_every_layer()
+    assert hashed == []
+    os.chmod(layer, os.stat(layer).st_mode)  # same mode, but the ctime moves with the link count unchanged
+    use_every_layer()
+    assert hashed == [img.layers[0].digest]

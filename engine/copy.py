@@ -332,10 +332,11 @@ class _Copier:
                 plain = stream
                 if src_kind != compression.NONE:  # an uncompressed source is hashed once, by `reader`
                     dec = compression.decompressor(stream, src_kind)
-                    plain = diff_reader = HashingReader(dec)
+                    known = self._unpacks_to_known(desc, diff_id, src_kind)
+                    plain = diff_reader = HashingReader(dec, algorithm=None if known else "sha256")
                 if out_kind == compression.NONE:
                     copy_stream(plain, writer)
-                    out_digest, out_size = diff_reader.digest(), diff_reader.count
+                    out_digest, out_size = self._diff_of(diff_reader, diff_id), diff_reader.count
                 else:
                     hashed = HashingWriter(writer)
                     comp = compression.compressor(hashed, out_kind, threads=self._compress_threads)
@@ -351,7 +352,7 @@ class _Copier:
             if src_kind == compression.NONE and diff_reader is None:
                 actual_diff = reader.digest() if reader.hashing else diff_id
             else:
-                actual_diff = diff_reader.digest() if diff_reader else None
+                actual_diff = self._diff_of(diff_reader, diff_id) if diff_reader else None
             if actual_diff is not None and actual_diff != diff_id:
                 raise DigestMismatch(f"layer {desc.digest[:19]}… unpacks to diffID {actual_diff[:19]}…, but the "
                                      f"image config says {diff_id[:19]}…: the image is corrupt")
@@ -366,6 +367,19 @@ class _Copier:
             if dec is not None and dec is not stream:
                 dec.close()  # joins isal's reader thread
 
+
+    def _unpacks_to_known(self, desc: Descriptor, diff_id: Digest, src_kind: str) -> bool:
+        """Whether unpacking `desc` need not be hashed: its compressed bytes come from a trusted source (the store
+        re-checks a blob whose file changed, store_verify.py) and this pipeline already verified once that they
+        unpack to `diff_id` (blobinfo.py records only what it verified). Unpacking is deterministic, so hashing
+        the same gigabyte again would prove nothing new; it cost a core's second in every docker-archive save."""
+        cache = self.opts.blob_info
+        return bool(self.source.trusted and cache is not None
+                    and cache.compressed(diff_id, src_kind) == (Digest(desc.digest), desc.size))
+
+    @staticmethod
+    def _diff_of(diff_reader: HashingReader, diff_id: Digest) -> Digest:
+        return diff_reader.digest() if diff_reader.hashing else diff_id  # not hashing: known (see above)
 
     def _learn(self, diff_id: Digest, desc: Descriptor, src_kind: str, out_kind: str, actual_diff: Digest | None,
                digest: Digest, size: int) -> None:

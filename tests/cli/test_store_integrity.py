@@ -242,3 +242,40 @@ def test_a_directory_export_and_its_removal_do_not_make_blobs_suspect_but_a_chmo
     os.chmod(layer, os.stat(layer).st_mode)  # same mode, but the ctime moves with the link count unchanged
     use_every_layer()
     assert hashed == [img.layers[0].digest]
+
+
+def test_a_layer_whose_unpacking_was_verified_once_is_not_hashed_again_and_saves_the_same_bytes(tmp_path,
+                                                                                                  monkeypatch):
+    """The first docker-archive save unpacks each gzip layer and checks its diffID; a later save of the same
+    trusted store blobs unpacks them again without a second sha256 over the unpacked bytes (engine/copy.py
+    `_unpacks_to_known`), and writes the same archive. A blob changed since (item 13) is still caught: see
+    test_a_layer_changed_through_a_hard_linked_export_is_verified_again_before_save."""
+    from engine import copy as copy_module
+    from engine import operations
+    from engine.store import Store
+
+    store_dir, img = loaded_store(tmp_path)
+    store = Store(str(store_dir))
+    unpacked_hashing: list[bool] = []
+    decompressors: list[object] = []
+    real_reader, real_decompressor = copy_module.HashingReader, copy_module.compression.decompressor
+
+    def spying_decompressor(*args, **kwargs):
+        decompressors.append(dec := real_decompressor(*args, **kwargs))
+        return dec
+
+    def spying_reader(raw, on_bytes=None, algorithm="sha256"):
+        reader = real_reader(raw, on_bytes, algorithm)
+        if any(raw is dec for dec in decompressors):  # the unpacked bytes, not the store's file
+            unpacked_hashing.append(reader.hashing)
+        return reader
+
+    monkeypatch.setattr(copy_module.compression, "decompressor", spying_decompressor)
+    monkeypatch.setattr(copy_module, "HashingReader", spying_reader)
+    outputs = []
+    for n in range(2):
+        out = tmp_path / f"save{n}.tar"
+        operations.save(store, ["foo"], str(out), "docker-archive")
+        outputs.append(out.read_bytes())
+    assert unpacked_hashing == [True, True, False, False]  # two layers, two saves
+    assert outputs[0] == outputs[1]

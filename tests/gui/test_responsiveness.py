@@ -55,6 +55,9 @@ def test_ui_timer_stays_under_100ms_late_while_a_200mb_load_runs(qtbot, window, 
     probe.stop()
     assert job.state == "done"
     assert len(probe.samples) >= 10  # the probe really ran during the load
-    worst, cpu_wait = max(probe.samples)
-    assert worst < 100, (f"the UI thread was blocked for {worst + INTERVAL_MS} ms, {cpu_wait:.0f} ms of it waiting "
-                         "for a CPU (an overloaded machine shows here)")
+    # Time the UI thread spent runnable but without a CPU (another process had it: a loaded machine, as when
+    # tests run beside other work) is not the app's doing; time it spent blocked (on the GIL, on I/O, in a slot)
+    # is. So the bound is on lateness minus that wait.
+    blocked, worst, cpu_wait = max((late - wait, late, wait) for late, wait in probe.samples)
+    assert blocked < 100, (f"the UI thread was late by {worst + INTERVAL_MS} ms, of which only {cpu_wait:.0f} ms "
+                           "were spent waiting for a CPU: it was blocked")

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from engine.errors import Cancelled
 
 NEW, READ, DONE, SKIPPED, MESSAGE, WAITING = "new", "read", "done", "skipped", "message", "waiting"
+# Phases of a job that are not a blob's copy, named on their NEW event (Event.text): the front ends say so.
+DECOMPRESSING, READING = "decompressing", "reading"  # an archive compressed as a whole; a pipe, spooled
 WAIT_AFTER = 3.0  # seconds without a byte before a blob in flight is reported as waiting
 
 
@@ -28,7 +30,7 @@ class Event:
     blob: str  # digest, or a short label such as "config"
     offset: int = 0  # bytes of this blob done so far
     total: int = -1  # its size when known
-    text: str = ""  # MESSAGE: the message; WAITING: what is waited for ("registry example.com")
+    text: str = ""  # MESSAGE: the message; WAITING: what is waited for ("registry example.com"); NEW: a phase
 
 
 class CancelToken:
@@ -148,9 +150,10 @@ class Progress:
     def message(self, text: str) -> None:
         self._emit(Event(MESSAGE, "", text=text))
 
-    def new(self, blob: str, total: int) -> None:
+    def new(self, blob: str, total: int, phase: str = "") -> None:
+        """A blob (or a phase such as DECOMPRESSING, counting its input's bytes) starts."""
         self.cancel.check()
-        self._emit(Event(NEW, blob, 0, total))
+        self._emit(Event(NEW, blob, 0, total, phase))
 
     def skipped(self, blob: str, total: int) -> None:
         self._emit(Event(SKIPPED, blob, total, total))

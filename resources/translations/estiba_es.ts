@@ -2094,6 +2094,14 @@ El registro elimina la imagen, así que también desaparecen estas etiquetas: %3
         <translation>Cancelada</translation>
     </message>
     <message>
+        <source>Decompressing</source>
+        <translation>Descomprimiendo</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>Leyendo</translation>
+    </message>
+    <message>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>

@@ -161,9 +161,11 @@ class Progress:
     def done(self, blob: str, total: int) -> None:
         self._emit(Event(DONE, blob, total, total))
 
-    def counter(self, blob: str, total: int, check_cancel: bool = True) -> Callable[[int], None]:
+    def counter(self, blob: str, total: int, check_cancel: bool = True,
+                total_of: Callable[[], int] | None = None) -> Callable[[int], None]:
         """A callback for HashingReader: counts bytes, checks cancel (unless told not to: an upload body must
-        not be cut mid-request), emits throttled READ events."""
+        not be cut mid-request), emits throttled READ events. total_of: the blob's total as it is known at each
+        event (a layer compressed on the way: an estimate that improves), instead of `total`."""
         state = {"offset": 0}
         check = self.cancel.check if check_cancel else _nothing
 
@@ -178,7 +180,7 @@ class Progress:
                 if now - self._last.get(blob, 0.0) < self.interval:
                     return
                 self._last[blob] = now
-            self._emit(Event(READ, blob, state["offset"], total))
+            self._emit(Event(READ, blob, state["offset"], total_of() if total_of is not None else total))
 
         on_bytes.touch = lambda: self.touch(blob)  # type: ignore[attr-defined]
         return on_bytes

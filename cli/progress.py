@@ -1,7 +1,8 @@
 """Progress on stderr, read from the one engine aggregation (engine/progress_state.py) the GUI also reads.
 
 - On a terminal: one line per blob (`Copying blob 3f4ca6e2b8c1  12.3 MB / 28.1 MB  5.2 MB/s`), redrawn in
-  place at most 10 times a second, cut to the terminal's width, and left on screen when done.
+  place at most 10 times a second, cut to the terminal's width, and left on screen when done. A phase that
+  is not a blob's copy has a line of its own first (`Decompressing app.tar.gz  1.2 GB / 2.1 GB  310 MB/s`).
 - Not a terminal (a CI log, a file): podman's lines, once per blob: `Copying blob sha256:... done` (or
   `skipped: already exists`), then `Writing manifest to image destination` at the end.
 - `-q`: nothing.
@@ -18,6 +19,8 @@ import time
 
 from engine import progress as ev
 from engine.progress_state import DONE, SKIPPED, ProgressAggregator, ProgressSnapshot
+
+PHASES = {ev.DECOMPRESSING: "Decompressing", ev.READING: "Reading"}
 
 
 def human_bytes(n: float) -> str:
@@ -110,8 +113,10 @@ class TerminalLines:
         width = max(20, self._columns())
         lines = []
         for b in snap.blobs:
-            kind = "config" if b.blob == "config" else "blob"
-            name = b.blob.removeprefix("sha256:")[:12]
+            if b.phase:  # not a blob: a phase of the job, named by its input (`Decompressing app.tar.gz`)
+                head = f"{PHASES.get(b.phase, b.phase.capitalize())} {b.blob}"
+            else:
+                head = f"Copying {'config' if b.blob == 'config' else 'blob'} {b.blob.removeprefix('sha256:')[:12]}"
             if b.state == SKIPPED:
                 tail = "skipped: already exists"
             elif b.state == DONE:
@@ -123,7 +128,7 @@ class TerminalLines:
                     tail += f"  waiting for {snap.waiting}"
                 elif snap.speed > 0:
                     tail += f"  {human_bytes(snap.speed)}/s"
-            lines.append(f"Copying {kind} {name}  {tail}"[: width - 1])
+            lines.append(f"{head}  {tail}"[: width - 1])
         out = ("\x1b[F" * self._drawn) if self._drawn else ""
         out += "".join(f"\r{line}\x1b[K\n" for line in lines)
         self._drawn = len(lines)

@@ -37,7 +37,9 @@ class SourceImage:
 
 
 class BlobWriter(Protocol):
-    """Bytes of one blob on their way in; commit() names them, abort() drops them."""
+    """Bytes of one blob on their way in; commit() names them, abort() drops them. Optional, for a destination
+    that `uploads`: count_accepted(on_bytes), told each byte once the far side has accepted it; progress then
+    counts those instead of the bytes written (engine/upload_count.py)."""
 
     def write(self, data) -> int: ...
     def commit(self, digest: Digest, size: int) -> None: ...

@@ -36,6 +36,7 @@ from engine.options import DEFAULT_PARALLEL
 from engine.platform import Platform
 from engine.progress import Progress
 from engine.tarindex import looks_like_tar
+from engine.upload_count import AcceptedBytes
 
 
 @dataclass
@@ -260,10 +261,13 @@ class _Copier:
         if there is not None:
             return there
         raw = self.source.open_blob(desc)
+        # Streamed to a registry: count what it accepted, not what was read into the writer's chunk.
+        counted = AcceptedBytes(self.progress, label, desc.size) if self.dest.uploads else None
         try:
             # The store's blobs were verified when they went in: count them, don't hash them again.
             algorithm = None if self.source.trusted else desc.digest.algorithm
-            reader = HashingReader(raw, self.progress.counter(label, desc.size), algorithm)
+            reader = HashingReader(raw, counted.on_read if counted else self.progress.counter(label, desc.size),
+                                   algorithm)
             src_kind, stream = compression.sniffing(reader)
             out_kind = target_kind(self.dest, src_kind, fam)
             out_type = media.layer_type(fam, out_kind)
@@ -277,7 +281,7 @@ class _Copier:
                 placed = self._place_file(desc, src_kind, diff_id)
                 if placed is not None:
                     return Descriptor(out_type, desc.digest, placed)
-            result = self._stream_layer(desc, diff_id, reader, stream, src_kind, out_kind)
+            result = self._stream_layer(desc, diff_id, reader, stream, src_kind, out_kind, counted)
         except compression.decompress_errors() as exc:
             if isinstance(exc, EstibaError):
                 raise
@@ -285,7 +289,7 @@ class _Copier:
         finally:
             raw.close()
             release_free_memory()
-        self.progress.done(label, desc.size)
+        self.progress.done(label, counted.done_size(result[1]) if counted else desc.size)
         return Descriptor(out_type, result[0], result[1])
 
     def _place_file(self, desc: Descriptor, kind: str, diff_id: Digest) -> int | None:
@@ -320,8 +324,10 @@ class _Copier:
         return size
 
     def _stream_layer(self, desc: Descriptor, diff_id: Digest, reader: HashingReader, stream, src_kind: str,
-                      out_kind: str) -> tuple[Digest, int]:
+                      out_kind: str, counted: AcceptedBytes | None = None) -> tuple[Digest, int]:
         writer = self.dest.layer_writer(diff_id) if out_kind == compression.NONE else self.dest.blob_writer()
+        if counted is not None:
+            writer = counted.attach(writer)
         dec = None
         try:
             diff_reader: HashingReader | None = None

@@ -77,7 +77,8 @@ def copy_with_sides(store: Store, source_text: str, dest_text: str, src_opts: Tr
         raise InvalidInput("keeping the digests rules out a manifest format or compression change")
     src_loc = transports.locate(source_text, transports.STORE)
     dst_loc = transports.locate(dest_text, transports.STORE)
-    source = transports.open_source(src_loc, transports.Opening(src_opts, store.tmp_dir, progress.cancel, store))
+    source = transports.open_source(src_loc, transports.Opening(src_opts, store.tmp_dir, progress.cancel, store,
+                                                                 progress))
     recording = _Recording(source)
     with recording:
         dest = transports.open_destination(dst_loc, transports.Opening(dest_opts, store.tmp_dir, progress.cancel,

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from engine.errors import Cancelled
 
 NEW, READ, DONE, SKIPPED, MESSAGE, WAITING = "new", "read", "done", "skipped", "message", "waiting"
+# Phases of a job that are not a blob's copy, named on their NEW event (Event.text): the front ends say so.
+DECOMPRESSING, READING = "decompressing", "reading"  # an archive compressed as a whole; a pipe, spooled
 WAIT_AFTER = 3.0  # seconds without a byte before a blob in flight is reported as waiting
 
 
@@ -28,7 +30,7 @@ class Event:
     blob: str  # digest, or a short label such as "config"
     offset: int = 0  # bytes of this blob done so far
     total: int = -1  # its size when known
-    text: str = ""  # MESSAGE: the message; WAITING: what is waited for ("registry example.com")
+    text: str = ""  # MESSAGE: the message; WAITING: what is waited for ("registry example.com"); NEW: a phase
 
 
 class CancelToken:
@@ -148,9 +150,10 @@ class Progress:
     def message(self, text: str) -> None:
         self._emit(Event(MESSAGE, "", text=text))
 
-    def new(self, blob: str, total: int) -> None:
+    def new(self, blob: str, total: int, phase: str = "") -> None:
+        """A blob (or a phase such as DECOMPRESSING, counting its input's bytes) starts."""
         self.cancel.check()
-        self._emit(Event(NEW, blob, 0, total))
+        self._emit(Event(NEW, blob, 0, total, phase))
 
     def skipped(self, blob: str, total: int) -> None:
         self._emit(Event(SKIPPED, blob, total, total))
@@ -158,9 +161,11 @@ class Progress:
     def done(self, blob: str, total: int) -> None:
         self._emit(Event(DONE, blob, total, total))
 
-    def counter(self, blob: str, total: int, check_cancel: bool = True) -> Callable[[int], None]:
+    def counter(self, blob: str, total: int, check_cancel: bool = True,
+                total_of: Callable[[], int] | None = None) -> Callable[[int], None]:
         """A callback for HashingReader: counts bytes, checks cancel (unless told not to: an upload body must
-        not be cut mid-request), emits throttled READ events."""
+        not be cut mid-request), emits throttled READ events. total_of: the blob's total as it is known at each
+        event (a layer compressed on the way: an estimate that improves), instead of `total`."""
         state = {"offset": 0}
         check = self.cancel.check if check_cancel else _nothing
 
@@ -175,7 +180,7 @@ class Progress:
                 if now - self._last.get(blob, 0.0) < self.interval:
                     return
                 self._last[blob] = now
-            self._emit(Event(READ, blob, state["offset"], total))
+            self._emit(Event(READ, blob, state["offset"], total_of() if total_of is not None else total))
 
         on_bytes.touch = lambda: self.touch(blob)  # type: ignore[attr-defined]
         return on_bytes

@@ -26,6 +26,7 @@ class BlobProgress:
     done: int
     total: int  # -1 when unknown
     state: str
+    phase: str = ""  # a phase that is not a blob's copy (engine/progress.py DECOMPRESSING, READING)
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class ProgressAggregator:
         self._interval = interval
         self._clock = clock
         self._lock = threading.Lock()
-        self._blobs: dict[str, list] = {}  # blob -> [done, total, state]
+        self._blobs: dict[str, list] = {}  # blob -> [done, total, state, phase]
         self._moved = 0
         self._samples: deque[tuple[float, int]] = deque()
         self._last_emit = float("-inf")
@@ -96,7 +97,9 @@ class ProgressAggregator:
         if event.kind != ev.READ or state is None or event.offset > state[0]:
             self._waiting.pop(event.blob, None)
         if state is None:
-            state = self._blobs[event.blob] = [0, event.total, RUNNING]
+            state = self._blobs[event.blob] = [0, event.total, RUNNING, ""]
+        if event.kind == ev.NEW and event.text:
+            state[3] = event.text
         if event.total >= 0:
             state[1] = event.total
         if event.kind == ev.SKIPPED:
@@ -124,12 +127,12 @@ class ProgressAggregator:
             self._samples.popleft()
         t0, moved0 = self._samples[0]
         speed = (self._moved - moved0) / (now - t0) if now - t0 >= 0.2 else 0.0
-        done = sum(min(d, t) if t >= 0 else d for d, t, _ in self._blobs.values())
-        total = sum(max(t, d) for d, t, _ in self._blobs.values())
+        done = sum(min(d, t) if t >= 0 else d for d, t, _, _ in self._blobs.values())
+        total = sum(max(t, d) for d, t, _, _ in self._blobs.values())
         waiting = next(iter(self._waiting.values()), "")
         if waiting:
             speed = 0.0  # no made-up speed while nothing moves
         eta = (total - done) / speed if speed > 0 and total >= done else None
-        blobs = tuple(BlobProgress(b, d, t, s) for b, (d, t, s) in self._blobs.items())
+        blobs = tuple(BlobProgress(b, d, t, s, p) for b, (d, t, s, p) in self._blobs.items())
         self._sequence += 1
         return ProgressSnapshot(done, total, speed, eta, blobs, self._message, self._sequence, waiting)

@@ -1,7 +1,8 @@
 """The one place an input that is compressed as a whole, or that arrives through a pipe, is turned into a
 plain tar file: archives need random access to their members (manifest.json may come last), so this phase
 cannot be streamed away. It reports its progress like a blob (labelled with the input's file name, counting
-the input's bytes) and hears a cancel between chunks."""
+the input's bytes, its NEW event naming the phase: DECOMPRESSING, or READING a pipe) and hears a cancel
+between chunks."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from collections.abc import Callable
 
 from engine import compression, leftovers
 from engine.errors import EstibaError, InvalidInput, NotFound
-from engine.progress import Progress
+from engine.progress import DECOMPRESSING, READING, Progress
 
 # spool file -> the user's path it holds the bytes of: readers name the user's file in their messages, never
 # our temporary (shown()).
@@ -74,7 +75,7 @@ def uncompressed_copy(path: str, tmpdir: str | None, *, prefix: str = "spool-",
         try:
             if progress is not None:
                 total = st.st_size if regular else -1
-                progress.new(label, total)
+                progress.new(label, total, DECOMPRESSING if kind != compression.NONE else READING)
                 counting.on_bytes = progress.counter(label, total)
                 counting.on_bytes(compression.SNIFF_BYTES if regular else 0)  # the sniffed head
             with os.fdopen(fd, "wb") as out:

@@ -177,6 +177,9 @@ class _ReleasingWriter:
     def write(self, data) -> int:
         return self.inner.write(data)
 
+    def count_accepted(self, on_bytes) -> None:  # progress counts what the registry accepted (contract.py)
+        self.inner.count_accepted(on_bytes)
+
     def commit(self, digest, size) -> None:
         try:
             self.inner.commit(digest, size)

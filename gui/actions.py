@@ -61,7 +61,7 @@ class WindowActions:
         self.push = make("pushAction", translate("Actions", "P&ush to Registry…"), "push", "Ctrl+Shift+U")
         self.tag = make("tagAction", translate("Actions", "&Tag…"), "tag", "Ctrl+T")
         self.inspect = make("inspectAction", translate("Actions", "&Inspect"), "inspect", "Ctrl+I")
-        self.copy_id = make("copyIdAction", translate("Actions", "Copy Image &ID"), "copy", "Ctrl+Shift+C")
+        self.copy_id = make("copyIdAction", translate("Actions", "&Copy Image ID"), "copy", "Ctrl+Shift+C")
         self.remove = make("removeAction", translate("Actions", "&Remove"), "remove",
                            QKeySequence.StandardKey.Delete,
                            translate("Actions", "Remove the selected images (Del)"))

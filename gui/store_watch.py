@@ -3,7 +3,9 @@
 The store replaces images.json atomically (a new file renamed over it), so a watch on the file itself would
 be lost at the first change: the watch is on the store's folder, whose entries change with each rename.
 Bursts (a temporary file, then the rename) are folded into one check after a short pause. When the watch
-cannot be set up (no inotify left, a folder that does not exist yet), a timer checks once a second.
+cannot be set up (no inotify watch left, a folder that does not exist yet), a timer checks once a second;
+with no inotify instance at all, Qt's QFileSystemWatcher polls the folder itself (about once a second).
+Both are tested with the limits really reached (tests/gui/test_store_watch_fallback.py).
 The check itself (a stat) runs on a worker thread: a store on a slow or hung file system never blocks
 drawing. Only a real change of images.json (size, mtime, inode) makes the window reload.
 """
@@ -60,6 +62,11 @@ class StoreWatcher(QObject):
     @property
     def polling(self) -> bool:
         return self._poll.isActive()
+
+    @property
+    def fell_back(self) -> bool:
+        """The folder could not be watched (no inotify watch left): the timer goes on checking once a second."""
+        return self._watch_failed
 
     def set_root(self, root: str) -> None:
         """Follow the store at `root`. Whoever reads the store tells seen() which version it read."""

@@ -186,6 +186,11 @@ class StreamWriter:
             self._ship()
         return n
 
+    def count_accepted(self, on_bytes: OnBytes) -> None:
+        """Report through `on_bytes` each byte the registry has accepted (its answers to the PATCHes and the
+        closing PUT), never a byte still waiting in the spool (engine/upload_count.py)."""
+        self._spool.count_accepted(on_bytes)
+
     def _chunk(self) -> int:
         return self._up.chunk_size(self._sess)
 

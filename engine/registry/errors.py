@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
-from engine.errors import EstibaError
+from engine import jsondoc
+from engine.errors import EstibaError, InvalidInput
 
 MAX_ERROR_BODY = 4096
 
@@ -36,12 +35,26 @@ def read_error_body(resp) -> bytes:
         return b""
 
 
+def _document(body: bytes) -> tuple[object, bool]:
+    """(the parsed body or None, whether it was refused as JSON that cannot be read safely).
+
+    The body comes from the registry, so it goes through the capped reader (engine/jsondoc.py): a body nested
+    100,000 levels deep, holding too many values or cut short at MAX_ERROR_BODY is not an error document, and
+    its bytes are not shown either (they say nothing a person can use)."""
+    if body.lstrip()[:1] not in (b"{", b"["):
+        return None, False
+    try:
+        return jsondoc.load(body, "the registry's error body", MAX_ERROR_BODY), False
+    except InvalidInput:
+        return None, True
+
+
 def error_codes(body: bytes) -> list[tuple[str, str]]:
     """(code, message) pairs of a distribution-spec error body; empty when it is not one."""
-    try:
-        doc = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return []
+    return _codes(_document(body)[0])
+
+
+def _codes(doc: object) -> list[tuple[str, str]]:
     errors = doc.get("errors") if isinstance(doc, dict) else None
     if not isinstance(errors, list):
         return []
@@ -57,9 +70,12 @@ def describe(resp, body: bytes | None = None) -> str:
     if body is None:
         body = read_error_body(resp)
     text = f"{resp.status_code} {resp.reason or ''}".strip()
-    codes = error_codes(body)
+    doc, refused = _document(body)
+    codes = _codes(doc)
     if codes:
         detail = "; ".join(f"{code}: {msg}" if msg else code for code, msg in codes[:3])
+    elif refused:
+        detail = ""
     else:
         try:
             detail = body.decode("utf-8", "replace")

@@ -75,13 +75,27 @@ class FileRange:
 
 class Spool:
     """Everything written to a blob writer: in memory up to SMALL_BLOB, then in an unlinked temp file. It makes
-    a streamed blob replayable (a broken upload session restarts from byte 0) without holding it in memory."""
+    a streamed blob replayable (a broken upload session restarts from byte 0) without holding it in memory.
+    Like FileRange, it tells `on_bytes` (count_accepted) of each byte once the registry has accepted it."""
 
     def __init__(self, tmpdir: str | None = None) -> None:
         self._tmpdir = tmpdir
         self._mem: bytearray | None = bytearray()
         self._file = None
         self.size = 0
+        self._on_bytes: OnBytes = None
+        self._high = 0
+        self.touch = None
+
+    def count_accepted(self, on_bytes: OnBytes) -> None:
+        self._on_bytes = on_bytes
+        self.touch = getattr(on_bytes, "touch", None)
+
+    def accepted(self, end: int) -> None:
+        """The registry holds bytes [0, end) (a resent chunk or a restarted blob does not count twice)."""
+        if self._on_bytes is not None and end > self._high:
+            self._on_bytes(end - self._high)
+            self._high = end
 
     def write(self, data) -> int:
         n = len(data)

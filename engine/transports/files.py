@@ -50,14 +50,16 @@ class TempOwner(Source):
 
 
 def open_archive(loc: Location, tmpdir: str | None, open_tar: Callable[[str], Source],
-                 cancel: CancelToken | None = None) -> Source:
-    """Open the archive at loc.path with `open_tar(path of an uncompressed tar)`."""
+                 cancel: CancelToken | None = None, progress: Progress | None = None) -> Source:
+    """Open the archive at loc.path with `open_tar(path of an uncompressed tar)`. A whole-archive decompression
+    reports to the job's `progress` (a phase of its own, engine/spool.py) and hears its cancel."""
     if not os.path.exists(loc.path):
         raise NotFound(f"{loc.path}: no such file")
     if os.path.isdir(loc.path):
         raise InvalidInput(f"{loc.path} is a directory, not a {loc.transport}; use oci:{loc.path} or dir:")
-    # A whole-archive decompression hears a cancel (its progress is reported only by load, through detect).
-    tar_path, temp = uncompressed_copy(loc.path, tmpdir, progress=Progress(None, cancel) if cancel else None)
+    if progress is None and cancel is not None:
+        progress = Progress(None, cancel)
+    tar_path, temp = uncompressed_copy(loc.path, tmpdir, progress=progress)
     try:
         inner = open_tar(tar_path)
     except BaseException:

@@ -19,7 +19,7 @@ def open_source(loc: Location, opening: Opening) -> Source:
 
     return open_archive(loc, opening.tmpdir,
                         lambda tar: oci_layout.open_archive_source(tar, loc.ref, tmpdir=opening.tmpdir),
-                        opening.cancel)
+                        opening.cancel, opening.progress)
 
 
 def open_destination(loc: Location, opening: Opening) -> Destination:

@@ -99,7 +99,7 @@ class SettingsDialog(QDialog):
         form.addRow(buddy_label(self.tr("Image &store:"), self.store_edit, self),
                     field_with_button(self.store_edit, self.store_browse))
         form.addRow(self.tr("Transfers at &once:"), self.jobs_spin)
-        form.addRow(self.tr("&Layers in parallel:"), self.layers_spin)
+        form.addRow(self.tr("Layers in &parallel:"), self.layers_spin)
         form.addRow(self.tr("Default export &format:"), self.format_combo)
         form.addRow(self.tr("Default &compression:"), self.compression_combo)
         form.addRow(self.tr("&Insecure registries:"), self.insecure_edit)

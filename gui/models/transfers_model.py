@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractItemModel, QCoreApplication, QModelIndex, Qt
 
+from engine import progress as ev
 from gui import error_text, humanize
 from gui.icons import icon
 from gui.jobs import manager as states
@@ -32,6 +33,9 @@ STATE_TEXT = {states.QUEUED: QT_TRANSLATE_NOOP("TransfersModel", "Queued"),
               states.CANCELLED: QT_TRANSLATE_NOOP("TransfersModel", "Cancelled")}
 KIND_ICONS = {"load": "load", "save": "export", "pull": "pull", "push": "push"}
 STATE_ICONS = {states.DONE: "done", states.FAILED: "error", states.CANCELLED: "cancel"}
+# Phases that are not a layer's copy (engine/progress.py): a .tar.gz decompressed before its layers are read
+PHASE_TEXT = {ev.DECOMPRESSING: QT_TRANSLATE_NOOP("TransfersModel", "Decompressing"),
+              ev.READING: QT_TRANSLATE_NOOP("TransfersModel", "Reading")}
 ACTION_TEXT = {"cancel": QT_TRANSLATE_NOOP("TransfersModel", "Cancel"),
                "retry": QT_TRANSLATE_NOOP("TransfersModel", "Retry"),
                "show": QT_TRANSLATE_NOOP("TransfersModel", "Show in folder")}
@@ -238,8 +242,11 @@ class TransfersModel(QAbstractItemModel):
                     return translate("TransfersModel", "Already there")
                 if blob.state == DONE:
                     return _tr(STATE_TEXT[states.DONE])
-                return translate("TransfersModel", "Copying") if job.state == states.RUNNING else \
-                    _tr(STATE_TEXT[job.state])
+                if job.state != states.RUNNING:
+                    return _tr(STATE_TEXT[job.state])
+                if blob.phase in PHASE_TEXT:
+                    return _tr(PHASE_TEXT[blob.phase])
+                return translate("TransfersModel", "Copying")
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_TITLE:
             return blob.blob
         return None

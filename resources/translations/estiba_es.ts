@@ -56,7 +56,7 @@
     </message>
     <message>
         <source>&amp;Pull…</source>
-        <translation>&amp;Descargar (pull)…</translation>
+        <translation>Descar&amp;gar (pull)…</translation>
     </message>
     <message>
         <source>Pull an image from a registry or a file (Ctrl+P)</source>
@@ -139,7 +139,7 @@
         <translation>I&amp;nspeccionar</translation>
     </message>
     <message>
-        <source>Copy Image &amp;ID</source>
+        <source>&amp;Copy Image ID</source>
         <translation>Copiar el &amp;ID de la imagen</translation>
     </message>
     <message>
@@ -1737,7 +1737,7 @@ El registro elimina la imagen, así que también desaparecen estas etiquetas: %3
         <translation>&amp;Transferencias a la vez:</translation>
     </message>
     <message>
-        <source>&amp;Layers in parallel:</source>
+        <source>Layers in &amp;parallel:</source>
         <translation>&amp;Capas en paralelo:</translation>
     </message>
     <message>
@@ -1754,7 +1754,7 @@ El registro elimina la imagen, así que también desaparecen estas etiquetas: %3
     </message>
     <message>
         <source>&amp;Language:</source>
-        <translation>&amp;Idioma:</translation>
+        <translation>I&amp;dioma:</translation>
     </message>
 </context>
 <context>
@@ -2092,6 +2092,14 @@ El registro elimina la imagen, así que también desaparecen estas etiquetas: %3
     <message>
         <source>Cancelled</source>
         <translation>Cancelada</translation>
+    </message>
+    <message>
+        <source>Decompressing</source>
+        <translation>Descomprimiendo</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>Leyendo</translation>
     </message>
     <message>
         <source>Cancel</source>

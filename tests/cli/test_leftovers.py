@@ -4,7 +4,9 @@ owner is gone: a live (stopped) process keeps its temporaries. Real `estiba` sub
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -136,3 +138,61 @@ def test_a_live_process_keeps_its_temporaries(store, tmp_path):
     _, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     assert sorted(p.name for p in out_dir.iterdir()) == ["big.tar"]
+
+
+# --- issue 10 (remaining): the index.json temporary of an OCI layout --------------------------------------
+
+KILL_AT_INDEX = """
+import os, runpy, signal, sys
+real_replace = os.replace
+def replace(src, dst, *a, **k):  # the moment index.json would be replaced: SIGKILL, as a crash would
+    if os.path.basename(str(dst)) == "index.json":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_replace(src, dst, *a, **k)
+os.replace = replace
+sys.argv = ["estiba", *sys.argv[1:]]
+runpy.run_module("cli", run_name="__main__")
+"""
+
+
+@pytest.fixture
+def small_store(tmp_path):
+    from tests.gui.helpers import small_image
+
+    write_oci_archive(tmp_path / "small.tar", [(small_image("one"), "small:1", None)])
+    estiba(tmp_path / "store", "load", "-i", tmp_path / "small.tar")
+    return tmp_path / "store"
+
+
+def test_the_index_temporary_a_killed_layout_write_left_is_swept_and_a_foreign_one_stays(small_store, tmp_path):
+    """kill -9 while an OCI layout's index.json is being replaced (the process kills itself right before the
+    rename, with its temporary written and fsynced): the `.index.json-<pid>-*.tmp` it leaves carries its pid,
+    and the next write to the layout removes it. A `.index.json-*.tmp` without a pid tag (another program's,
+    or an older Estiba's) and the temporary of a live process stay."""
+    layout = tmp_path / "layout"
+    estiba(small_store, "save", "--format", "oci-dir", "-o", layout, "small:1")
+    env = {k: v for k, v in os.environ.items() if k != "ESTIBA_STORE"}
+    env["PYTHONPATH"] = str(ROOT)
+    killed = subprocess.run([sys.executable, "-c", KILL_AT_INDEX, "--store", str(small_store), "save", "--format",
+                             "oci-dir", "-o", str(layout), "small:1"], env=env, cwd=ROOT, capture_output=True,
+                            timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    left = [name for name in temporaries(layout) if name.startswith(".index.json-")]
+    tagged = [m for m in map(re.compile(r"\.index\.json-(\d+)-.+\.tmp").fullmatch, left) if m]
+    assert len(left) == 1 and tagged, f"the temporary carries no owner's pid: {left}"
+    assert not _alive(int(tagged[0].group(1)))
+    foreign = layout / ".index.json-k3x9q_a1.tmp"  # tempfile's name without a pid tag: not ours
+    foreign.write_bytes(b"{}")
+    live = layout / f".index.json-{os.getppid()}-live.tmp"  # a running owner (pytest's parent)
+    live.write_bytes(b"{}")
+    estiba(small_store, "save", "--format", "oci-dir", "-o", layout, "small:1")
+    assert temporaries(layout) == sorted([foreign.name, live.name])
+    assert json.loads((layout / "index.json").read_bytes())["manifests"]  # the layout is whole
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

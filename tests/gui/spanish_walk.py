@@ -7,7 +7,9 @@ with HOME, XDG dirs and ESTIBA_STORE pointing into a temporary directory. It ope
 menu, the image context menu and its Export submenu, the load, export, push, pull, login, tag, inspect,
 settings, remove and About dialogs (the file dialogs as Qt's own, not the platform's) and the Transfers panel
 after a real load, collects every visible text (labels, buttons, menus, tooltips, placeholders, combo items,
-tabs, headers, cells of the item views) and prints JSON: {"checked": N, "english": [[where, text], ...]}.
+tabs, headers, cells of the item views) and prints JSON: {"checked": N, "english": [[where, text], ...],
+"mnemonics": [[where, problem], ...]} (tests/gui/mnemonic_check.py: two widgets of one dialog or menu on
+the same Alt+letter, or an "&" shown to the user).
 
 A text counts as English when it is (or fills in) an English source text of estiba_es.ts whose Spanish
 differs, or when it holds a word from a list of common English interface words. Data (image names,
@@ -43,6 +45,8 @@ from PySide6.QtWidgets import (
     QTreeWidget,
     QWidget,
 )
+
+from tests.gui import mnemonic_check
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGLISH_WORDS = {
@@ -98,6 +102,7 @@ class Walker:
         self.checked = 0
         self.english: list[tuple[str, str]] = []
         self.seen: set[tuple[str, str]] = set()
+        self.mnemonics: list[tuple[str, str]] = []
 
     def text(self, where: str, text: object) -> None:
         if not isinstance(text, str) or not text:
@@ -115,6 +120,7 @@ class Walker:
                 self.english.append((where, line))
 
     def widget(self, top: QWidget, where: str) -> None:
+        self.mnemonics += mnemonic_check.widget_problems(top, where)
         self.text(where + ":title", top.windowTitle())
         for w in [top, *top.findChildren(QWidget)]:
             if not w.isVisibleTo(top) and w is not top:
@@ -169,6 +175,7 @@ class Walker:
         rows(QModelIndex(), 0)
 
     def menu(self, menu: QMenu, where: str) -> None:
+        self.mnemonics += mnemonic_check.menu_problems(menu, where)
         self.text(where + ":title", menu.title())
         for action in menu.actions():
             if action.isSeparator():
@@ -261,6 +268,7 @@ def main() -> int:
     window.show()
     settle(app, lambda: window.refresh_count >= 1 and window.proxy.rowCount() == 2)
     window.table.select_view_rows([0])
+    walker.mnemonics += mnemonic_check.menu_problems(window.menuBar(), "menuBar")
     for action in window.menuBar().actions():
         walker.menu(action.menu(), f"menuBar/{action.menu().objectName()}")
     rows = window.selected_rows()
@@ -313,7 +321,8 @@ def main() -> int:
     walker.text("statusBar", window.statusBar().currentMessage())
     window.shutdown()
 
-    print(json.dumps({"checked": walker.checked, "english": walker.english}, ensure_ascii=False))
+    print(json.dumps({"checked": walker.checked, "english": walker.english, "mnemonics": walker.mnemonics},
+                     ensure_ascii=False))
     return 0
 
 

@@ -10,6 +10,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.gui.desktop_helpers import ROOT, isolated_env
 
 
@@ -21,17 +23,60 @@ def walk(tmp_path, lang: str) -> dict:
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
-def test_the_window_in_spanish_shows_no_english(tmp_path):
-    result = walk(tmp_path, "es_ES.UTF-8")
+@pytest.fixture(scope="module")
+def walks(tmp_path_factory):
+    """walks(lang): the walk in that language, run once for this module's tests (a walk takes a while)."""
+    done: dict[str, dict] = {}
+
+    def get(lang: str) -> dict:
+        if lang not in done:
+            done[lang] = walk(tmp_path_factory.mktemp("walk"), lang)
+        return done[lang]
+
+    return get
+
+
+def test_the_window_in_spanish_shows_no_english(walks):
+    result = walks("es_ES.UTF-8")
     assert result["checked"] > 400  # it really looked at the window, its menus and dialogs
     assert result["english"] == [], "\n".join(f"{where}: {text}" for where, text in result["english"])
 
 
-def test_the_same_walk_in_english_finds_english(tmp_path):
+def test_the_same_walk_in_english_finds_english(walks):
     """The walk can fail: with LANG=C.UTF-8 it reports the English texts (menus, dialogs, Qt's buttons)."""
-    result = walk(tmp_path, "C.UTF-8")
+    result = walks("C.UTF-8")
     found = {text for _where, text in result["english"]}
     assert {"No images yet", "Pull an image", "Transfers", "Cancel"} <= found
+
+
+@pytest.mark.parametrize("lang", ["C.UTF-8", "es_ES.UTF-8"], ids=["english", "spanish"])
+def test_no_dialog_or_menu_has_two_alt_letters_alike_or_shows_an_ampersand(walks, lang):
+    """Issue 10 item 11: Settings had "&Layers in parallel:" and "&Language:" on Alt+L (in Spanish "Registros
+    &inseguros:" and "&Idioma:" on Alt+I). The walk checks every dialog it opens (Pull, Push, Login, Tag,
+    Settings, Inspect and its tabs, About, the export, load and remove questions, Qt's file dialogs), the menus
+    and the window: no two widgets of one dialog share a mnemonic, and no "&" is shown as text."""
+    result = walks(lang)
+    assert result["mnemonics"] == [], "\n".join(f"{where}: {problem}" for where, problem in result["mnemonics"])
+
+
+def test_the_mnemonic_check_finds_a_duplicate_and_a_literal_ampersand(qapp):
+    """The check itself can fail: two labels on Alt+L, a label without a buddy showing "&"."""
+    from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit
+
+    from tests.gui.mnemonic_check import widget_problems
+
+    dialog = QDialog()
+    form = QFormLayout(dialog)
+    form.addRow("&Layers:", QLineEdit(dialog))
+    form.addRow("&Language:", QLineEdit(dialog))
+    form.addRow(QLabel("&Image:", dialog))
+    form.addRow(QLabel("Tom && Jerry, R & D", dialog))
+    dialog.show()
+    problems = [problem for _where, problem in widget_problems(dialog, "d")]
+    dialog.close()
+    assert len(problems) == 2, problems
+    assert any("Alt+L" in p and "&Layers:" in p and "&Language:" in p for p in problems), problems
+    assert any("'&Image:'" in p and "without a buddy" in p for p in problems), problems
 
 
 def _walker():

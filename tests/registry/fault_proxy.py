@@ -66,6 +66,9 @@ class FaultProxy:
         self.upstream = (host, int(port))
         self.requests: list[Seen] = []
         self.faults: list[Fault] = []
+        # on_response(seen, head): told each upstream answer's status line and headers (bytes) before the client
+        # gets them, e.g. to record what the registry acknowledged and when
+        self.on_response = None
         self._lock = threading.Lock()
         self._sock = socket.create_server(("127.0.0.1", 0))
         self.host = f"127.0.0.1:{self._sock.getsockname()[1]}"
@@ -182,6 +185,8 @@ class FaultProxy:
                 raise _Cut()
             head += line
         seen.status = int(head.split(b" ", 2)[1])
+        if self.on_response is not None:
+            self.on_response(seen, head)
         client.sendall(head)
         sent = 0
         cut = fault.after if fault and fault.action == "cut_response" else None

@@ -107,3 +107,70 @@ def test_a_manifest_body_that_never_ends_is_refused_at_the_size_cap():
     text = str(info.value)
     assert "\n" not in text and "limit" in text, text
     assert hostile.sent < MAX_MANIFEST_BYTES + (4 << 20), hostile.sent
+
+
+# --- issue 10 item 4: a registry's error body goes through the capped JSON reader --------------------------
+
+DEEP = b"[" * 100_000
+DEEP_ERRORS = b'{"errors": ' + b"[" * 100_000
+HUGE = b'{"errors": [{"code": "MANIFEST_UNKNOWN", "message": "' + b"a" * (16 << 20) + b'"}]}'
+
+
+class ErrorBodyRegistry:
+    """Answers /v2/ and then `status` to everything, with a hostile body (no real registry sends one)."""
+
+    def __init__(self, body: bytes, status: int) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a):
+                pass
+
+            def _answer(self, status: int, payload: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                if self.command == "HEAD":
+                    return
+                try:
+                    self.wfile.write(payload)
+                except OSError:  # the client read its 4 KiB and hung up
+                    self.close_connection = True
+
+            def do_GET(self):
+                if self.path == "/v2/":
+                    return self._answer(200, b"{}")
+                self._answer(status, body)
+
+            do_HEAD = do_GET
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.host = f"127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.mark.parametrize(("status", "said"), [(400, "400 Bad Request"), (403, "denied")], ids=["400", "403"])
+@pytest.mark.parametrize("body", [DEEP, DEEP_ERRORS, HUGE], ids=["nested-100000", "errors-nested", "16MiB"])
+def test_a_hostile_error_body_gives_the_usual_one_line_error(body, status, said, tmp_path):
+    """A 400's body is shown (describe()), a 403's is read for its error codes (DENIED): both go through the
+    capped reader, so 100,000 levels of nesting are no RecursionError and 16 MiB are read no further than 4 KiB.
+    (A 404 of a manifest is "manifest unknown" without reading the body.)"""
+    from tests.cli.cli_helpers import assert_one_line_error, estiba
+
+    hostile = ErrorBodyRegistry(body, status)
+    try:
+        with pytest.raises(EstibaError) as info:  # a RecursionError before the capped reader was used
+            pull(f"{hostile.host}/r/app:v1", parallel=1)
+        proc = estiba(tmp_path / "store", "pull", "--tls-verify=false", "--retry-times", "0",
+                      f"{hostile.host}/r/app:v1", check=False)
+    finally:
+        hostile.stop()
+    text = str(info.value)
+    assert "\n" not in text and said in text and "[[[" not in text and "aaaa" not in text, text
+    line = assert_one_line_error(proc, said)
+    assert "internal error" not in line and "Recursion" not in line and "[[[" not in line, line

@@ -433,6 +433,7 @@ def test_upload_progress_counts_the_bytes_the_registry_acknowledged(registry, tm
     big = max(img.layers, key=lambda layer: layer.size)
     reads = [e.offset for e in events if e.kind == READ and e.blob == big.digest]
     assert reads == sorted(reads) and reads[-1] == big.size
-    # the compression sniff's few bytes, then the end of each acknowledged chunk (the first is 4 MiB)
-    assert len(reads) >= 3 and reads[0] < 64 and reads[1] == 4 << 20, reads
+    # the end of each acknowledged chunk (the first is 4 MiB); the few bytes read to sniff the compression are
+    # not counted: the registry has not taken them (engine/upload_count.py)
+    assert len(reads) >= 2 and reads[0] == 4 << 20, reads
     assert any(e.kind == DONE and e.blob == big.digest for e in events)

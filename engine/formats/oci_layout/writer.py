@@ -10,7 +10,7 @@ import os
 import tempfile
 import threading
 
-from engine import compression, media
+from engine import compression, leftovers, media
 from engine.contract import BlobWriter, CompressionPolicy, Destination
 from engine.digest import Digest, sha256_digest
 from engine.errors import EstibaError, InvalidInput, Unsupported
@@ -188,8 +188,13 @@ class LayoutDestination(Destination):
 
 
 def _write_file(path: str, data: bytes) -> None:
-    """Atomically (temp + fsync + rename) replace `path` with `data`, mode 0644."""
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + "-", suffix=".tmp", dir=os.path.dirname(path))
+    """Atomically (temp + fsync + rename) replace `path` with `data`, mode 0644. The temporary is
+    `.index.json-<pid>-*.tmp`, locked while it lives, so the next write sweeps one a killed process left
+    (engine/leftovers.py); a `.index.json-*.tmp` without our pid tag is someone else's and stays."""
+    prefix = "." + os.path.basename(path) + "-"
+    leftovers.sweep_beside(path, prefix, ".tmp")
+    fd, tmp = tempfile.mkstemp(prefix=prefix + leftovers.owner_tag(), suffix=".tmp", dir=os.path.dirname(path))
+    leftovers.hold(fd)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

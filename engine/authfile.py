@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
+from engine import jsondoc
 from engine.errors import EstibaError, InvalidInput
 from engine.manifest import load_json
 
@@ -226,8 +227,10 @@ def run_helper(name: str, url: str) -> Credentials | None:
             log.warning("docker-credential-%s get exited with %d: skipping it", name, proc.returncode)
         return None
     try:
-        answer = json.loads(proc.stdout[:MAX_AUTH_FILE_BYTES])
-    except ValueError:
+        raw = proc.stdout[:MAX_AUTH_FILE_BYTES]
+        jsondoc.check_shape(raw, f"docker-credential-{name}'s answer")  # depth capped before json parses it
+        answer = json.loads(raw)
+    except (ValueError, InvalidInput):
         answer = None
     if not isinstance(answer, dict) or not isinstance(answer.get("Username"), str) \
             or not isinstance(answer.get("Secret"), str) or not answer["Secret"]:

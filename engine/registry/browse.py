@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 import urllib3
 
-from engine import media
+from engine import jsondoc, media
 from engine.digest import Digest
 from engine.errors import InvalidInput, NotFound, Unsupported
 from engine.options import TransferOptions
@@ -151,6 +151,7 @@ def _paginate(client: RegistryClient, first: str, key: str, *, what: str, scopes
         if over:
             page = _salvage(body[:budget], key)
         else:
+            jsondoc.check_shape(body, what, max_values=len(body) + 1)  # depth capped before json parses it
             try:
                 doc = json.loads(body)
             except (ValueError, UnicodeDecodeError):

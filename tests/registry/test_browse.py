@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from engine.errors import NotFound
+from engine.errors import InvalidInput, NotFound
 from engine.reference import parse_reference
 from engine.registry import browse
 from tests.cli.cli_helpers import assert_one_line_error, estiba
@@ -322,3 +322,19 @@ def test_list_tags_with_credentials_on_htpasswd(registry, tmp_path):
     bad = estiba(tmp_path / "store", "list-tags", "--creds", "alice:nope", f"docker://{reg.ref('alice/app')}",
                  check=False)
     assert_one_line_error(bad, "unauthorized")
+
+
+def test_a_tag_list_nested_100000_deep_is_one_line_not_a_crash(registry, fault_proxy, tmp_path):
+    """A hostile registry (the proxy plays it) answers the tag list with JSON nested 100,000 levels deep: refused
+    before it is parsed (engine/jsondoc.py), never a RecursionError."""
+    reg = registry()
+    proxy = fault_proxy(reg)
+    proxy.add("status", method="GET", path=r"/tags/list", times=50, status=200,
+              body=b'{"name":"r","tags":' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    with pytest.raises(InvalidInput, match="nest"):
+        browse.list_tags(browse.open_client(proxy.host), "r")
+    proc = estiba(tmp_path / "store", "list-tags", f"docker://{proxy.host}/r", check=False)
+    assert proc.returncode == 125
+    err = proc.stderr.decode().strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("Error: ") and "nest" in err[0], err
+    assert "Recursion" not in err[0] and "internal" not in err[0]

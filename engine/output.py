@@ -121,12 +121,16 @@ class Output:
     def _streaming(self, write: Callable[[], None]) -> None:
         try:
             write()
-        except BrokenPipeError:
-            raise OutputClosed(f"the reader of {self.given} went away; the archive is incomplete") from None
         except OSError as exc:
-            if exc.errno == errno.EPIPE:
-                raise OutputClosed(f"the reader of {self.given} went away; the archive is incomplete") from None
-            raise
+            raise stream_error(exc, self.given) from None
+
+
+def stream_error(exc: OSError, given: str) -> EstibaError:
+    """A write into a stream output failed: the reader went away (OutputClosed, exit 141), or the device
+    refused (/dev/full): one line naming the output; what reached it is a cut archive."""
+    if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE:
+        return OutputClosed(f"the reader of {given} went away; the archive is incomplete")
+    return EstibaError(f"cannot write {given} ({exc.strerror or exc}); what it received is an incomplete archive")
 
 
 @contextmanager

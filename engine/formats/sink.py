@@ -17,7 +17,7 @@ from contextlib import contextmanager
 
 from engine.errors import EstibaError
 from engine.formats.tarwriter import BLOCK, COPY_SLICE, copy_at, pwrite_all, write_all
-from engine.output import OutputClosed
+from engine.output import stream_error
 from engine.progress import OnBytes
 
 
@@ -48,9 +48,7 @@ class StreamSink:
         try:
             yield
         except OSError as exc:
-            if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE:
-                raise OutputClosed(f"the reader of {self.given} went away; the archive is incomplete") from None
-            raise
+            raise stream_error(exc, self.given) from None
 
     def _reach(self, offset: int) -> None:
         gap = offset - self.pos

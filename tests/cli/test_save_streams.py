@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.cli_helpers import ROOT, estiba
+from tests.cli.cli_helpers import ROOT, assert_one_line_error, estiba
 from tests.fixtures.images import (
     build_image,
     make_layer_tar,
@@ -160,3 +160,14 @@ def test_streaming_memory_does_not_grow_with_the_image(tmp_path, stores, kind, f
     tmp.mkdir()
     grown = _peak_rss_kib(big_store, fmt, tmp) - _peak_rss_kib(small, fmt, tmp)
     assert grown < (BIG >> 10) // 3, f"peak memory grew by {grown} KiB for {BIG >> 20} MiB more image"
+
+
+@pytest.mark.parametrize("fmt", ["docker-archive", "oci-archive"])
+def test_a_device_that_refuses_the_bytes_is_one_line_naming_it(tmp_path, stores, fmt):
+    """/dev/full answers every write with ENOSPC: a real device fault, mid-stream."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = subprocess.run(_save_argv(stores["gzip"], fmt, "-o", "/dev/full"), capture_output=True, env=_env(tmp),
+                          timeout=300)
+    assert_one_line_error(proc, "cannot write /dev/full (No space left on device)", "incomplete archive")
+    assert _files_bytes(tmp, stores["gzip"] / "tmp") == 0  # nothing left behind

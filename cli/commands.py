@@ -8,13 +8,13 @@ import sys
 from cli import listing
 from cli.errors import NotKnown
 from cli.progress import progress_for
-from engine import operations, transports
+from cli.pull_names import pull_from_registry
+from engine import operations, pull_resolution, transports
 from engine.contract import CopiedImage
 from engine.errors import Cancelled, EstibaError, NotFound
 from engine.options import TransferOptions
 from engine.platform import Platform
 from engine.progress import CancelToken, Progress
-from engine.reference import parse_reference
 from engine.shortnames import local_name, resolve_local
 from engine.store import Store
 
@@ -103,7 +103,7 @@ def cmd_pull(args) -> int:
     if loc is not None and loc.transport != transports.DOCKER:
         results = _run(args, operations.pull, store, text)
     else:
-        results = _pull_from_registry(args, store, text.removeprefix("docker://"))
+        results = pull_from_registry(args, store, text.removeprefix("docker://"), _run)
     for res in results:
         print(res.image_id.hex)
     return 0
@@ -112,8 +112,6 @@ def cmd_pull(args) -> int:
 def _push_destination(args, store: Store, image: str) -> str | None:
     """A registry destination relocated by its [[registry]] entry in registries.conf (as podman pushes);
     any other destination unchanged."""
-    from engine import registries_conf
-
     dest = args.destination
     if dest is None:
         rec = store.lookup(image)
@@ -124,62 +122,10 @@ def _push_destination(args, store: Store, image: str) -> str | None:
     loc = transports.parse_location(dest)
     if loc is not None and loc.transport != transports.DOCKER:
         return dest
-    name = str(parse_reference(dest.removeprefix("docker://")))
-    endpoint = registries_conf.load().push_endpoint(name)
-    if endpoint.insecure and args.tls_verify is None:
+    target = pull_resolution.resolve_push(dest)
+    if target.insecure and args.tls_verify is None:
         args.tls_verify = False
-    return "docker://" + endpoint.location
-
-
-def _choose_registry(text: str, names: list[str]) -> str:
-    """short-name-mode = "enforcing": the user picks one of the candidates on a terminal, as podman asks."""
-    if not (sys.stdin.isatty() and sys.stderr.isatty()):
-        raise EstibaError(f"short-name resolution enforced but cannot prompt without a TTY: give the registry "
-                          f"in the name (e.g. {names[0]})")
-    sys.stderr.write(f"? Please select an image for {text}:\n")
-    for i, name in enumerate(names, 1):
-        sys.stderr.write(f"  {i}. {name}\n")
-    while True:
-        sys.stderr.write(f"Number (1-{len(names)}): ")
-        sys.stderr.flush()
-        answer = sys.stdin.readline()
-        if not answer:
-            raise EstibaError("no registry chosen")
-        if answer.strip().isdigit() and 1 <= int(answer) <= len(names):
-            return names[int(answer) - 1]
-
-
-def _pull_from_registry(args, store: Store, text: str) -> list[CopiedImage]:
-    """podman's pull: a short name through its alias or each unqualified-search registry, a full name through
-    its [[registry]] mirrors and location (registries.conf); the image keeps the name asked for."""
-    from engine import registries_conf
-    from engine.shortnames import has_registry
-
-    conf = registries_conf.load()
-    names = [text] if has_registry(text) else registries_conf.resolve_short(conf, text)
-    if len(names) > 1 and conf.short_name_mode == "enforcing":
-        names = [_choose_registry(text, names)]
-    failures: list[tuple[str, EstibaError]] = []
-    asked_tls = getattr(args, "tls_verify", None)
-    for name in names:
-        logical = parse_reference(name, default_tag="latest" if "@" not in name else None)
-        shown = str(logical)
-        for endpoint in conf.pull_endpoints(shown):
-            if not args.quiet:
-                print(f"Trying to pull {shown}...", file=sys.stderr)
-            args.tls_verify = asked_tls if asked_tls is not None else (False if endpoint.insecure else None)
-            try:
-                if logical.digest:  # as podman: a pull by digest adds no name
-                    return _run(args, operations.pull, store, "docker://" + endpoint.location)
-                return _run(args, operations.copy_between, store, "docker://" + endpoint.location, logical.tagged)
-            except Cancelled:
-                raise
-            except EstibaError as exc:
-                failures.append((endpoint.location, exc))
-    if len(failures) == 1:
-        raise failures[0][1]
-    last = failures[-1][1]
-    raise EstibaError("; ".join(f"{where}: {exc}" for where, exc in failures), last.hint, **last.params)
+    return "docker://" + target.location
 
 
 def cmd_save(args) -> int:

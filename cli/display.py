@@ -16,6 +16,19 @@ _XCB_LIBS = {"xcb-cursor": "libxcb-cursor0", "xcb-icccm": "libxcb-icccm4", "xcb-
 _HINT = " The commands work without a display: see 'estiba --help'."
 
 
+def _loadable(lib: str) -> bool:
+    """Whether the dynamic loader can load `lib` as Qt will: the loader's cache may still list a library whose
+    file is gone or broken (removed by hand, an interrupted upgrade), so it is loaded, not only looked up."""
+    soname = ctypes.util.find_library(lib)
+    if soname is None:
+        return False
+    try:
+        ctypes.CDLL(soname)
+    except OSError:
+        return False
+    return True
+
+
 def gui_blocker(env=None) -> str | None:
     """One line saying why the window cannot open here and what to do, or None when it can."""
     env = os.environ if env is None else env
@@ -34,7 +47,7 @@ def gui_blocker(env=None) -> str | None:
         number = display[1:].split(".", 1)[0]
         if number.isdigit() and not os.path.exists(f"/tmp/.X11-unix/X{number}"):
             return f"Error: no X server answers on DISPLAY={display}." + _HINT + "\n"
-    missing = [pkg for lib, pkg in _XCB_LIBS.items() if ctypes.util.find_library(lib) is None]
+    missing = [pkg for lib, pkg in _XCB_LIBS.items() if not _loadable(lib)]
     if missing:
         return (f"Error: the window needs system libraries that are missing: install them with "
                 f"`sudo apt install {' '.join(missing)}`." + _HINT + "\n")

@@ -105,6 +105,9 @@ class Destination(ABC):
     # Optional. True when the destination lays uncompressed layers out at offsets: planned() then needs every
     # layer size the pipeline can get.
     plans_layout: bool = False
+    # Optional. True when the destination can only take its members in order (an archive streamed into a pipe):
+    # the pipeline then copies one layer at a time, in the manifest's order.
+    sequential: bool = False
 
     def has_blob(self, digest: Digest) -> bool:
         """Optional. Whether the blob is there already (then it is not written again)."""
@@ -158,7 +161,7 @@ class ForwardingDestination(Destination):
     def __init__(self, inner: Destination) -> None:
         self.inner = inner
         for attr in ("description", "families", "accepts_index", "multi_image", "compression", "uploads",
-                     "plans_layout"):
+                     "plans_layout", "sequential"):
             setattr(self, attr, getattr(inner, attr))
 
     def has_blob(self, digest: Digest) -> bool:

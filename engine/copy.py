@@ -227,7 +227,7 @@ class _Copier:
         for desc, diff_id in zip(layers, diff_ids, strict=True):
             jobs.setdefault(desc.digest, (desc, diff_id))
         results: dict[Digest, Descriptor] = {}
-        workers = max(1, min(self.opts.parallel, len(jobs)))
+        workers = 1 if self.dest.sequential else max(1, min(self.opts.parallel, len(jobs)))
         # Fewer layers than cores (one big layer): let each compression use the idle ones.
         self._compress_threads = max(1, (os.cpu_count() or 1) // workers)
         if workers == 1:

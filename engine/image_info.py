@@ -13,10 +13,11 @@ import json
 import os
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from engine import compression
 from engine.digest import Digest
+from engine.errors import EstibaError
 from engine.manifest import Descriptor, ImageConfig, ImageManifest, Index
 from engine.store import ImageRecord, Store
 
@@ -110,6 +111,21 @@ def image_size(store: Store, rec: ImageRecord, sizes: SizeCache) -> int:
     """The uncompressed layers and the config (for an index: the host's image). podman also adds the bytes of
     every manifest it keeps, so its figure grows a little with each manifest seen; ours stays the same."""
     return sizes.image(store.image_manifest(rec))
+
+
+def with_listed_sizes(store: Store, records: list[ImageRecord]) -> list[ImageRecord]:
+    """The records with `size` as `estiba images` lists it (image_size), so the window and the terminal show
+    the same figure for an image; a record whose manifest cannot be read keeps the size it was recorded with
+    (`estiba check` reports the damage)."""
+    sizes = SizeCache(store)
+    out = []
+    for rec in records:
+        try:
+            out.append(replace(rec, size=image_size(store, rec, sizes)))
+        except (EstibaError, OSError, ValueError):
+            out.append(rec)
+    sizes.save()
+    return out
 
 
 @dataclass

@@ -5,10 +5,11 @@
   file is replaced, as `podman save -o` and `skopeo copy` replace it (measured with podman 4.3.1).
 - A symlink is followed: the file it points to is the one replaced; the link itself stays.
 - Anything else (a pipe, a FIFO, a character device such as /dev/stdout or /dev/null, a socket) is a
-  stream: it is opened for writing and written from start to end, never renamed over or deleted. The
-  writers seek while building (docker-archive puts a header before a streamed layer), so the archive is
-  built in a temporary file in the system's temporary directory and copied into the stream at the end
-  (by the kernel: sendfile); a failure before that copy writes nothing to the stream.
+  stream: it is opened for writing and written from start to end, never renamed over or deleted, with no
+  temporary copy of the archive: begin() hands the writer the stream itself, and the writer puts its members
+  into it in order (engine/formats/sink.py: a docker-archive's layer headers come first, from the sizes the
+  pipeline knows before it copies; an oci-archive's blobs are read from where they already are). A failure
+  midway leaves a cut archive in the stream (its reader sees no end-of-archive blocks and a non-zero exit).
 
 The writer never creates anything beside a stream (for /dev/stdout that would be /dev). Every temporary is
 named after this process and locked while open, and stale ones of dead processes go first (engine/leftovers.py).
@@ -20,12 +21,12 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from engine import leftovers
 from engine.errors import EstibaError, InvalidInput
 
-CHUNK = 1 << 20
 _PROC_PREFIXES = ("/proc/", "/dev/fd/", "/dev/stdout", "/dev/stderr")
 
 
@@ -62,8 +63,11 @@ class Output:
         return tempfile.gettempdir() if self.is_stream else os.path.dirname(self.path)
 
     def begin(self) -> tuple[int, str]:
-        """A new temporary file to build the archive in (the caller may seek in it)."""
-        prefix = "estiba-stream-" if self.is_stream else "." + os.path.basename(self.path) + "-"
+        """Where to build the archive: (fd, temporary path) of a new temporary file the caller may seek in; for
+        a stream, (fd of the stream, "") to write in order."""
+        if self.is_stream:
+            return self._open_stream(), ""
+        prefix = "." + os.path.basename(self.path) + "-"
         leftovers.sweep_beside(os.path.join(self.work_dir, "x"), prefix, ".tmp")
         fd, tmp = tempfile.mkstemp(prefix=prefix + leftovers.owner_tag(), suffix=".tmp", dir=self.work_dir)
         leftovers.hold(fd)
@@ -72,27 +76,29 @@ class Output:
     def finish(self, write: Callable[[int], None], mode: int, opened: tuple[int, str] | None = None) -> None:
         """Write the archive through `write(fd)` (into `opened` from begin() when the building began earlier)
         and make it the output. On any failure a file output is untouched and temporary files are removed."""
-        fd, tmp = opened or self.begin()  # a stream too: writers may truncate and seek while building
+        fd, tmp = opened or self.begin()
+        if self.is_stream:
+            try:
+                self._streaming(lambda: write(fd))
+            finally:
+                os.close(fd)
+            return
         try:
             try:
                 write(fd)
-                if not self.is_stream:
-                    os.fchmod(fd, mode)
+                os.fchmod(fd, mode)
             finally:
                 os.close(fd)
-            if self.is_stream:
-                self._to_stream(lambda out: _copy_file(tmp, out))
-            else:
-                os.replace(tmp, self.path)
+            os.replace(tmp, self.path)
         finally:
-            if self.is_stream or os.path.exists(tmp):
+            if os.path.exists(tmp):
                 try:
                     os.unlink(tmp)
                 except OSError:
                     pass
 
     def discard(self, opened: tuple[int, str] | None) -> None:
-        """Give up a temporary file from begin()."""
+        """Give up what begin() made (a temporary file is removed; a stream is closed)."""
         if opened is None:
             return
         fd, tmp = opened
@@ -100,51 +106,44 @@ class Output:
             os.close(fd)
         except OSError:
             pass
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if tmp:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
-    def _to_stream(self, write: Callable[[int], None]) -> None:
+    def _open_stream(self) -> int:
         try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_CLOEXEC)
+            return os.open(self.path, os.O_WRONLY | os.O_CLOEXEC)
         except OSError as exc:
             raise EstibaError(f"cannot open {self.given} for writing ({exc.strerror})") from None
+
+    def _streaming(self, write: Callable[[], None]) -> None:
         try:
-            write(fd)
-        except BrokenPipeError:
-            raise OutputClosed(f"the reader of {self.given} went away; the archive is incomplete") from None
+            write()
         except OSError as exc:
-            if exc.errno == errno.EPIPE:
-                raise OutputClosed(f"the reader of {self.given} went away; the archive is incomplete") from None
-            raise
-        finally:
-            os.close(fd)
+            raise stream_error(exc, self.given) from None
 
 
-def _copy_file(src: str, out_fd: int) -> None:
-    with open(src, "rb", buffering=0) as f:
-        size = os.fstat(f.fileno()).st_size
-        done = 0
-        while done < size:
-            try:
-                n = os.sendfile(out_fd, f.fileno(), done, min(size - done, 1 << 30))
-            except OSError as exc:
-                if exc.errno not in (errno.EINVAL, errno.ENOSYS):
-                    raise
-                n = _copy_plain(f, out_fd, done)
-            if n == 0:
-                raise EstibaError(f"the temporary archive {src} ended early")
-            done += n
+def stream_error(exc: OSError, given: str) -> EstibaError:
+    """A write into a stream output failed: the reader went away (OutputClosed, exit 141), or the device
+    refused (/dev/full): one line naming the output; what reached it is a cut archive."""
+    if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE:
+        return OutputClosed(f"the reader of {given} went away; the archive is incomplete")
+    return EstibaError(f"cannot write {given} ({exc.strerror or exc}); what it received is an incomplete archive")
 
 
-def _copy_plain(f, out_fd: int, offset: int) -> int:
-    f.seek(offset)
-    data = f.read(CHUNK)
-    view = memoryview(data)
-    while view:
-        view = view[os.write(out_fd, view):]
-    return len(data)
+@contextmanager
+def committing(description: str, abort: Callable[[], None]) -> Iterator[None]:
+    """The commit of an archive or layout destination: on any failure the destination aborts (its temporaries
+    go, a file output stays as it was) and an OSError becomes one line naming the output."""
+    try:
+        yield
+    except BaseException as exc:
+        abort()
+        if isinstance(exc, OSError):
+            raise EstibaError(f"cannot write {description} ({exc.strerror}); nothing was changed") from None
+        raise
 
 
 def open_output(path: str) -> Output:

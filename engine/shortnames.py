@@ -1,9 +1,9 @@
 """Names as podman reads them (containers/common libimage, containers/image pkg/shortnames):
 
 - A name given to `tag` without a registry is `localhost/NAME` (Docker would make it docker.io/library/NAME).
-- A short name given to find a local image (`inspect josedom24/webserver:v1`) matches, in order:
-  `localhost/NAME`, NAME under each unqualified-search registry, then any image whose repository ends
-  with `/NAME` and has that tag.
+- A short name given to find a local image (`inspect josedom24/webserver:v1`) matches, in order: its
+  alias (engine/shortname_aliases.py, registries.conf), `localhost/NAME`, NAME under each
+  unqualified-search registry, then any image whose repository ends with `/NAME` and has that tag.
 - Names read from archives keep Docker's meaning (engine/reference.py): that is where they come from.
 """
 
@@ -48,8 +48,15 @@ def resolve_local(store, text: str, image: bool = True) -> str:
     names = [n for r in records for n in r.names]
     from engine import registries_conf
 
+    conf = registries_conf.load()
     candidates = [ref.tagged]
-    for registry in registries_conf.load().unqualified_search:
+    alias = conf.alias(ref.path)  # first, as c/image's ResolveLocally: a recorded or configured alias
+    if alias is not None:
+        try:
+            candidates.insert(0, parse_reference(alias + text[len(ref.path):]).tagged)
+        except InvalidInput:
+            pass
+    for registry in conf.unqualified_search:
         try:
             candidates.append(parse_reference(f"{registry}/{text}").tagged)
         except InvalidInput:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine import image_info
 from engine.store import ImageRecord, Store, default_root
 from gui import error_text, icons
 from gui.actions import WindowActions
@@ -160,7 +161,8 @@ class MainWindow(QMainWindow):
 
         def read() -> tuple[str, tuple | None, list[ImageRecord]]:
             stamp = records_stamp(root)  # before reading: a change made meanwhile differs from it
-            return root, stamp, Store(root).images()
+            store = Store(root)
+            return root, stamp, image_info.with_listed_sizes(store, store.images())  # the CLI's `images` sizes
 
         self.tasks.run(read, self._on_read, self._on_refresh_failed)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,6 +32,7 @@ from gui.dialogs.common import (
     show_error,
     stack,
 )
+from gui.dialogs.resolved_name import PULL, ResolvedName
 from gui.jobs.errors import describe
 from gui.jobs.options import tls_tip
 from gui.names import is_public_registry, registry_of, transport_title
@@ -91,12 +92,15 @@ class PullDialog(QDialog):
 
         self.tls_check = QCheckBox(self.tr("Verify the registry's TLS certificate"), self)
         self.tls_check.setObjectName("tlsVerifyCheck")
+        self.resolved = ResolvedName(PULL, self)  # what registries.conf makes of the name, and where it comes from
+        self.resolved.chosen.connect(self._candidate_chosen)
         self.error_label = error_label(self)
         self.buttons, self.pull_button = action_buttons(self, self.tr("Pull"), "pullButton", self.submit)
 
         form = QFormLayout()
         form.addRow(buddy_label(self.tr("&Image:"), self.source_combo, self),
                     field_with_button(self.source_combo, self.browse_button))
+        form.addRow("", self.resolved)
         from gui.pull_completion import RegistryCompletion  # tags and repositories from the registry itself
 
         self.completion = RegistryCompletion(self.source_combo, history, self._tls_for, self)
@@ -118,7 +122,16 @@ class PullDialog(QDialog):
         if path:
             self.source_combo.setCurrentText(f"{transport}:{path}")
 
+    @Slot(str)
+    def _candidate_chosen(self, name: str) -> None:
+        self.source_combo.setCurrentText(name)
+
+    def done(self, result: int) -> None:
+        self.resolved.shutdown()
+        super().done(result)
+
     def _source_changed(self, text: str) -> None:
+        self.resolved.set_name(text)
         reg = registry_of(text) if text.strip() else None
         custom = reg is not None and not is_public_registry(reg)
         self.tls_check.setVisible(reg is not None)
@@ -147,6 +160,11 @@ class PullDialog(QDialog):
         if not source.startswith(TRANSPORT_PREFIXES) and registry_of(source) is None:
             show_error(self.error_label, self.tr("“{name}” is not a valid image name: write host/repository:tag "
                                                  "(lowercase), or Browse for a file.").format(name=source))
+            return
+        res = self.resolved.result
+        if res is not None and getattr(res, "ambiguous", False) and res.mode == "enforcing":
+            show_error(self.error_label, self.tr("Several registries may hold “{name}”: pick one of the names "
+                                                 "listed under it.").format(name=source))
             return
         try:
             platform, all_platforms = self.platform_choice()

@@ -25,6 +25,7 @@ from gui.dialogs.common import (
     show_error,
     stack,
 )
+from gui.dialogs.resolved_name import PUSH, ResolvedName
 from gui.jobs.errors import Failure
 from gui.jobs.options import tls_tip
 from gui.jobs.tasks import TaskRunner
@@ -55,6 +56,7 @@ class PushDialog(QDialog):
         self.destination_edit.setToolTip(self.tr("A registry name (host/repository:tag), or a transport such as "
                                                  "oci-archive:/path/file.tar"))
         self.destination_edit.textChanged.connect(self._destination_changed)
+        self.resolved = ResolvedName(PUSH, self)  # the full name, and where registries.conf sends it
         self.login_label = QLabel(self)
         self.login_label.setObjectName("loginStatusLabel")
         self.login_label.setWordWrap(True)
@@ -81,6 +83,7 @@ class PushDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Image:"), QLabel(f"<b>{row.label}</b> ({row.short_id})", self))
         form.addRow(self.tr("&Destination:"), self.destination_edit)
+        form.addRow("", self.resolved)
         form.addRow("", self.login_label)
         form.addRow("", self.tls_check)
         form.addRow(self.tr("&Compression:"), self.compression_combo)
@@ -100,7 +103,12 @@ class PushDialog(QDialog):
     def registry(self) -> str | None:
         return registry_of(self.destination_edit.text())
 
+    def done(self, result: int) -> None:
+        self.resolved.shutdown()
+        super().done(result)
+
     def _destination_changed(self, text: str) -> None:
+        self.resolved.set_name(text)
         reg = registry_of(text)
         custom = reg is not None and not is_public_registry(reg)
         self.tls_check.setVisible(reg is not None)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
 
-from engine import operations
+from engine import operations, pull_resolution
 from engine.progress import Progress
 from engine.store import Store
 from gui.counts import counts
@@ -75,7 +75,9 @@ def pull_spec(store_root: str, source: str, *, parallel: int, platform: str | No
     def work(progress: Progress):
         opts = transfer_options(parallel=parallel, platform=platform, all_platforms=all_platforms,
                                 tls_verify=tls_verify)
-        return operations.pull(Store(store_root), source, opts, progress)
+        if registry_of(source) is None:  # a file or directory transport
+            return operations.pull(Store(store_root), source, opts, progress)
+        return pull_resolution.pull_name(Store(store_root), source, opts, progress)  # registries.conf, as the CLI
 
     shown = familiar(source.removeprefix("docker://")) if registry_of(source) else source
     where = translate("Transfers", "all platforms") if all_platforms else \
@@ -91,7 +93,7 @@ def push_spec(store_root: str, image: str, label: str, destination: str, *, para
         opts = transfer_options(parallel=parallel, compress=compress, tls_verify=tls_verify)
         if manifest_format:  # "oci" or "v2s2": the registry gets the manifest converted (skopeo --format)
             opts = dataclasses.replace(opts, manifest_format=manifest_format)
-        return operations.push(Store(store_root), image, destination, opts, progress)
+        return pull_resolution.push_to(Store(store_root), image, destination, opts, progress)  # registries.conf
 
     registry = registry_of(destination)
     target = registry or destination

@@ -1240,6 +1240,10 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
         <source>“{name}” is not a valid image name: write host/repository:tag (lowercase), or Browse for a file.</source>
         <translation>«{name}» no es un nombre de imagen válido: escribe servidor/repositorio:etiqueta (en minúsculas), o usa Examinar para elegir un archivo.</translation>
     </message>
+    <message>
+        <source>Several registries may hold “{name}”: pick one of the names listed under it.</source>
+        <translation>Varios registros pueden tener «{name}»: elija uno de los nombres que aparecen debajo.</translation>
+    </message>
 </context>
 <context>
     <name>PushDialog</name>
@@ -1696,6 +1700,37 @@ El registro elimina la imagen, así que también desaparecen estas etiquetas: %3
     <message>
         <source>unreadable</source>
         <translation>ilegible</translation>
+    </message>
+</context>
+<context>
+    <name>ResolvedName</name>
+    <message>
+        <source>{name} may be any of {names}: pick one (registries.conf asks for a choice).</source>
+        <translation>{name} puede ser cualquiera de {names}: elija uno (registries.conf pide que se elija).</translation>
+    </message>
+    <message>
+        <source>{name} may be any of {names}: Pull tries them in this order; pick one to be sure.</source>
+        <translation>{name} puede ser cualquiera de {names}: Descargar los prueba en este orden; elija uno para ir sobre seguro.</translation>
+    </message>
+    <message>
+        <source>{name} → {full} (an alias in {file})</source>
+        <translation>{name} → {full} (un alias en {file})</translation>
+    </message>
+    <message>
+        <source>{name} → {full}</source>
+        <translation>{name} → {full}</translation>
+    </message>
+    <message>
+        <source>Pulled from {places} (registries.conf)</source>
+        <translation>Se descarga de {places} (registries.conf)</translation>
+    </message>
+    <message>
+        <source>, then </source>
+        <translation>, luego </translation>
+    </message>
+    <message>
+        <source>Pushed to {place} (registries.conf)</source>
+        <translation>Se sube a {place} (registries.conf)</translation>
     </message>
 </context>
 <context>

@@ -201,7 +201,9 @@ def test_tls_switch_reaches_the_engine_options(qtbot, window, monkeypatch):
     from gui.jobs import specs
 
     seen = []
-    monkeypatch.setattr(specs.operations, "pull", lambda store, source, opts, progress: seen.append(opts) or [])
+    # a registry name is pulled as the CLI pulls it (engine/pull_resolution.py): into the store under that name
+    monkeypatch.setattr(specs.operations, "copy_between",
+                        lambda store, source, dest, opts, progress: seen.append(opts) or [])
     dialog = window.open_pull()
     dialog.source_combo.setCurrentText("registry.internal:5000/team/app:1")
     assert dialog.tls_check.isEnabled()

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import requests
 
 from tests.cli.cli_helpers import assert_one_line_error
 from tests.fixtures.images import build_image, make_layer_tar, write_docker_archive
@@ -130,3 +131,59 @@ def test_enforcing_mode_without_a_terminal_refuses_as_podman(tmp_path, served, p
     podman.env["CONTAINERS_REGISTRIES_CONF"] = str(conf)
     theirs = podman("pull", "nosuchimg", check=False)
     assert theirs.returncode == 125 and "cannot prompt without a TTY" in theirs.stderr
+
+
+@pytest.fixture
+def mirrored(tmp_path, served, registry):
+    """`served` as quay.io's location, and a second REAL registry as its mirror holding another image under the
+    same name: which registry a pull went to shows in the image it got."""
+    reg, img, home = served
+    mirror = registry("noauth")
+    other = build_image([make_layer_tar({"index.html": b"<h1>mirror</h1>\n" * 40})], docker=True)
+    write_docker_archive(tmp_path / "other.tar", [(other, ["josedom24/webserver:v1"])])
+    none = tmp_path / "none.conf"
+    estiba(tmp_path / "pusher2", "load", "-i", tmp_path / "other.tar", conf=none, home=home)
+    estiba(tmp_path / "pusher2", "push", "docker.io/josedom24/webserver:v1",
+           f"docker://{mirror.host}/josedom24/webserver:v1", conf=none, home=home)
+    answer = requests.head(f"http://{mirror.host}/v2/josedom24/webserver/manifests/v1", timeout=30, headers={
+        "Accept": "application/vnd.docker.distribution.manifest.v2+json,application/vnd.oci.image.manifest.v1+json"})
+    return reg, mirror, img, other, answer.headers["Docker-Content-Digest"], home
+
+
+@pytest.mark.interop
+@pytest.mark.parametrize("setting", ["mirror-by-digest-only", "pull-from-mirror"])
+def test_a_digest_only_mirror_serves_pulls_by_digest_only_like_podman(tmp_path, mirrored, podman, setting):
+    reg, mirror, img, other, other_digest, home = mirrored
+    conf = tmp_path / "registries.conf"
+    registry_key = "mirror-by-digest-only = true\n" if setting == "mirror-by-digest-only" else ""
+    mirror_key = 'pull-from-mirror = "digest-only"\n' if setting == "pull-from-mirror" else ""
+    conf.write_text(f'[[registry]]\nprefix = "quay.io"\nlocation = "{reg.host}"\ninsecure = true\n{registry_key}'
+                    f'[[registry.mirror]]\nlocation = "{mirror.host}"\ninsecure = true\n{mirror_key}')
+    store = tmp_path / "s"
+    estiba(store, "pull", NAME, conf=conf, home=home)  # by tag: the mirror is skipped
+    assert names(store, conf, home) == {img.id: [NAME]}
+    by_digest = f"quay.io/josedom24/webserver@{other_digest}"  # only the mirror has it
+    pulled = estiba(store, "pull", by_digest, conf=conf, home=home)
+    assert pulled.stdout.decode().split() == [other.id]
+    podman.env["CONTAINERS_REGISTRIES_CONF"] = str(conf)
+    podman("pull", NAME)
+    assert podman("images", "--format", "{{.ID}}", "--no-trunc").stdout.split() == [f"sha256:{img.id}"]
+    podman("pull", by_digest)
+
+
+def test_a_mirror_without_the_setting_still_comes_first_for_a_tag(tmp_path, mirrored):
+    reg, mirror, img, other, other_digest, home = mirrored
+    conf = tmp_path / "registries.conf"
+    conf.write_text(f'[[registry]]\nprefix = "quay.io"\nlocation = "{reg.host}"\ninsecure = true\n'
+                    f'[[registry.mirror]]\nlocation = "{mirror.host}"\ninsecure = true\n')
+    estiba(tmp_path / "s", "pull", NAME, conf=conf, home=home)
+    assert names(tmp_path / "s", conf, home) == {other.id: [NAME]}
+
+
+def test_both_digest_settings_at_once_is_a_clear_error(tmp_path, mirrored):
+    reg, mirror, img, other, other_digest, home = mirrored
+    conf = tmp_path / "registries.conf"
+    conf.write_text(f'[[registry]]\nprefix = "quay.io"\nlocation = "{reg.host}"\nmirror-by-digest-only = true\n'
+                    f'[[registry.mirror]]\nlocation = "{mirror.host}"\npull-from-mirror = "tag-only"\n')
+    assert_one_line_error(estiba(tmp_path / "s", "pull", NAME, conf=conf, home=home, check=False),
+                          "mirror-by-digest-only")

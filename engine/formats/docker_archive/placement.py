@@ -4,8 +4,10 @@ A docker-archive is a plain tar in a fixed member order (writer.py), so once the
 (engine/layersizes.py) the offset of every header and every byte of data is known too: the destination writes
 each layer's header when the image is planned and lets the parallel layer copies write their bytes at their
 offsets (pwrite, or copy_file_range from a file range), so every byte is written once, with no staging file to
-copy at commit. When a size is not known, the layer that comes next can still be streamed in place (its header,
-one block, is written once its size is known), and the rest is staged and appended at commit.
+copy at commit. Into a stream (engine/formats/sink.py) the same offsets are written in order, one layer at a
+time, each header when its layer starts. When a size is not known, the layer that comes next can still be
+streamed in place into a file (its header, one block, is written once its size is known), and the rest is
+staged and appended at commit.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class Slot:
     offset: int
     size: int
     taken: bool = False
+    head: bytes = b""  # its header, still to write when the slot is taken (a stream: engine/formats/sink.py)
 
 
 def _too_long(digest_text: str, size: int) -> InvalidInput:
@@ -35,8 +38,8 @@ def _too_long(digest_text: str, size: int) -> InvalidInput:
 class PlacedWriter:
     """Writes one layer at its slot, never past it; the pipeline verifies the digest before commit."""
 
-    def __init__(self, fd: int, slot: Slot, digest: Digest, on_commit: Callable[[Digest], None]) -> None:
-        self._fd = fd
+    def __init__(self, sink, slot: Slot, digest: Digest, on_commit: Callable[[Digest], None]) -> None:
+        self._sink = sink
         self._slot = slot
         self._digest = digest
         self._pos = slot.offset
@@ -47,7 +50,7 @@ class PlacedWriter:
         n = len(data)
         if self._pos + n > self._end:
             raise _too_long(f"{self._digest[:19]}…", self._slot.size)
-        pwrite_all(self._fd, data, self._pos)
+        self._sink.write_at(data, self._pos)
         self._pos += n
         return n
 

@@ -3,7 +3,10 @@ read; docs/formats.md §1.1; the members are listed in members.py). The archive 
 the output and renamed over it at commit, so it appears whole or not at all. While every layer's unpacked size is
 known, each layer is written once, straight to its offset, by the parallel layer copies (placement.py); the
 first layer whose size is not known is streamed in place too, and what follows it is staged beside the output
-and appended by the kernel (copy_file_range) at commit.
+and appended by the kernel (copy_file_range) at commit. Into a stream (a pipe, /dev/stdout: engine/output.py)
+nothing is built first: the layers are copied one at a time and each member goes out in order, its header
+first (engine/formats/sink.py); only layers whose size is not known before they are copied (from a registry
+that does not say) are staged, in the temporary directory, and appended at commit.
 """
 
 from __future__ import annotations
@@ -19,15 +22,11 @@ from engine.formats.docker_archive.common import MANIFEST_FILE, REPOSITORIES_FIL
 from engine.formats.docker_archive.legacy import legacy_layers
 from engine.formats.docker_archive.members import Member, OutImage, image_members, member_header, write_tar
 from engine.formats.docker_archive.placement import HeadWriter, PlacedWriter, Slot
+from engine.formats.sink import FileSink, StreamSink
 from engine.formats.staging import RecordingWriter, Staging, copy_range
-from engine.formats.tarwriter import (
-    USTAR_MAX_SIZE,
-    copy_at,
-    padding,
-    pwrite_all,
-)
+from engine.formats.tarwriter import USTAR_MAX_SIZE, padding
 from engine.manifest import ImageConfig, ImageManifest, dump_json, parse
-from engine.output import open_output
+from engine.output import committing, open_output
 from engine.progress import CancelToken, OnBytes
 from engine.reference import InvalidReference, parse_reference
 
@@ -44,6 +43,7 @@ class DockerArchiveDestination(Destination):
     multi_image = True
     compression = CompressionPolicy(compression.NONE, force=True)  # §2.3: docker-archive layers are plain tars
     plans_layout = True
+    sequential = False  # True for a stream output: members are written in order, one layer at a time
 
     def __init__(self, path: str, ref: str | None = None, *, cancel: CancelToken | None = None) -> None:
         self.description = f"docker-archive:{path}" + (f":{ref}" if ref else "")
@@ -58,6 +58,7 @@ class DockerArchiveDestination(Destination):
             raise InvalidInput(f"{path} is a directory; give a file name for the docker-archive")
         self.output = open_output(path)  # a symlink is followed, a pipe or device is streamed into
         self.target = self.output.path
+        self.sequential = self.output.is_stream
         parent = os.path.dirname(self.target)
         if not os.path.isdir(parent):
             raise NotFound(f"{parent}: no such directory for the output")
@@ -71,6 +72,7 @@ class DockerArchiveDestination(Destination):
         # archive file (placement.py) while every size is known; the first one whose size is not known is
         # streamed in place too; only what comes after it is staged and appended at commit.
         self._out: tuple[int, str] | None = None  # the archive being built (Output.begin)
+        self._sink: FileSink | StreamSink | None = None  # how bytes go into it at offsets
         self._end = 0  # where the next member goes: every byte before it is placed
         self._placing = True
         self._placed: list[str] = []  # member names placed, in archive order
@@ -107,10 +109,13 @@ class DockerArchiveDestination(Destination):
     def blob_writer(self) -> BlobWriter:
         return RecordingWriter(self._staging.writer(), self._record)
 
-    def _file(self) -> int:
+    def _file(self) -> FileSink | StreamSink:
         if self._out is None:
             self._out = self.output.begin()
-        return self._out[0]
+            fd = self._out[0]
+            self._sink = StreamSink(fd, self.output.given) if self.output.is_stream else FileSink(fd)
+        assert self._sink is not None
+        return self._sink
 
     def _place(self, name: str, length: int) -> None:
         self._placed.append(name)
@@ -128,15 +133,19 @@ class DockerArchiveDestination(Destination):
                 if name not in self._written:
                     new.setdefault(name, (diff_id, size))
             if any(size is None for _, size in new.values()):
-                self._placing = False
-                self._head = next(iter(new.values()))[0]
+                self._placing = False  # the rest is staged and appended at commit
+                if not self.sequential:  # a file: the next layer can still be streamed in place
+                    self._head = next(iter(new.values()))[0]
                 return
-            fd = self._file()
+            sink = self._file()
             for name, (diff_id, size) in new.items():
                 assert size is not None
                 head = member_header(name, size)
-                pwrite_all(fd, head, self._end)
-                self._slots[diff_id.hex] = Slot(self._end + len(head), size)
+                if self.sequential:  # a stream: the header goes out when its layer starts
+                    self._slots[diff_id.hex] = Slot(self._end + len(head), size, head=head)
+                else:
+                    sink.write_at(head, self._end)
+                    self._slots[diff_id.hex] = Slot(self._end + len(head), size)
                 self._place(name, len(head) + size)
 
     def _take_slot(self, digest: Digest) -> Slot | None:
@@ -144,6 +153,9 @@ class DockerArchiveDestination(Destination):
         if slot is None or slot.taken:
             return None
         slot.taken = True
+        if slot.head:
+            self._file().write_at(slot.head, slot.offset - len(slot.head))
+            slot.head = b""
         return slot
 
     def layer_writer(self, diff_id: Digest) -> BlobWriter:
@@ -153,7 +165,7 @@ class DockerArchiveDestination(Destination):
                 return PlacedWriter(self._file(), slot, diff_id, self._record)
             if diff_id != self._head or self._head_writer is not None or self._head_done is not None:
                 return self.blob_writer()
-            self._head_writer = HeadWriter(self._file(), self._end + 512, self._head_committed,
+            self._head_writer = HeadWriter(self._file().fd, self._end + 512, self._head_committed,
                                            self._head_aborted)
             return self._head_writer
 
@@ -169,14 +181,14 @@ class DockerArchiveDestination(Destination):
     def put_blob_file(self, path: str, offset: int, size: int, digest: Digest, on_bytes: OnBytes = None) -> bool:
         with self._lock:
             slot = self._take_slot(digest)
-            fd = self._file() if slot is not None else -1
-        if slot is None:
+            sink = self._file() if slot is not None else None
+        if slot is None or sink is None:
             self._staging.put_file(path, offset, size, digest)
         else:
             if size != slot.size:
                 raise InvalidInput(f"layer {digest[:19]}… is {size} bytes, not the {slot.size} recorded for it: "
                                    "the image or the store is damaged", Hint.CHECK_STORE)
-            copy_at(path, offset, size, fd, slot.offset, on_bytes)
+            sink.copy_at(path, offset, size, slot.offset, on_bytes)
         self._record(digest)
         return True
 
@@ -207,22 +219,22 @@ class DockerArchiveDestination(Destination):
 
     def _place_members(self, members: list[Member]) -> None:
         """Write an image's config and legacy members (and any layer that was not planned) where they go."""
-        fd = self._file()
+        sink = self._file()
         for kind, name, payload in members:
             if kind == "symlink":
                 assert isinstance(payload, str)
                 head = member_header(name, 0, payload)
-                pwrite_all(fd, head, self._end)
+                sink.write_at(head, self._end)
                 self._place(name, len(head))
             elif isinstance(payload, bytes):
                 head = member_header(name, len(payload))
-                pwrite_all(fd, head + payload, self._end)
+                sink.write_at(head + payload, self._end)
                 self._place(name, len(head) + len(payload))
             else:
                 size = os.path.getsize(payload)
                 head = member_header(name, size)
-                pwrite_all(fd, head, self._end)
-                copy_at(payload, 0, size, fd, self._end + len(head), self._check_cancel)
+                sink.write_at(head, self._end)
+                sink.copy_at(payload, 0, size, self._end + len(head), self._check_cancel)
                 self._place(name, len(head) + size)
 
     def _check_cancel(self, n: int) -> None:
@@ -270,7 +282,7 @@ class DockerArchiveDestination(Destination):
     def commit(self) -> None:
         if self._finished:
             raise InvalidInput(f"{self.description} was already committed or aborted")
-        try:
+        with committing(self.description, self.abort):
             if not self._images:
                 raise InvalidInput(f"{self.description}: no image was written")
             members = self._members()
@@ -284,20 +296,14 @@ class DockerArchiveDestination(Destination):
                 size = self._head_done[1]
                 start = self._end + 512 + size + padding(size)
                 rest = rest[1:]
+            sink = self._file()
 
             def write(fd: int) -> None:
-                os.ftruncate(fd, start)
-                os.lseek(fd, start, os.SEEK_SET)
+                sink.seek_end(start)
                 write_tar(fd, rest, self._check_cancel)
 
             opened, self._out = self._out, None
             self.output.finish(write, FILE_MODE, opened)
-        except BaseException as exc:
-            self.abort()
-            if isinstance(exc, OSError):
-                raise EstibaError(f"cannot write {self.description} ({exc.strerror}); nothing was changed") \
-                    from None
-            raise
         self._finished = True
         self._staging.cleanup()
 
@@ -311,7 +317,7 @@ class DockerArchiveDestination(Destination):
         fd, tmp = self._out
         name = f"{digest.hex}.tar"
         if rest and rest[0][:2] == ("file", name) and size <= USTAR_MAX_SIZE:
-            pwrite_all(fd, member_header(name, size), self._end)
+            self._file().write_at(member_header(name, size), self._end)
             return True
         copy_range(tmp, self._end + 512, size, self._staging.path(digest))
         return False

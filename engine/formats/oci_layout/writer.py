@@ -28,6 +28,7 @@ from engine.formats.oci_layout.common import (
 )
 from engine.formats.staging import RecordingWriter, Staging
 from engine.manifest import MAX_JSON_BYTES, ImageConfig, dump_json, load_json, parse
+from engine.output import committing
 from engine.progress import OnBytes
 from engine.reference import is_tag_only, parse_reference, valid_oci_ref_name
 
@@ -267,7 +268,17 @@ class LayoutDirDestination(LayoutDestination):
             raise InvalidInput(f"{self.description} was already committed or aborted")
         created_files: list[str] = []
         created_dirs: list[str] = []
-        try:
+
+        def undo() -> None:
+            for path in reversed(created_files):
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+            _remove_dirs(created_dirs)
+            self.abort()
+
+        with committing(self.description, undo):
             existing = self._existing_index(self.target, self._shown)  # again: it may have changed meanwhile
             index = self._index_bytes(existing)
             created_dirs += _makedirs(self.target)
@@ -285,18 +296,6 @@ class LayoutDirDestination(LayoutDestination):
                 os.replace(staged, dest)
                 created_files.append(dest)
             _write_file(os.path.join(self.target, INDEX_FILE), index)  # last: this makes the image visible
-        except BaseException as exc:
-            for path in reversed(created_files):
-                try:
-                    os.unlink(path)
-                except OSError:
-                    pass
-            _remove_dirs(created_dirs)
-            self.abort()
-            if isinstance(exc, OSError):
-                raise EstibaError(f"cannot write {self.description} ({exc.strerror}); nothing was changed") \
-                    from None
-            raise
         self._finished = True
         self._staging.cleanup()
 

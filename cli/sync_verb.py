@@ -32,6 +32,8 @@ def add_parser(sub) -> None:
         s.add_argument(f"--{side}-tls-verify", type=parse_bool, metavar="BOOL", default=None)
         s.add_argument(f"--{side}-creds", metavar="USER:PASS")
         s.add_argument(f"--{side}-authfile", metavar="PATH")
+        s.add_argument(f"--{side}-cert-dir", metavar="PATH",
+                       help="TLS files (*.crt CAs, *.cert/*.key) for the registry, instead of certs.d")
     s.add_argument("-q", "--quiet", action="store_true")
     access_flags(s, existing={"--tls-verify", "--creds"})
 
@@ -47,6 +49,19 @@ def _locations_file(args) -> str | None:
     return os.path.join(root, FILE_NAME)
 
 
+def _cert_dir(path: str | None, side: str) -> str | None:
+    import os
+
+    from engine.errors import NotFound
+
+    if path is None:
+        return None
+    full = os.path.abspath(os.path.expanduser(path))
+    if not os.path.isdir(full):
+        raise NotFound(f"{side}-cert-dir {path}: no such folder")
+    return full
+
+
 def cmd_sync(args) -> int:
     from cli.progress import progress_for
     from cli.registry_flags import credentials
@@ -58,9 +73,9 @@ def cmd_sync(args) -> int:
     if args.jobs < 1 or args.layer_jobs < 1:
         raise EstibaError("--jobs and --layer-jobs must be at least 1")
     src = sync.Access(args.src_tls_verify, credentials(args.src_creds, "--src-creds"),
-                      args.src_authfile or args.authfile, args.retry_times)
+                      args.src_authfile or args.authfile, args.retry_times, _cert_dir(args.src_cert_dir, "--src"))
     dst = sync.Access(args.dest_tls_verify, credentials(args.dest_creds, "--dest-creds"),
-                      args.dest_authfile or args.authfile, args.retry_times)
+                      args.dest_authfile or args.authfile, args.retry_times, _cert_dir(args.dest_cert_dir, "--dest"))
     bar = progress_for(quiet=args.quiet)
     progress = Progress(bar)
     items = sync_plan.plan(args.src, args.dest, args.source, args.destination, access=src, scoped=args.scoped,

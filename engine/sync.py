@@ -39,6 +39,7 @@ class Access:
     credentials: tuple[str, str] | None = None
     authfile: str | None = None
     retry_times: int = 3
+    cert_dir: str | None = None  # skopeo's cert-dir: this folder's *.crt, *.cert/*.key instead of certs.d
 
 
 @dataclass(frozen=True)
@@ -255,10 +256,10 @@ def _copy_one(item: SyncItem, opts: SyncOptions, progress: Progress, uploads: _U
     a, d = item.src_access, opts.dest_access
     src_opts = TransferOptions(platform=opts.platform, all_platforms=opts.all_platforms, parallel=opts.layers,
                                tls_verify=a.tls_verify, retry_times=a.retry_times, credentials=a.credentials,
-                               authfile=a.authfile)
+                               authfile=a.authfile, cert_dir=a.cert_dir)
     dest_opts = replace(src_opts, compress=opts.compress, manifest_format=opts.manifest_format,
                         tls_verify=d.tls_verify, retry_times=d.retry_times, credentials=d.credentials,
-                        authfile=d.authfile)
+                        authfile=d.authfile, cert_dir=d.cert_dir)
     if src_loc.transport == transports.DOCKER:
         source = pool.open_source(src_loc.path, src_opts)
     else:

@@ -42,12 +42,13 @@ class ClientPool:
 
     def client(self, registry: str, repo: str, options: TransferOptions) -> SharedClient:
         creds = self._credentials(registry, repo, options)
-        key = (registry, options.tls_verify, options.retry_times, creds)
+        key = (registry, options.tls_verify, options.retry_times, creds, options.cert_dir)
         with self._lock:
             client = self._clients.get(key)
             if client is None:
                 client = SharedClient(registry, tls_verify=options.tls_verify, retry_times=options.retry_times,
-                                      credentials=creds, pool_size=self.pool_size, cancel=self.cancel)
+                                      credentials=creds, pool_size=self.pool_size, cancel=self.cancel,
+                                      cert_dir=options.cert_dir)
                 self._clients[key] = client
         client.ping()  # once per client: later calls return at once
         return client

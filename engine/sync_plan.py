@@ -3,7 +3,9 @@ docs/skopeo-sync.1.md):
 
 - source `docker`: HOST/REPO (every tag) or HOST/REPO:TAG; `dir`: a directory tree of `dir:` images;
   `yaml`: a file mapping registry -> {images: {repo: [tags]}, images-by-tag-regex: {repo: regex},
-  tls-verify, credentials: {username, password}}.
+  images-by-semver: {repo: constraint} (engine/semver.py), tls-verify, credentials: {username, password},
+  cert-dir: a folder of that registry's TLS files (*.crt CAs, *.cert/*.key client pairs) used instead of
+  certs.d}.
 - the destination name is SOURCE's last path component with its tag (`repo:tag`), or with `scoped` the
   whole source name (`host/path/repo:tag`), under DESTINATION (a registry prefix or a directory).
 """
@@ -14,7 +16,7 @@ import os
 import posixpath
 import re
 
-from engine.errors import InvalidInput, NotFound, Unsupported
+from engine.errors import InvalidInput, NotFound
 from engine.reference import parse_reference
 from engine.sync import Access, SyncItem
 
@@ -48,7 +50,7 @@ def repo_tags(registry: str, repo: str, access: Access, cancel=None) -> list[str
     from engine.registry import browse
 
     options = TransferOptions(tls_verify=access.tls_verify, retry_times=access.retry_times,
-                              credentials=access.credentials, authfile=access.authfile)
+                              credentials=access.credentials, authfile=access.authfile, cert_dir=access.cert_dir)
     client = remote.open_client(registry, repo, options, cancel=cancel)
     try:
         listing = browse.list_tags(client, repo)
@@ -126,35 +128,82 @@ def _yaml_doc(path: str) -> dict:
     return doc
 
 
+_YAML_KEYS = {"images", "images-by-tag-regex", "images-by-semver", "tls-verify", "credentials", "cert-dir"}
+
+
+def _yaml_access(path: str, registry: str, spec: dict, base: Access) -> Access:
+    """The registry's access as skopeo builds it (containers/skopeo cmd/skopeo/sync.go): tls-verify and
+    credentials from the file where it gives them, else the command line's (--src-tls-verify, --src-creds);
+    cert-dir from the file only (the file's registry entry always sets it, empty meaning certs.d)."""
+    unknown = set(spec) - _YAML_KEYS
+    if unknown:
+        raise InvalidInput(f"{path}: {registry}: unknown key {sorted(unknown)[0]!r}")
+    creds = spec.get("credentials")
+    pair = None
+    if creds is not None:
+        if not isinstance(creds, dict) or not isinstance(creds.get("username"), str):
+            raise InvalidInput(f"{path}: {registry}: credentials need username and password")
+        pair = (creds["username"], str(creds.get("password") or ""))
+    tls = spec.get("tls-verify")
+    if tls is not None and not isinstance(tls, bool):
+        raise InvalidInput(f"{path}: {registry}: tls-verify must be true or false")
+    cert_dir = spec.get("cert-dir")
+    if cert_dir is not None:
+        if not isinstance(cert_dir, str) or not cert_dir:
+            raise InvalidInput(f"{path}: {registry}: cert-dir must be a folder's path")
+        cert_dir = os.path.abspath(os.path.expanduser(cert_dir))
+        if not os.path.isdir(cert_dir):
+            raise NotFound(f"{path}: {registry}: cert-dir {cert_dir}: no such folder (it holds the registry's "
+                           "ca.crt, and client.cert/client.key where it asks for them)")
+    return Access(tls_verify=base.tls_verify if tls is None else tls, credentials=pair or base.credentials,
+                  authfile=base.authfile, retry_times=base.retry_times, cert_dir=cert_dir)
+
+
+def _mapping(path: str, registry: str, spec: dict, key: str) -> dict:
+    value = spec.get(key) or {}
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{path}: {registry}: {key} maps repositories to "
+                           + ("tags" if key == "images" else "a regular expression" if "regex" in key
+                              else "a version constraint"))
+    return value
+
+
+def _filters(path: str, registry: str, spec: dict) -> list[tuple[str, object]]:
+    """(repository, filter of a tag list) for images-by-tag-regex and images-by-semver, checked up front."""
+    from engine.semver import Constraint
+
+    out: list[tuple[str, object]] = []
+    for repo, pattern in _mapping(path, registry, spec, "images-by-tag-regex").items():
+        try:
+            rx = re.compile(str(pattern))
+        except re.error as exc:
+            raise InvalidInput(f"{path}: {registry}/{repo}: bad regular expression: {exc}") from None
+        out.append((str(repo), lambda tags, rx=rx: [t for t in tags if rx.search(t)]))  # Go's MatchString
+    for repo, text in _mapping(path, registry, spec, "images-by-semver").items():
+        if not isinstance(text, str | int | float):
+            raise InvalidInput(f"{path}: {registry}/{repo}: images-by-semver takes a constraint such as \">= 1.2\"")
+        try:
+            constraint = Constraint(str(text))
+        except InvalidInput as exc:
+            raise InvalidInput(f"{path}: {registry}/{repo}: {exc}") from None
+        out.append((str(repo), constraint.matching))
+    return out
+
+
 def from_yaml(path: str, dest_kind: str, destination: str, *, scoped: bool = False, cancel=None,
-              authfile: str | None = None) -> list[SyncItem]:
+              access: Access | None = None) -> list[SyncItem]:
+    base = access or Access()
     items: list[SyncItem] = []
+
+    def add(name: str, access: Access) -> None:
+        items.append(SyncItem(f"docker://{name}", _dest_text(dest_kind, destination, _suffix(name, scoped)), access))
+
     for registry, spec in _yaml_doc(path).items():
         if not isinstance(registry, str) or not isinstance(spec, dict):
             raise InvalidInput(f"{path}: {registry!r} must map to images, images-by-tag-regex, tls-verify, ...")
-        if "images-by-semver" in spec:
-            raise Unsupported(f"{path}: {registry}: images-by-semver is not supported; list the tags under "
-                              "images, or match them with images-by-tag-regex")
-        if "cert-dir" in spec:
-            raise Unsupported(f"{path}: {registry}: cert-dir is not supported; put the registry's CA certificate "
-                              f"in /etc/containers/certs.d/{registry}/ca.crt")
-        unknown = set(spec) - {"images", "images-by-tag-regex", "tls-verify", "credentials"}
-        if unknown:
-            raise InvalidInput(f"{path}: {registry}: unknown key {sorted(unknown)[0]!r}")
-        creds = spec.get("credentials")
-        pair = None
-        if creds is not None:
-            if not isinstance(creds, dict) or not isinstance(creds.get("username"), str):
-                raise InvalidInput(f"{path}: {registry}: credentials need username and password")
-            pair = (creds["username"], str(creds.get("password") or ""))
-        tls = spec.get("tls-verify")
-        if tls is not None and not isinstance(tls, bool):
-            raise InvalidInput(f"{path}: {registry}: tls-verify must be true or false")
-        access = Access(tls_verify=tls, credentials=pair, authfile=authfile)
-        images = spec.get("images") or {}
-        by_regex = spec.get("images-by-tag-regex") or {}
-        if not isinstance(images, dict) or not isinstance(by_regex, dict):
-            raise InvalidInput(f"{path}: {registry}: images and images-by-tag-regex map repositories to tags")
+        access = _yaml_access(path, registry, spec, base)
+        images = _mapping(path, registry, spec, "images")
+        filters = _filters(path, registry, spec)
         for repo, tags in images.items():
             name = f"{registry}/{repo}"
             if tags is None or tags == []:
@@ -166,19 +215,10 @@ def from_yaml(path: str, dest_kind: str, destination: str, *, scoped: bool = Fal
             for tag in wanted:
                 sep = "@" if tag.startswith("sha256:") else ":"
                 parse_reference(f"{name}{sep}{tag}")  # a bad name or tag is reported before anything is copied
-                items.append(SyncItem(f"docker://{name}{sep}{tag}",
-                                      _dest_text(dest_kind, destination, _suffix(f"{name}{sep}{tag}", scoped)),
-                                      access))
-        for repo, pattern in by_regex.items():
-            try:
-                rx = re.compile(str(pattern))
-            except re.error as exc:
-                raise InvalidInput(f"{path}: {registry}/{repo}: bad regular expression: {exc}") from None
-            for tag in repo_tags(registry, str(repo), access, cancel):
-                if rx.search(tag):  # Go's regexp.MatchString: a match anywhere, anchors as written
-                    name = f"{registry}/{repo}:{tag}"
-                    items.append(SyncItem(f"docker://{name}", _dest_text(dest_kind, destination,
-                                                                          _suffix(name, scoped)), access))
+                add(f"{name}{sep}{tag}", access)
+        for repo, keep in filters:
+            for tag in keep(repo_tags(registry, repo, access, cancel)):
+                add(f"{registry}/{repo}:{tag}", access)
     return items
 
 
@@ -192,4 +232,4 @@ def plan(src_kind: str, dest_kind: str, source: str, destination: str, *, access
         return from_docker(source, dest_kind, destination, access=access, scoped=scoped, cancel=cancel)
     if src_kind == "dir":
         return from_dir(source, dest_kind, destination, scoped=scoped)
-    return from_yaml(source, dest_kind, destination, scoped=scoped, cancel=cancel, authfile=access.authfile)
+    return from_yaml(source, dest_kind, destination, scoped=scoped, cancel=cancel, access=access)

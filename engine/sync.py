@@ -2,6 +2,10 @@
 (source, destination) pairs from a registry repository, a YAML file or a directory tree (engine/sync_plan.py),
 then the copies, several images at once.
 
+One run() is one sync, whoever drives it (the CLI's `estiba sync`, the window's mirror job): its hooks tell the
+caller when an image starts (on_start), how its own blobs move (listener_for: a listener per image, so a front
+end can show a row per image) and how it ended (on_result).
+
 What makes a rerun cheap and an interrupted sync resumable: before copying, the destination's manifest for
 the tag is compared with the source's (one HEAD, or one small file read for dir:); equal means skipped.
 Blobs the destination registry holds are never sent again (HEAD), and a blob another image of the same sync
@@ -25,7 +29,7 @@ from engine.errors import Cancelled, EstibaError, NotFound
 from engine.manifest import Index, parse
 from engine.options import TransferOptions
 from engine.platform import Platform
-from engine.progress import Progress
+from engine.progress import Listener, Progress
 from engine.sync_clients import ClientPool
 
 COPIED, SKIPPED, FAILED = "copied", "skipped", "failed"
@@ -290,9 +294,15 @@ def _copy_one(item: SyncItem, opts: SyncOptions, progress: Progress, uploads: _U
 
 
 def run(items: list[SyncItem], opts: SyncOptions | None = None, progress: Progress | None = None,
-        on_result: Callable[[ItemResult], None] | None = None) -> SyncSummary:
+        on_result: Callable[[ItemResult], None] | None = None, *,
+        on_start: Callable[[SyncItem], None] | None = None,
+        listener_for: Callable[[SyncItem], Listener | None] | None = None) -> SyncSummary:
     """Copy every item, `opts.jobs` images at once. A failure is recorded and the others go on (unless
-    keep_going is False); a cancel stops everything and raises Cancelled."""
+    keep_going is False); a cancel stops everything and raises Cancelled.
+
+    Hooks, called on the sync's worker threads: on_start(item) as an image's copy begins; listener_for(item)
+    gives the listener of that image's own progress events (blobs of that image only; without it every image
+    reports to `progress`'s listener); on_result(result) as it ends (copied, skipped or failed)."""
     opts = opts or SyncOptions()
     progress = progress or Progress()
     if opts.locations_file:
@@ -310,8 +320,12 @@ def run(items: list[SyncItem], opts: SyncOptions | None = None, progress: Progre
         if stop.is_set():
             return
         t0 = time.monotonic()
+        if on_start is not None:
+            on_start(item)
+        mine = progress if listener_for is None else Progress(listener_for(item), progress.cancel,
+                                                               progress.interval)
         try:
-            res = _copy_one(item, opts, progress, uploads, pool)
+            res = _copy_one(item, opts, mine, uploads, pool)
         except Cancelled:
             stop.set()
             raise

@@ -1,12 +1,16 @@
 """Mirror (the GUI face of `estiba sync`, engine/sync.py) as ONE job of the Transfers panel whose child rows
-are the images, not their layers: each image's bytes are summed into its own row, so a user sees which image
-is copying, done, already there or failed. Retry (the manager runs the same work again) copies only the
-images that did not finish: the plan and the finished images are kept in the job's work closure."""
+are the images, not their layers: the whole mirror is ONE engine sync run, so it shares what `estiba sync`
+shares (blobs already at the destination skipped, a blob another image of the run is sending waited for and
+mounted, several images at once, the blob locations kept beside the store so a later run mounts across
+repositories), and each image's blobs are summed into its own row (the run's per-image listener), so a user
+sees which image is copying, done, already there or failed. Retry (the manager runs the same work again)
+copies only the images that did not finish: the plan and the finished images are kept in the job's work
+closure. Cancel stops the run (the job's cancel token is the run's).
+"""
 
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QCoreApplication
 
@@ -16,7 +20,6 @@ from gui.jobs.specs import TransferSpec
 translate = QCoreApplication.translate
 
 MIRROR = "mirror"
-
 
 
 def row_label(source: str) -> str:
@@ -64,9 +67,10 @@ class MirrorResult:
 
 
 def mirror_spec(registry: str, repo: str, destination: str, *, jobs: int, parallel: int,
-                tls_verify: bool | None, tags: list[str] | None = None) -> TransferSpec:
+                tls_verify: bool | None, tags: list[str] | None = None,
+                locations_file: str | None = None) -> TransferSpec:
     """Every tag of REGISTRY/REPO (or only `tags`) to a registry prefix (HOST[/PATH]) or a folder (a path
-    starting with /)."""
+    starting with /). `locations_file`: where blob locations are kept between runs (beside the store)."""
     dest_kind = "dir" if destination.startswith(("/", "~")) else "docker"
     state: dict = {"items": None, "finished": {}}  # kept across attempts: Retry redoes only what failed
 
@@ -85,39 +89,31 @@ def mirror_spec(registry: str, repo: str, destination: str, *, jobs: int, parall
         items, finished = state["items"], state["finished"]
         outer = progress.listener
         for item in items:  # every image gets its row at once; earlier attempts' images show as they ended
-            label = row_label(item.source)
             before = finished.get(item.source)
             if outer is None:
                 continue
             if before is None:
-                outer(ev.Event(ev.NEW, label, 0, -1))
+                outer(ev.Event(ev.NEW, row_label(item.source), 0, -1))
             else:
-                outer(ev.Event(ev.SKIPPED if before.status == sync.SKIPPED else ev.DONE, label, 0, 0))
+                outer(ev.Event(ev.SKIPPED if before.status == sync.SKIPPED else ev.DONE, row_label(item.source), 0, 0))
         todo = [item for item in items if item.source not in finished]
         failed: list = []
-        opts = sync.SyncOptions(dest_access=access, jobs=1, layers=parallel)
 
-        def one(item) -> None:
-            label = row_label(item.source)
-            sub = ev.Progress(ImageRollup(label, outer), progress.cancel)
-            res = sync.run([item], opts, sub).results[0]
+        def ended(res) -> None:  # on the run's worker threads
             if res.status == sync.FAILED:
                 failed.append(res)
                 return
-            finished[item.source] = res
+            finished[res.item.source] = res
             if outer is not None:
-                outer(ev.Event(ev.SKIPPED if res.status == sync.SKIPPED else ev.DONE, label, 0, 0))
+                outer(ev.Event(ev.SKIPPED if res.status == sync.SKIPPED else ev.DONE, row_label(res.item.source),
+                               0, 0))
 
-        with ThreadPoolExecutor(max(1, jobs), thread_name_prefix="estiba-mirror") as pool:
-            futures = [pool.submit(one, item) for item in todo]
-            errors = []
-            for fut in futures:
-                try:
-                    fut.result()
-                except Cancelled as exc:
-                    errors.append(exc)
-        if errors or progress.cancel.cancelled:
-            raise errors[0] if errors else Cancelled("mirror cancelled")
+        opts = sync.SyncOptions(dest_access=access, jobs=max(1, jobs), layers=parallel, locations_file=locations_file)
+        try:
+            sync.run(todo, opts, progress, on_result=ended,
+                     listener_for=lambda item: ImageRollup(row_label(item.source), outer))
+        except Cancelled:
+            raise Cancelled("mirror cancelled") from None
         if failed:
             first = failed[0]
             raise EstibaError(translate("MirrorJobs", "%1 of %2 images failed (first: %3: %4); Retry copies only those")

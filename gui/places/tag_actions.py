@@ -6,6 +6,7 @@ with it, and never through a tag that moved since it was listed), and mirror the
 from __future__ import annotations
 
 import json
+import os
 from functools import partial
 
 from PySide6.QtCore import Slot
@@ -145,9 +146,12 @@ class TagActions:
     def _mirror(self, tags: list[str] | None, title: str, label: str) -> None:
         target = registry_jobs.ask_text(self, title, label)
         if target:
+            from engine.registry.blob_locations import FILE_NAME
+
             self.transfer_requested.emit(mirror_jobs.mirror_spec(
                 self.registry, self.repo, target, jobs=max(1, self.settings.parallel_jobs),
-                parallel=self.settings.parallel_layers, tls_verify=self._tls(), tags=tags))
+                parallel=self.settings.parallel_layers, tls_verify=self._tls(), tags=tags,
+                locations_file=os.path.join(self.store_root, FILE_NAME) if self.store_root else None))
             self._say(self.tr("Mirroring %1 (see Transfers)").replace("%1", self.repo))
 
     @Slot()

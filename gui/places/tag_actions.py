@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import Slot
@@ -26,6 +27,7 @@ from gui import error_text, registry_jobs
 from gui.dialogs import confirm as confirm_mod
 from gui.names import format_label
 from gui.places import mirror_jobs
+from gui.places import place as place_mod
 from gui.registry_fetch import SESSION_CACHE, do_delete, fetch_delete_plan, fetch_inspection
 from gui.settings import EXPORT_FORMATS
 
@@ -57,7 +59,17 @@ class TagActions:
         self.export_button.setMenu(self.export_menu)
         self.copy_button = QPushButton(self.tr("Copy to…"), self)
         self.copy_button.setObjectName("copyTagButton")
-        self.copy_button.clicked.connect(self.copy_selected)
+        self.copy_menu = QMenu(self.copy_button)  # filled as it opens: the places there are now
+        self.copy_menu.setObjectName("copyToMenu")
+        self.copy_menu.aboutToShow.connect(self.fill_copy_menu)
+        self.copy_button.setMenu(self.copy_menu)
+        self.copy_files_menu = QMenu(self.tr("A file or folder"), self.copy_menu)
+        self.copy_files_menu.setObjectName("copyToFileMenu")
+        for fmt in EXPORT_FORMATS:
+            action = self.copy_files_menu.addAction(self.tr("As %1…").replace("%1", format_label(fmt)))
+            action.setObjectName(f"copyTo-file-{fmt}")
+            action.triggered.connect(partial(self.export_selected, fmt))
+        self.places_provider: Callable[[], list] | None = None  # the window's places (set by whoever shows us)
         self.mirror_button = QPushButton(self.tr("Mirror Repository…"), self)
         self.mirror_button.setObjectName("mirrorButton")
         self.mirror_button.clicked.connect(self.mirror_repository)
@@ -112,12 +124,55 @@ class TagActions:
                       .replace("%2", format_label(fmt)))
 
     @Slot()
-    def copy_selected(self) -> None:
+    def fill_copy_menu(self) -> None:
+        """Copy the selected tag to: Estiba's store (a pull, with the platform chosen beside the buttons), each
+        place that takes copies (an engine's place whose backend has copy_destination(), gui/places/place.py),
+        the other registry places, any registry, or a file or folder in one of the four formats."""
+        menu = self.copy_menu
+        menu.clear()
+        self._copy_action(self.tr("Estiba's store"), "copyTo-store", self.pull_selected)
+        places = self.places_provider() if self.places_provider is not None else []
+        name = f"{self.registry}/{self.repo}:{self.selected_tag()}"
+        for place in places:
+            if place_mod.copy_destination(place, name) is not None:
+                self._copy_action(place.title(), f"copyTo-{place.key}", partial(self.copy_to_place, place))
+        for place in places:
+            if getattr(place, "kind", "") == place_mod.REGISTRY and getattr(place, "registry", "") != self.registry:
+                self._copy_action(f"{place.registry}…", f"copyTo-{place.key}",
+                                  partial(self.copy_to_registry, place.registry))
+        self._copy_action(self.tr("Another registry…"), "copyTo-registry", self.copy_selected)
+        menu.addSeparator()
+        menu.addMenu(self.copy_files_menu)  # made once (clear() leaves a submenu alive): the four formats
+
+    def _copy_action(self, text: str, name: str, slot) -> None:
+        action = self.copy_menu.addAction(text)
+        action.setObjectName(name)
+        action.triggered.connect(lambda *_: slot())
+
+    def copy_to_place(self, place) -> None:
+        """To a place that takes copies (its copy_destination() names where, e.g. an engine's storage)."""
         tag = self.selected_tag()
         if tag is None:
             return
-        others = [r for r in self.settings.registry_history if r != self.registry]  # the other registry places
-        default = f"{others[0]}/{self.repo}:{tag}" if others else f"{self.repo}:{tag}"
+        name = f"{self.registry}/{self.repo}:{tag}"
+        target = place_mod.copy_destination(place, name)
+        if target:
+            self.transfer_requested.emit(registry_jobs.copy_spec(
+                self.store_root, name, target, parallel=self.settings.parallel_layers, tls_verify=self._tls()))
+            self._say(self.tr("Copying %1 to %2 (see Transfers)").replace("%1", f"{self.repo}:{tag}")
+                      .replace("%2", place.title()))
+
+    def copy_to_registry(self, registry: str) -> None:
+        self.copy_selected(f"{registry}/{self.repo}:{self.selected_tag()}")
+
+    @Slot()
+    def copy_selected(self, default: str | None = None) -> None:
+        tag = self.selected_tag()
+        if tag is None:
+            return
+        if not default:
+            others = [r for r in self.settings.registry_history if r != self.registry]  # the other registries
+            default = f"{others[0]}/{self.repo}:{tag}" if others else f"{self.repo}:{tag}"
         target = registry_jobs.ask_text(self, self.tr("Copy to another registry"),
                                         self.tr("Destination (HOST/REPOSITORY:TAG):"), default)
         if target:

@@ -1791,6 +1791,10 @@ El registro elimina la imagen, así que también desaparecen estas etiquetas: %3
         <translation>Copiar a…</translation>
     </message>
     <message>
+        <source>A file or folder</source>
+        <translation>Un archivo o una carpeta</translation>
+    </message>
+    <message>
         <source>Mirror Repository…</source>
         <translation>Replicar el repositorio…</translation>
     </message>
@@ -1805,6 +1809,18 @@ El registro elimina la imagen, así que también desaparecen estas etiquetas: %3
     <message>
         <source>Exporting %1 as %2 (see Transfers)</source>
         <translation>Guardando %1 como %2 (ver Transferencias)</translation>
+    </message>
+    <message>
+        <source>Estiba&apos;s store</source>
+        <translation>Almacén local de Estiba</translation>
+    </message>
+    <message>
+        <source>Another registry…</source>
+        <translation>Otro registro…</translation>
+    </message>
+    <message>
+        <source>Copying %1 to %2 (see Transfers)</source>
+        <translation>Copiando %1 a %2 (ver Transferencias)</translation>
     </message>
     <message>
         <source>Copy to another registry</source>

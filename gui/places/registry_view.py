@@ -274,7 +274,8 @@ class RegistryView(TagActions, QWidget):
         for tag in sorted(listing.names):
             row = [QStandardItem(tag)] + [QStandardItem("") for _ in range(5)]
             for col, item in enumerate(row):
-                item.setData(tag if col == COL_TAG else (-1 if col == COL_SIZE else ""), SORT_ROLE)
+                item.setData(tag if col == COL_TAG else -1 if col == COL_SIZE else float("-inf")
+                             if col == COL_CREATED else "", SORT_ROLE)
             self.model.appendRow(row)
             summary = SESSION_CACHE.get((self.registry, self.repo, tag))
             if summary is not None:
@@ -314,9 +315,11 @@ class RegistryView(TagActions, QWidget):
         return found[0].row() if found else -1
 
     def _fill(self, row: int, s) -> None:
+        from engine.dates import format_created
+
+        created = format_created(s.created)
         values = {COL_DIGEST: s.digest[:19] + "…", COL_PLATFORMS: ", ".join(s.platforms),
-                  COL_SIZE: humanize.size(s.size),
-                  COL_CREATED: (s.created or "")[:19].replace("T", " "),
+                  COL_SIZE: humanize.size(s.size), COL_CREATED: humanize.short_date(created),
                   COL_LABELS: ", ".join(f"{k}={v}" for k, v in sorted(s.labels.items()))}
         for col, text in values.items():
             item = self.model.item(row, col)
@@ -324,6 +327,11 @@ class RegistryView(TagActions, QWidget):
             item.setToolTip(s.digest if col == COL_DIGEST else text)
             item.setData(text, SORT_ROLE)
         self.model.item(row, COL_SIZE).setData(s.size, SORT_ROLE)
+        # Dates sort by the time itself (the locale's text does not sort: "15/1/24" < "2/12/23"); unknown first.
+        when = self.model.item(row, COL_CREATED)
+        when.setData(created.timestamp() if created else float("-inf"), SORT_ROLE)
+        if created:
+            when.setToolTip(humanize.full_date(created))
 
     def _on_summary(self, gen: int, tag: str, summary) -> None:
         SESSION_CACHE[(self.registry, self.repo, tag)] = summary

@@ -6,6 +6,9 @@ repositories), and each image's blobs are summed into its own row (the run's per
 sees which image is copying, done, already there or failed. Retry (the manager runs the same work again)
 copies only the images that did not finish: the plan and the finished images are kept in the job's work
 closure. Cancel stops the run (the job's cancel token is the run's).
+
+A mirror may take several repositories of one registry (each whole, or some of its tags): still ONE run, so
+a base layer two repositories share is sent once to the destination and mounted for the other.
 """
 
 from __future__ import annotations
@@ -66,11 +69,28 @@ class MirrorResult:
         return sum(1 for r in self.results if r.status == status)
 
 
-def mirror_spec(registry: str, repo: str, destination: str, *, jobs: int, parallel: int,
-                tls_verify: bool | None, tags: list[str] | None = None,
-                locations_file: str | None = None) -> TransferSpec:
-    """Every tag of REGISTRY/REPO (or only `tags`) to a registry prefix (HOST[/PATH]) or a folder (a path
-    starting with /). `locations_file`: where blob locations are kept between runs (beside the store)."""
+def describe(picks: dict[str, list[str] | None]) -> str:
+    """{"team/app": None, "team/db": ["v1", "v2"]} -> "team/app, team/db (v1, v2)"."""
+    return ", ".join(repo + (f" ({', '.join(tags)})" if tags else "") for repo, tags in picks.items())
+
+
+def clashes(picks: dict[str, list[str] | None]) -> tuple[str, str, str] | None:
+    """Two repositories that would land on one destination name (a sync names it by the last path
+    component, as skopeo sync does): (first, second, that name), else None."""
+    seen: dict[str, str] = {}
+    for repo in picks:
+        name = repo.rpartition("/")[2]
+        if name in seen:
+            return seen[name], repo, name
+        seen[name] = repo
+    return None
+
+
+def mirror_spec(registry: str, picks: dict[str, list[str] | None], destination: str, *, jobs: int,
+                parallel: int, tls_verify: bool | None, locations_file: str | None = None) -> TransferSpec:
+    """The repositories of REGISTRY in `picks` (each with every tag: None, or only the tags listed) as ONE
+    sync run, to a registry prefix (HOST[/PATH]) or a folder (a path starting with /). `locations_file`:
+    where blob locations are kept between runs (beside the store)."""
     dest_kind = "dir" if destination.startswith(("/", "~")) else "docker"
     state: dict = {"items": None, "finished": {}}  # kept across attempts: Retry redoes only what failed
 
@@ -83,7 +103,8 @@ def mirror_spec(registry: str, repo: str, destination: str, *, jobs: int, parall
         target = os.path.expanduser(destination) if dest_kind == "dir" else destination
         access = sync.Access(tls_verify=tls_verify)
         if state["items"] is None:
-            sources = [f"{registry}/{repo}:{t}" for t in tags] if tags else [f"{registry}/{repo}"]
+            sources = [f"{registry}/{repo}:{t}" if t else f"{registry}/{repo}"
+                       for repo, tags in picks.items() for t in (tags or [None])]
             state["items"] = [item for source in sources for item in sync_plan.plan(
                 "docker", dest_kind, source, target, access=access, cancel=progress.cancel)]
         items, finished = state["items"], state["finished"]
@@ -122,6 +143,6 @@ def mirror_spec(registry: str, repo: str, destination: str, *, jobs: int, parall
                               .replace("%4", first.error))
         return MirrorResult(list(finished.values()))
 
-    what = f"{registry}/{repo}" + (f" ({', '.join(tags)})" if tags else "")
+    what = f"{registry}/{describe(picks)}" if len(picks) == 1 else f"{registry}: {describe(picks)}"
     title = translate("MirrorJobs", "Mirroring %1 to %2").replace("%1", what).replace("%2", destination)
     return TransferSpec(MIRROR, title, f"mirror:{what}->{destination}", work, title)

@@ -186,8 +186,7 @@ class RegistryView(TagActions, QWidget):
         tag = self.selected_tag()
         for b in self.tag_buttons:
             b.setEnabled(tag is not None)
-        self.mirror_button.setEnabled(bool(self.repo))
-        self.mirror_tags_button.setEnabled(tag is not None)
+        self.update_mirror_buttons()
         self.platform_combo.clear()
         self.platform_combo.addItem(self.tr("This computer's platform"), None)
         summary = SESSION_CACHE.get((self.registry, self.repo, tag)) if tag else None
@@ -210,6 +209,7 @@ class RegistryView(TagActions, QWidget):
         gen = self._generation
         self.repo_list.clear()
         self.model.removeRows(0, self.model.rowCount())
+        self.tag_picks.clear()  # another registry: nothing of the last one is picked
         self._say(self.tr("Reading the repositories of %1…").replace("%1", registry))
         self.tasks.run(lambda: fetch_catalog(registry, self._tls()), lambda listing: self._on_repos(gen, listing),
                        lambda failure: self._on_repos_failed(gen, failure))
@@ -260,6 +260,7 @@ class RegistryView(TagActions, QWidget):
         self.repo = repo
         self._generation += 1
         gen = self._generation
+        self.loading_tags = True  # the emptied table does not undo this repository's picks
         self.model.removeRows(0, self.model.rowCount())
         self._pending.clear()
         registry = self.registry
@@ -282,6 +283,7 @@ class RegistryView(TagActions, QWidget):
                 self._fill(self.model.rowCount() - 1, summary)
         self.tag_view.setSortingEnabled(True)
         self.tag_view.sortByColumn(COL_TAG, Qt.SortOrder.AscendingOrder)
+        self.restore_tag_selection()
         count = len(listing.names)
         if listing.complete:
             self._say(self.tr("%n tags", "", count))
@@ -293,6 +295,7 @@ class RegistryView(TagActions, QWidget):
 
     def _on_tags_failed(self, gen: int, failure: Failure) -> None:
         if gen == self._generation:
+            self.loading_tags = False
             self._say(self.tr("Cannot list the tags: %1").replace("%1", error_text.message(failure)), True)
 
     @Slot()

@@ -1,12 +1,11 @@
 """The actions on a registry tag, for RegistryView (gui/places/registry_view.py): pull (choosing the platform),
 copy to another registry or place, export to a file in any of the four formats without going through the
 store, inspect (manifest, config, layers, history), delete (with a confirmation that lists every tag going
-with it, and never through a tag that moved since it was listed), and mirror the repository."""
+with it, and never through a tag that moved since it was listed). Mirroring is gui/places/mirror_actions.py."""
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from functools import partial
 
@@ -26,13 +25,13 @@ from PySide6.QtWidgets import (
 from gui import error_text, registry_jobs
 from gui.dialogs import confirm as confirm_mod
 from gui.names import format_label
-from gui.places import mirror_jobs
 from gui.places import place as place_mod
+from gui.places.mirror_actions import MirrorActions
 from gui.registry_fetch import SESSION_CACHE, do_delete, fetch_delete_plan, fetch_inspection
 from gui.settings import EXPORT_FORMATS
 
 
-class TagActions:
+class TagActions(MirrorActions):
     """Mixed into RegistryView (a QWidget with registry, repo, settings, tasks, store_root, _say, _tls...)."""
 
     def build_tag_actions(self) -> None:
@@ -70,12 +69,7 @@ class TagActions:
             action.setObjectName(f"copyTo-file-{fmt}")
             action.triggered.connect(partial(self.export_selected, fmt))
         self.places_provider: Callable[[], list] | None = None  # the window's places (set by whoever shows us)
-        self.mirror_button = QPushButton(self.tr("Mirror Repository…"), self)
-        self.mirror_button.setObjectName("mirrorButton")
-        self.mirror_button.clicked.connect(self.mirror_repository)
-        self.mirror_tags_button = QPushButton(self.tr("Mirror Selected…"), self)
-        self.mirror_tags_button.setObjectName("mirrorTagsButton")
-        self.mirror_tags_button.clicked.connect(self.mirror_selected)
+        self.build_mirror_actions()
         self.tag_buttons = (self.pull_button, self.inspect_button, self.export_button, self.copy_button,
                             self.delete_button)
         for b in (self.open_button, self.mirror_button, self.mirror_tags_button, *self.tag_buttons):
@@ -180,34 +174,6 @@ class TagActions:
             self.transfer_requested.emit(registry_jobs.copy_spec(
                 self.store_root, f"{self.registry}/{self.repo}:{tag}", target,
                 parallel=self.settings.parallel_layers, tls_verify=self._tls()))
-
-    @Slot()
-    def mirror_repository(self) -> None:
-        """Every tag of the repository, to a registry or a folder."""
-        if self.repo:
-            self._mirror(None, self.tr("Mirror a repository"),
-                         self.tr("Every tag of %1 to a registry (HOST/PATH) or a folder (/path):")
-                         .replace("%1", self.repo))
-
-    @Slot()
-    def mirror_selected(self) -> None:
-        """The selected tags only."""
-        tags = self.selected_tags()
-        if self.repo and tags:
-            self._mirror(tags, self.tr("Mirror the selected tags"),
-                         self.tr("%1 to a registry (HOST/PATH) or a folder (/path):").replace(
-                "%1", ", ".join(f"{self.repo}:{t}" for t in tags)))
-
-    def _mirror(self, tags: list[str] | None, title: str, label: str) -> None:
-        target = registry_jobs.ask_text(self, title, label)
-        if target:
-            from engine.registry.blob_locations import FILE_NAME
-
-            self.transfer_requested.emit(mirror_jobs.mirror_spec(
-                self.registry, self.repo, target, jobs=max(1, self.settings.parallel_jobs),
-                parallel=self.settings.parallel_layers, tls_verify=self._tls(), tags=tags,
-                locations_file=os.path.join(self.store_root, FILE_NAME) if self.store_root else None))
-            self._say(self.tr("Mirroring %1 (see Transfers)").replace("%1", self.repo))
 
     @Slot()
     def inspect_selected(self, *args) -> None:  # noqa: ARG002

@@ -190,14 +190,28 @@ def _filters(path: str, registry: str, spec: dict) -> list[tuple[str, object]]:
     return out
 
 
+LISTINGS_AT_ONCE = 8  # repositories whose tags are listed at once (a YAML naming many repositories)
+
+
+def list_all_tags(wanted: list[tuple[str, str, Access]], cancel=None) -> list[list[str]]:
+    """The tags of each (registry, repo, access), listed several at once (each listing is a round trip or
+    more; one after the other they added up before the first image moved); results in `wanted`'s order, and
+    the first failure in that order is raised."""
+    if len(wanted) <= 1:
+        return [repo_tags(r, repo, a, cancel) for r, repo, a in wanted]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(min(LISTINGS_AT_ONCE, len(wanted)), thread_name_prefix="estiba-plan") as pool:
+        futures = [pool.submit(repo_tags, r, repo, a, cancel) for r, repo, a in wanted]
+        return [f.result() for f in futures]
+
+
 def from_yaml(path: str, dest_kind: str, destination: str, *, scoped: bool = False, cancel=None,
               access: Access | None = None) -> list[SyncItem]:
+    """Every entry is checked before any registry is asked; then the repositories whose tags are needed are
+    listed at once (list_all_tags); the images keep the file's order."""
     base = access or Access()
-    items: list[SyncItem] = []
-
-    def add(name: str, access: Access) -> None:
-        items.append(SyncItem(f"docker://{name}", _dest_text(dest_kind, destination, _suffix(name, scoped)), access))
-
+    entries: list[tuple[str, str, Access, list[str] | None, object]] = []  # tags None: list them (then keep)
     for registry, spec in _yaml_doc(path).items():
         if not isinstance(registry, str) or not isinstance(spec, dict):
             raise InvalidInput(f"{path}: {registry!r} must map to images, images-by-tag-regex, tls-verify, ...")
@@ -207,18 +221,26 @@ def from_yaml(path: str, dest_kind: str, destination: str, *, scoped: bool = Fal
         for repo, tags in images.items():
             name = f"{registry}/{repo}"
             if tags is None or tags == []:
-                wanted = repo_tags(registry, str(repo), access, cancel)
+                entries.append((registry, str(repo), access, None, None))
             elif isinstance(tags, list) and all(isinstance(t, str | int | float) for t in tags):
-                wanted = [str(t) for t in tags]
+                for tag in (str(t) for t in tags):
+                    sep = "@" if tag.startswith("sha256:") else ":"
+                    parse_reference(f"{name}{sep}{tag}")  # a bad name or tag is reported before anything is copied
+                entries.append((registry, str(repo), access, [str(t) for t in tags], None))
             else:
                 raise InvalidInput(f"{path}: {name}: tags must be a list")
-            for tag in wanted:
-                sep = "@" if tag.startswith("sha256:") else ":"
-                parse_reference(f"{name}{sep}{tag}")  # a bad name or tag is reported before anything is copied
-                add(f"{name}{sep}{tag}", access)
         for repo, keep in filters:
-            for tag in keep(repo_tags(registry, repo, access, cancel)):
-                add(f"{registry}/{repo}:{tag}", access)
+            entries.append((registry, repo, access, None, keep))
+    listed = iter(list_all_tags([(r, repo, a) for r, repo, a, tags, _ in entries if tags is None], cancel))
+    items: list[SyncItem] = []
+    for registry, repo, access, tags, keep in entries:
+        name = f"{registry}/{repo}"
+        if tags is None:
+            found = next(listed)
+            tags = keep(found) if keep is not None else found
+        for tag in tags:
+            ref = f"{name}{'@' if tag.startswith('sha256:') else ':'}{tag}"
+            items.append(SyncItem(f"docker://{ref}", _dest_text(dest_kind, destination, _suffix(ref, scoped)), access))
     return items
 
 

@@ -103,10 +103,12 @@ def mirror_spec(registry: str, picks: dict[str, list[str] | None], destination: 
         target = os.path.expanduser(destination) if dest_kind == "dir" else destination
         access = sync.Access(tls_verify=tls_verify)
         if state["items"] is None:
-            sources = [f"{registry}/{repo}:{t}" if t else f"{registry}/{repo}"
-                       for repo, tags in picks.items() for t in (tags or [None])]
-            state["items"] = [item for source in sources for item in sync_plan.plan(
-                "docker", dest_kind, source, target, access=access, cancel=progress.cancel)]
+            whole = [repo for repo, tags in picks.items() if not tags]  # their tags listed at once
+            listed = dict(zip(whole, sync_plan.list_all_tags([(registry, r, access) for r in whole],
+                                                             progress.cancel), strict=True))
+            state["items"] = [item for repo, tags in picks.items() for t in (tags or listed[repo])
+                              for item in sync_plan.plan("docker", dest_kind, f"{registry}/{repo}:{t}", target,
+                                                         access=access, cancel=progress.cancel)]
         items, finished = state["items"], state["finished"]
         outer = progress.listener
         for item in items:  # every image gets its row at once; earlier attempts' images show as they ended

@@ -65,10 +65,11 @@ def _cert_dir(path: str | None, side: str) -> str | None:
 def cmd_sync(args) -> int:
     from cli.progress import progress_for
     from cli.registry_flags import credentials
-    from engine import sync, sync_plan
+    from engine import sync
     from engine.errors import EstibaError
     from engine.platform import Platform
     from engine.progress import Progress
+    from engine.sync_clients import ClientPool
 
     if args.jobs < 1 or args.layer_jobs < 1:
         raise EstibaError("--jobs and --layer-jobs must be at least 1")
@@ -78,16 +79,27 @@ def cmd_sync(args) -> int:
                       args.dest_authfile or args.authfile, args.retry_times, _cert_dir(args.dest_cert_dir, "--dest"))
     bar = progress_for(quiet=args.quiet)
     progress = Progress(bar)
-    items = sync_plan.plan(args.src, args.dest, args.source, args.destination, access=src, scoped=args.scoped,
-                           cancel=progress.cancel)
-    if not items:
-        print("Nothing to sync", file=sys.stderr)
-        return 0
     opts = sync.SyncOptions(dest_access=dst, all_platforms=args.sync_all,
                             platform=Platform.parse(args.platform) if args.platform else None, jobs=args.jobs,
                             layers=args.layer_jobs, compress=args.dest_compress_format,
                             manifest_format=args.manifest_format, keep_going=args.keep_going,
                             locations_file=_locations_file(args))
+    pool = ClientPool(progress.cancel, pool_size=sync.pool_size(opts))  # the plan's clients serve the run too
+    try:
+        return _plan_and_run(args, opts, src, progress, bar, pool)
+    finally:
+        pool.close()
+
+
+def _plan_and_run(args, opts, src, progress, bar, pool) -> int:
+    from engine import sync, sync_plan
+    from engine.errors import EstibaError
+
+    items = sync_plan.plan(args.src, args.dest, args.source, args.destination, access=src, scoped=args.scoped,
+                           cancel=progress.cancel, pool=pool)
+    if not items:
+        print("Nothing to sync", file=sys.stderr)
+        return 0
 
     def report(res: sync.ItemResult) -> None:
         if args.quiet and res.status != sync.FAILED:
@@ -101,7 +113,7 @@ def cmd_sync(args) -> int:
             print(f"{word} {shown} -> {res.item.dest.removeprefix('docker://')}", file=sys.stderr)
 
     try:
-        summary = sync.run(items, opts, progress, on_result=report)
+        summary = sync.run(items, opts, progress, on_result=report, pool=pool)
     finally:
         bar.finish()
     print(f"Sync: {summary.line()}", file=sys.stderr)

@@ -293,16 +293,25 @@ def _copy_one(item: SyncItem, opts: SyncOptions, progress: Progress, uploads: _U
     return ItemResult(item, COPIED, digest=str(results[0].manifest_digest), seconds=time.monotonic() - started)
 
 
+def pool_size(opts: SyncOptions) -> int:
+    """Connections per registry client: every layer of every image at once, with room for HEADs."""
+    return max(10, opts.jobs * opts.layers * 3)
+
+
 def run(items: list[SyncItem], opts: SyncOptions | None = None, progress: Progress | None = None,
         on_result: Callable[[ItemResult], None] | None = None, *,
         on_start: Callable[[SyncItem], None] | None = None,
-        listener_for: Callable[[SyncItem], Listener | None] | None = None) -> SyncSummary:
+        listener_for: Callable[[SyncItem], Listener | None] | None = None,
+        pool: ClientPool | None = None) -> SyncSummary:
     """Copy every item, `opts.jobs` images at once. A failure is recorded and the others go on (unless
     keep_going is False); a cancel stops everything and raises Cancelled.
 
     Hooks, called on the sync's worker threads: on_start(item) as an image's copy begins; listener_for(item)
     gives the listener of that image's own progress events (blobs of that image only; without it every image
-    reports to `progress`'s listener); on_result(result) as it ends (copied, skipped or failed)."""
+    reports to `progress`'s listener); on_result(result) as it ends (copied, skipped or failed).
+
+    `pool`: registry clients already opened for this sync (the plan's, engine/sync_plan.py), kept open for the
+    caller to close; without it the run opens its own."""
     opts = opts or SyncOptions()
     progress = progress or Progress()
     if opts.locations_file:
@@ -310,7 +319,8 @@ def run(items: list[SyncItem], opts: SyncOptions | None = None, progress: Progre
 
         blob_locations.load(opts.locations_file)
     uploads = _Uploads()
-    pool = ClientPool(progress.cancel, pool_size=max(10, opts.jobs * opts.layers * 3))
+    own_pool = pool is None
+    pool = pool if pool is not None else ClientPool(progress.cancel, pool_size=pool_size(opts))
     summary = SyncSummary()
     started = time.monotonic()
     lock = threading.Lock()
@@ -355,7 +365,8 @@ def run(items: list[SyncItem], opts: SyncOptions | None = None, progress: Progre
                         continue
                     break
     finally:
-        pool.close()
+        if own_pool:
+            pool.close()
     summary.seconds = time.monotonic() - started
     if opts.locations_file:
         blob_locations.save(opts.locations_file)

@@ -1,6 +1,7 @@
 """One registry client per registry (and access) for a whole sync, instead of one per image: the ping, the
-connections and the tokens are reused by every image of the sync. A second sync with nothing new is then two
-requests per image (the source's manifest, the destination's HEAD)."""
+connections and the tokens are reused by every image of the sync, and by its plan (`estiba sync` hands the
+same pool to engine/sync_plan.py's tag listing and to sync.run, so the source is pinged once). A second sync
+with nothing new is then two requests per image (the source's manifest, the destination's HEAD)."""
 
 from __future__ import annotations
 

@@ -44,14 +44,17 @@ def _check_kinds(src_kind: str, dest_kind: str) -> None:
         raise InvalidInput("a sync from dir to dir is not supported (as with skopeo): copy the directory")
 
 
-def repo_tags(registry: str, repo: str, access: Access, cancel=None) -> list[str]:
+def repo_tags(registry: str, repo: str, access: Access, cancel=None, pool=None) -> list[str]:
+    """`pool`: the sync's ClientPool (engine/sync_clients.py), so that the run reuses this client (its ping,
+    connection and token) instead of reaching the registry again."""
     from engine import remote
     from engine.options import TransferOptions
     from engine.registry import browse
 
     options = TransferOptions(tls_verify=access.tls_verify, retry_times=access.retry_times,
                               credentials=access.credentials, authfile=access.authfile, cert_dir=access.cert_dir)
-    client = remote.open_client(registry, repo, options, cancel=cancel)
+    client = pool.client(registry, repo, options) if pool is not None else \
+        remote.open_client(registry, repo, options, cancel=cancel)
     try:
         listing = browse.list_tags(client, repo)
     finally:
@@ -62,12 +65,12 @@ def repo_tags(registry: str, repo: str, access: Access, cancel=None) -> list[str
 
 
 def from_docker(source: str, dest_kind: str, destination: str, *, access: Access | None = None,
-                scoped: bool = False, cancel=None) -> list[SyncItem]:
+                scoped: bool = False, cancel=None, pool=None) -> list[SyncItem]:
     access = access or Access()
     ref = parse_reference(source.removeprefix("docker://"), default_tag=None)
     if ref.digest:
         raise InvalidInput(f"{source}: sync takes a repository or a tag, not a digest")
-    tags = [ref.tag] if ref.tag else repo_tags(ref.domain, ref.path, access, cancel)
+    tags = [ref.tag] if ref.tag else repo_tags(ref.domain, ref.path, access, cancel, pool)
     return [SyncItem(f"docker://{ref.name}:{tag}",
                      _dest_text(dest_kind, destination, _suffix(f"{ref.name}:{tag}", scoped)), access)
             for tag in tags]
@@ -193,21 +196,21 @@ def _filters(path: str, registry: str, spec: dict) -> list[tuple[str, object]]:
 LISTINGS_AT_ONCE = 8  # repositories whose tags are listed at once (a YAML naming many repositories)
 
 
-def list_all_tags(wanted: list[tuple[str, str, Access]], cancel=None) -> list[list[str]]:
+def list_all_tags(wanted: list[tuple[str, str, Access]], cancel=None, pool=None) -> list[list[str]]:
     """The tags of each (registry, repo, access), listed several at once (each listing is a round trip or
     more; one after the other they added up before the first image moved); results in `wanted`'s order, and
     the first failure in that order is raised."""
     if len(wanted) <= 1:
-        return [repo_tags(r, repo, a, cancel) for r, repo, a in wanted]
+        return [repo_tags(r, repo, a, cancel, pool) for r, repo, a in wanted]
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(min(LISTINGS_AT_ONCE, len(wanted)), thread_name_prefix="estiba-plan") as pool:
-        futures = [pool.submit(repo_tags, r, repo, a, cancel) for r, repo, a in wanted]
+    with ThreadPoolExecutor(min(LISTINGS_AT_ONCE, len(wanted)), thread_name_prefix="estiba-plan") as workers:
+        futures = [workers.submit(repo_tags, r, repo, a, cancel, pool) for r, repo, a in wanted]
         return [f.result() for f in futures]
 
 
 def from_yaml(path: str, dest_kind: str, destination: str, *, scoped: bool = False, cancel=None,
-              access: Access | None = None) -> list[SyncItem]:
+              access: Access | None = None, pool=None) -> list[SyncItem]:
     """Every entry is checked before any registry is asked; then the repositories whose tags are needed are
     listed at once (list_all_tags); the images keep the file's order."""
     base = access or Access()
@@ -231,7 +234,7 @@ def from_yaml(path: str, dest_kind: str, destination: str, *, scoped: bool = Fal
                 raise InvalidInput(f"{path}: {name}: tags must be a list")
         for repo, keep in filters:
             entries.append((registry, repo, access, None, keep))
-    listed = iter(list_all_tags([(r, repo, a) for r, repo, a, tags, _ in entries if tags is None], cancel))
+    listed = iter(list_all_tags([(r, repo, a) for r, repo, a, tags, _ in entries if tags is None], cancel, pool))
     items: list[SyncItem] = []
     for registry, repo, access, tags, keep in entries:
         name = f"{registry}/{repo}"
@@ -245,13 +248,14 @@ def from_yaml(path: str, dest_kind: str, destination: str, *, scoped: bool = Fal
 
 
 def plan(src_kind: str, dest_kind: str, source: str, destination: str, *, access: Access | None = None,
-         scoped: bool = False, cancel=None) -> list[SyncItem]:
+         scoped: bool = False, cancel=None, pool=None) -> list[SyncItem]:
+    """`pool`: the ClientPool the run will use (sync.run's `pool`), to reach each registry once."""
     _check_kinds(src_kind, dest_kind)
     access = access or Access()
     if dest_kind == "dir":
         destination = destination.removeprefix("dir:")
     if src_kind == "docker":
-        return from_docker(source, dest_kind, destination, access=access, scoped=scoped, cancel=cancel)
+        return from_docker(source, dest_kind, destination, access=access, scoped=scoped, cancel=cancel, pool=pool)
     if src_kind == "dir":
         return from_dir(source, dest_kind, destination, scoped=scoped)
-    return from_yaml(source, dest_kind, destination, scoped=scoped, cancel=cancel, access=access)
+    return from_yaml(source, dest_kind, destination, scoped=scoped, cancel=cancel, access=access, pool=pool)

@@ -66,3 +66,24 @@ def test_a_failed_listing_among_several_is_the_error(registry, proxy_of, tmp_pat
     with pytest.raises(EstibaError) as err:
         sync_plan.plan("yaml", "dir", spec, "/x")
     assert "r/gone" in str(err.value) or "not found" in str(err.value).lower(), str(err.value)
+
+
+def test_estiba_sync_reaches_the_source_registry_once(registry, proxy_of, tmp_path):
+    """The plan's client (tags/list) is the run's: one ping of the source for the whole sync, counted in the
+    requests the source registry receives (before: two, the plan's and the run's)."""
+    from tests.cli.cli_helpers import estiba
+
+    src, dst = registry(), registry()
+    fill(src, tmp_path, {"r/app": ["v1", "v2", "v3", "v4"]})
+    ps, pd = proxy_of(src), proxy_of(dst)
+    args = ("sync", "--src", "docker", "--dest", "docker", "--src-tls-verify=false", "--dest-tls-verify=false",
+            f"{ps.host}/r/app", f"{pd.host}/m")
+    estiba(tmp_path / "store", *args)
+    assert [s.path for s in ps.seen("GET", r"^/v2/$")] == ["/v2/"]
+    assert len(ps.seen("GET", r"/manifests/")) == 4 and len(ps.seen("GET", r"/tags/list")) == 1
+    ps.clear()
+    pd.clear()
+    estiba(tmp_path / "store", *args)  # nothing new: a ping, the list, a manifest per tag; a HEAD per tag
+    assert sorted(s.method + " " + s.path.rpartition("/")[2] for s in ps.seen()) == \
+        ["GET ", "GET list", "GET v1", "GET v2", "GET v3", "GET v4"]
+    assert len(pd.seen()) == 5 and len(pd.seen("HEAD", r"/manifests/")) == 4

@@ -43,7 +43,7 @@ def _locations_file(args) -> str | None:
     import os
 
     from engine.registry.blob_locations import FILE_NAME
-    from engine.store import default_root
+    from engine.store_root import default_root
 
     root = args.store or os.environ.get("ESTIBA_STORE") or default_root()
     return os.path.join(root, FILE_NAME)

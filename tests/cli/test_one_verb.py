@@ -86,3 +86,24 @@ def test_building_the_one_verb_is_a_tenth_of_the_work():
     alone = calls(lambda: main._parser_for(["sync", "--src", "docker", "--dest", "dir", "a", "b"]))  # noqa: SLF001
     print(f"parser build: {whole} calls for the whole tree, {alone} for sync alone")
     assert alone * 5 < whole, (alone, whole)
+
+
+def test_a_sync_loads_only_what_it_needs_before_its_first_request(tmp_path):
+    """Counted with `python -X importtime` (the modules loaded, not their time): up to the first request (a
+    refused connection here) a sync loads neither the store (only where it is: engine/store_root.py) nor Qt."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.cli.cli_helpers import ROOT
+
+    env = {k: v for k, v in os.environ.items() if k != "ESTIBA_STORE"} | {"PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "cli", "--store", str(tmp_path / "s"), "sync",
+                           "--src", "docker", "--dest", "docker", "--src-tls-verify=false", "127.0.0.1:1/x",
+                           "127.0.0.1:2/y"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+                          check=False)
+    loaded = {line.rpartition("|")[2].strip() for line in proc.stderr.splitlines() if line.startswith("import time")}
+    errors = [line for line in proc.stderr.splitlines() if not line.startswith("import time")]
+    assert proc.returncode == 125 and errors == ["Error: cannot reach registry 127.0.0.1:1: connection refused"], errors
+    assert "engine.store_root" in loaded and "engine.sync" in loaded
+    assert not {"engine.store", "engine.store_transfer", "PySide6", "gui"} & loaded, sorted(loaded)

@@ -95,17 +95,29 @@ def mirror_spec(registry: str, picks: dict[str, list[str] | None], destination: 
     state: dict = {"items": None, "finished": {}}  # kept across attempts: Retry redoes only what failed
 
     def work(progress):
+        from engine import sync
+        from engine.sync_clients import ClientPool
+
+        opts = sync.SyncOptions(dest_access=sync.Access(tls_verify=tls_verify), jobs=max(1, jobs), layers=parallel,
+                                locations_file=locations_file)
+        pool = ClientPool(progress.cancel, pool_size=sync.pool_size(opts))  # the listing's clients copy too
+        try:
+            return attempt(progress, opts, pool)
+        finally:
+            pool.close()
+
+    def attempt(progress, opts, pool):
         import os
 
         from engine import sync, sync_plan
         from engine.errors import Cancelled, EstibaError
 
         target = os.path.expanduser(destination) if dest_kind == "dir" else destination
-        access = sync.Access(tls_verify=tls_verify)
+        access = opts.dest_access
         if state["items"] is None:
             whole = [repo for repo, tags in picks.items() if not tags]  # their tags listed at once
             listed = dict(zip(whole, sync_plan.list_all_tags([(registry, r, access) for r in whole],
-                                                             progress.cancel), strict=True))
+                                                             progress.cancel, pool), strict=True))
             state["items"] = [item for repo, tags in picks.items() for t in (tags or listed[repo])
                               for item in sync_plan.plan("docker", dest_kind, f"{registry}/{repo}:{t}", target,
                                                          access=access, cancel=progress.cancel)]
@@ -131,10 +143,9 @@ def mirror_spec(registry: str, picks: dict[str, list[str] | None], destination: 
                 outer(ev.Event(ev.SKIPPED if res.status == sync.SKIPPED else ev.DONE, row_label(res.item.source),
                                0, 0))
 
-        opts = sync.SyncOptions(dest_access=access, jobs=max(1, jobs), layers=parallel, locations_file=locations_file)
         try:
             sync.run(todo, opts, progress, on_result=ended,
-                     listener_for=lambda item: ImageRollup(row_label(item.source), outer))
+                     listener_for=lambda item: ImageRollup(row_label(item.source), outer), pool=pool)
         except Cancelled:
             raise Cancelled("mirror cancelled") from None
         if failed:

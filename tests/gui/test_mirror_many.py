@@ -12,6 +12,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 
 from engine import remote
 from engine.registry import browse
+from gui.registry_fetch import SESSION_CACHE
 from tests.gui.test_places import choose_repo, open_place, select_tag, wait_job
 from tests.registry.fault_proxy import FaultProxy
 from tests.registry.test_sync import fill
@@ -51,12 +52,17 @@ def test_two_repositories_are_one_job_and_their_shared_base_goes_once(qtbot, mak
     assert built["r/two:v1"].layers[0].digest.endswith(base)  # one base under both repositories
     proxy = fault_proxy(dst)
     proxy.add("stall", method="PUT", path=base, seconds=1.5, times=1)  # the base's upload takes a while
+    source = fault_proxy(src)  # counts what the mirror asks of the source
     gui_settings.parallel_jobs = 3  # the three images at once
-    gui_settings.remember_registry(src.host)
+    gui_settings.remember_registry(source.host)
     window = make_window()
-    view = open_place(qtbot, window, src.host)
+    view = open_place(qtbot, window, source.host)
     choose_repo(qtbot, view, "r/one")
     add_repo(qtbot, view, "r/two")
+    # the browsing's own requests (r/two's details) done before counting the mirror's
+    qtbot.waitUntil(lambda: (source.host, "r/two", "v1") in SESSION_CACHE and not view._pending,  # noqa: SLF001
+                    timeout=10_000)
+    source.clear()
     assert view.mirror_repos() == ["r/one", "r/two"]
     assert view.mirror_button.text() == "Mirror 2 Repositories…"
     asked: list[str] = []
@@ -64,6 +70,8 @@ def test_two_repositories_are_one_job_and_their_shared_base_goes_once(qtbot, mak
                         or f"{proxy.host}/m")
     job = wait_job(qtbot, window, view.mirror_repository)
     assert "r/one, r/two" in asked[0]
+    assert len(source.seen("GET", r"^/v2/$")) == 1  # one client: both listings (at once) and the copies
+    assert len(source.seen("GET", r"/tags/list")) == 2
     assert len(window.manager.jobs()) == 1  # one job for both repositories
     assert job.result.count("copied") == 3
     assert {b.blob: b.state for b in job.progress.blobs} == {"r/one (v1)": "done", "r/one (v2)": "done",
@@ -75,6 +83,7 @@ def test_two_repositories_are_one_job_and_their_shared_base_goes_once(qtbot, mak
     client = remote.open_client(dst.host)
     for name, img in (("m/one", built["r/one:v1"]), ("m/two", built["r/two:v1"])):
         assert browse.head_manifest(client, name, "v1").digest == img.manifest_digest
+    assert job.title == f"Mirroring {source.host}: r/one, r/two to {proxy.host}/m"
 
 
 def test_picked_tags_of_several_repositories_and_retry_redoes_only_the_failed(qtbot, make_window, gui_settings,

@@ -58,7 +58,11 @@ class _Version(argparse.Action):
         parser.exit(0)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole tree of verbs; with `only`, the parser of that verb alone (cli/one_verb.py): then
+    `parser.verb_names` says which verbs there are, to check that `only` is one."""
+    from cli.one_verb import subparsers_action
+
     p = _Parser(prog="estiba", description="Move container images between archives, layouts, "
                 "directories and registries, with podman's verbs and flags.\n"
                 "With no command, opens the desktop app.",
@@ -66,17 +70,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", metavar="DIR", help="image store directory (default: $ESTIBA_STORE or the user "
                    "data dir); may also follow the command")
     p.add_argument("-v", "--version", action=_Version, help="print the version")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
+                           action=subparsers_action(only))
     build_verbs(sub, _global_options)
     from cli import registry_verbs
 
     registry_verbs.add_parsers(sub)  # inspect TRANSPORT:REF, list-tags, catalog, delete, sync; copy's flags
     summaries = {a.dest: a.help for a in sub._choices_actions}
     for name in registry_verbs.VERBS:
-        verb = sub.choices[name]
+        verb = sub.choices.get(name)
+        if verb is None:  # not the one built
+            continue
         _global_options(verb)
         verb.description = verb.description or f"{summaries.get(name, name)[:1].upper()}{summaries.get(name, '')[1:]}."
+    p.verb_names = sub.names
     return p
+
+
+def _parser_for(argv: list[str]) -> argparse.ArgumentParser:
+    """Only the verb's parser when the command line starts with a plain verb, else the whole tree."""
+    from cli.one_verb import verb_word
+
+    word = verb_word(argv)
+    if word is not None:
+        parser = build_parser(only=word)
+        if word in parser.verb_names:
+            return parser
+    return build_parser()
 
 
 def _global_options(s: argparse.ArgumentParser) -> None:
@@ -117,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
     from cli import desktop  # install-desktop, uninstall-desktop, and `estiba FILE...` (opens the window)
 
-    parser = build_parser()  # once: building it is a good part of the start-up time
+    parser = _parser_for(args_list)  # once, and only the verb run: building it is a part of the start-up time
     mistake = _unknown_verb(parser, args_list, only_close=True)  # `estiba imagse`: not a file to open
     if mistake:
         sys.stderr.write(mistake)

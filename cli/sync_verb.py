@@ -32,6 +32,8 @@ def add_parser(sub) -> None:
         s.add_argument(f"--{side}-tls-verify", type=parse_bool, metavar="BOOL", default=None)
         s.add_argument(f"--{side}-creds", metavar="USER:PASS")
         s.add_argument(f"--{side}-authfile", metavar="PATH")
+        s.add_argument(f"--{side}-cert-dir", metavar="PATH",
+                       help="TLS files (*.crt CAs, *.cert/*.key) for the registry, instead of certs.d")
     s.add_argument("-q", "--quiet", action="store_true")
     access_flags(s, existing={"--tls-verify", "--creds"})
 
@@ -41,38 +43,63 @@ def _locations_file(args) -> str | None:
     import os
 
     from engine.registry.blob_locations import FILE_NAME
-    from engine.store import default_root
+    from engine.store_root import default_root
 
     root = args.store or os.environ.get("ESTIBA_STORE") or default_root()
     return os.path.join(root, FILE_NAME)
 
 
+def _cert_dir(path: str | None, side: str) -> str | None:
+    import os
+
+    from engine.errors import NotFound
+
+    if path is None:
+        return None
+    full = os.path.abspath(os.path.expanduser(path))
+    if not os.path.isdir(full):
+        raise NotFound(f"{side}-cert-dir {path}: no such folder")
+    return full
+
+
 def cmd_sync(args) -> int:
     from cli.progress import progress_for
     from cli.registry_flags import credentials
-    from engine import sync, sync_plan
+    from engine import sync
     from engine.errors import EstibaError
     from engine.platform import Platform
     from engine.progress import Progress
+    from engine.sync_clients import ClientPool
 
     if args.jobs < 1 or args.layer_jobs < 1:
         raise EstibaError("--jobs and --layer-jobs must be at least 1")
     src = sync.Access(args.src_tls_verify, credentials(args.src_creds, "--src-creds"),
-                      args.src_authfile or args.authfile, args.retry_times)
+                      args.src_authfile or args.authfile, args.retry_times, _cert_dir(args.src_cert_dir, "--src"))
     dst = sync.Access(args.dest_tls_verify, credentials(args.dest_creds, "--dest-creds"),
-                      args.dest_authfile or args.authfile, args.retry_times)
+                      args.dest_authfile or args.authfile, args.retry_times, _cert_dir(args.dest_cert_dir, "--dest"))
     bar = progress_for(quiet=args.quiet)
     progress = Progress(bar)
-    items = sync_plan.plan(args.src, args.dest, args.source, args.destination, access=src, scoped=args.scoped,
-                           cancel=progress.cancel)
-    if not items:
-        print("Nothing to sync", file=sys.stderr)
-        return 0
     opts = sync.SyncOptions(dest_access=dst, all_platforms=args.sync_all,
                             platform=Platform.parse(args.platform) if args.platform else None, jobs=args.jobs,
                             layers=args.layer_jobs, compress=args.dest_compress_format,
                             manifest_format=args.manifest_format, keep_going=args.keep_going,
                             locations_file=_locations_file(args))
+    pool = ClientPool(progress.cancel, pool_size=sync.pool_size(opts))  # the plan's clients serve the run too
+    try:
+        return _plan_and_run(args, opts, src, progress, bar, pool)
+    finally:
+        pool.close()
+
+
+def _plan_and_run(args, opts, src, progress, bar, pool) -> int:
+    from engine import sync, sync_plan
+    from engine.errors import EstibaError
+
+    items = sync_plan.plan(args.src, args.dest, args.source, args.destination, access=src, scoped=args.scoped,
+                           cancel=progress.cancel, pool=pool)
+    if not items:
+        print("Nothing to sync", file=sys.stderr)
+        return 0
 
     def report(res: sync.ItemResult) -> None:
         if args.quiet and res.status != sync.FAILED:
@@ -86,7 +113,7 @@ def cmd_sync(args) -> int:
             print(f"{word} {shown} -> {res.item.dest.removeprefix('docker://')}", file=sys.stderr)
 
     try:
-        summary = sync.run(items, opts, progress, on_result=report)
+        summary = sync.run(items, opts, progress, on_result=report, pool=pool)
     finally:
         bar.finish()
     print(f"Sync: {summary.line()}", file=sys.stderr)

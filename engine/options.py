@@ -28,6 +28,7 @@ class TransferOptions:
     retry_times: int = 3  # registries: retries of a failed request
     credentials: tuple[str, str] | None = None  # registries: explicit user and secret (else looked up)
     authfile: str | None = None  # registries: read credentials from this podman auth.json only
+    cert_dir: str | None = None  # registries: TLS files (*.crt CAs, *.cert/*.key) from here, not certs.d
 
     def __post_init__(self) -> None:
         if self.compress not in (None, *COMPRESSIONS):

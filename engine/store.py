@@ -38,19 +38,11 @@ from engine.store_records import (
     repaired_records,
     strict_records,
 )
+from engine.store_root import default_root
 from engine.store_transfer import StoreDestination, StoreSource
 from engine.store_verify import VerifiedStamps, hash_file, stamp_of
 
 __all__ = ["ImageRecord", "Store", "StoreDestination", "StoreSource", "default_root"]
-
-
-def default_root() -> str:
-    env = os.environ.get("ESTIBA_STORE")
-    if env:
-        return env
-    import platformdirs
-
-    return os.path.join(platformdirs.user_data_dir("estiba", appauthor=False), "store")
 
 
 class Store:

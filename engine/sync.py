@@ -2,6 +2,10 @@
 (source, destination) pairs from a registry repository, a YAML file or a directory tree (engine/sync_plan.py),
 then the copies, several images at once.
 
+One run() is one sync, whoever drives it (the CLI's `estiba sync`, the window's mirror job): its hooks tell the
+caller when an image starts (on_start), how its own blobs move (listener_for: a listener per image, so a front
+end can show a row per image) and how it ended (on_result).
+
 What makes a rerun cheap and an interrupted sync resumable: before copying, the destination's manifest for
 the tag is compared with the source's (one HEAD, or one small file read for dir:); equal means skipped.
 Blobs the destination registry holds are never sent again (HEAD), and a blob another image of the same sync
@@ -25,7 +29,7 @@ from engine.errors import Cancelled, EstibaError, NotFound
 from engine.manifest import Index, parse
 from engine.options import TransferOptions
 from engine.platform import Platform
-from engine.progress import Progress
+from engine.progress import Listener, Progress
 from engine.sync_clients import ClientPool
 
 COPIED, SKIPPED, FAILED = "copied", "skipped", "failed"
@@ -39,6 +43,7 @@ class Access:
     credentials: tuple[str, str] | None = None
     authfile: str | None = None
     retry_times: int = 3
+    cert_dir: str | None = None  # skopeo's cert-dir: this folder's *.crt, *.cert/*.key instead of certs.d
 
 
 @dataclass(frozen=True)
@@ -258,10 +263,10 @@ def _copy_one(item: SyncItem, opts: SyncOptions, progress: Progress, uploads: _U
     a, d = item.src_access, opts.dest_access
     src_opts = TransferOptions(platform=opts.platform, all_platforms=opts.all_platforms, parallel=opts.layers,
                                tls_verify=a.tls_verify, retry_times=a.retry_times, credentials=a.credentials,
-                               authfile=a.authfile)
+                               authfile=a.authfile, cert_dir=a.cert_dir)
     dest_opts = replace(src_opts, compress=opts.compress, manifest_format=opts.manifest_format,
                         tls_verify=d.tls_verify, retry_times=d.retry_times, credentials=d.credentials,
-                        authfile=d.authfile)
+                        authfile=d.authfile, cert_dir=d.cert_dir)
     if src_loc.transport == transports.DOCKER:
         source = pool.open_source(src_loc.path, src_opts)
     else:
@@ -291,10 +296,25 @@ def _copy_one(item: SyncItem, opts: SyncOptions, progress: Progress, uploads: _U
     return ItemResult(item, COPIED, digest=str(results[0].manifest_digest), seconds=time.monotonic() - started)
 
 
+def pool_size(opts: SyncOptions) -> int:
+    """Connections per registry client: every layer of every image at once, with room for HEADs."""
+    return max(10, opts.jobs * opts.layers * 3)
+
+
 def run(items: list[SyncItem], opts: SyncOptions | None = None, progress: Progress | None = None,
-        on_result: Callable[[ItemResult], None] | None = None) -> SyncSummary:
+        on_result: Callable[[ItemResult], None] | None = None, *,
+        on_start: Callable[[SyncItem], None] | None = None,
+        listener_for: Callable[[SyncItem], Listener | None] | None = None,
+        pool: ClientPool | None = None) -> SyncSummary:
     """Copy every item, `opts.jobs` images at once. A failure is recorded and the others go on (unless
-    keep_going is False); a cancel stops everything and raises Cancelled."""
+    keep_going is False); a cancel stops everything and raises Cancelled.
+
+    Hooks, called on the sync's worker threads: on_start(item) as an image's copy begins; listener_for(item)
+    gives the listener of that image's own progress events (blobs of that image only; without it every image
+    reports to `progress`'s listener); on_result(result) as it ends (copied, skipped or failed).
+
+    `pool`: registry clients already opened for this sync (the plan's, engine/sync_plan.py), kept open for the
+    caller to close; without it the run opens its own."""
     opts = opts or SyncOptions()
     progress = progress or Progress()
     if opts.locations_file:
@@ -302,7 +322,8 @@ def run(items: list[SyncItem], opts: SyncOptions | None = None, progress: Progre
 
         blob_locations.load(opts.locations_file)
     uploads = _Uploads()
-    pool = ClientPool(progress.cancel, pool_size=max(10, opts.jobs * opts.layers * 3))
+    own_pool = pool is None
+    pool = pool if pool is not None else ClientPool(progress.cancel, pool_size=pool_size(opts))
     summary = SyncSummary()
     started = time.monotonic()
     lock = threading.Lock()
@@ -312,8 +333,12 @@ def run(items: list[SyncItem], opts: SyncOptions | None = None, progress: Progre
         if stop.is_set():
             return
         t0 = time.monotonic()
+        if on_start is not None:
+            on_start(item)
+        mine = progress if listener_for is None else Progress(listener_for(item), progress.cancel,
+                                                               progress.interval)
         try:
-            res = _copy_one(item, opts, progress, uploads, pool)
+            res = _copy_one(item, opts, mine, uploads, pool)
         except Cancelled:
             stop.set()
             raise
@@ -343,7 +368,8 @@ def run(items: list[SyncItem], opts: SyncOptions | None = None, progress: Progre
                         continue
                     break
     finally:
-        pool.close()
+        if own_pool:
+            pool.close()
     summary.seconds = time.monotonic() - started
     if opts.locations_file:
         blob_locations.save(opts.locations_file)

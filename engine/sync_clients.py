@@ -1,6 +1,7 @@
 """One registry client per registry (and access) for a whole sync, instead of one per image: the ping, the
-connections and the tokens are reused by every image of the sync. A second sync with nothing new is then two
-requests per image (the source's manifest, the destination's HEAD)."""
+connections and the tokens are reused by every image of the sync, and by its plan (`estiba sync` hands the
+same pool to engine/sync_plan.py's tag listing and to sync.run, so the source is pinged once). A second sync
+with nothing new is then two requests per image (the source's manifest, the destination's HEAD)."""
 
 from __future__ import annotations
 
@@ -42,12 +43,13 @@ class ClientPool:
 
     def client(self, registry: str, repo: str, options: TransferOptions) -> SharedClient:
         creds = self._credentials(registry, repo, options)
-        key = (registry, options.tls_verify, options.retry_times, creds)
+        key = (registry, options.tls_verify, options.retry_times, creds, options.cert_dir)
         with self._lock:
             client = self._clients.get(key)
             if client is None:
                 client = SharedClient(registry, tls_verify=options.tls_verify, retry_times=options.retry_times,
-                                      credentials=creds, pool_size=self.pool_size, cancel=self.cancel)
+                                      credentials=creds, pool_size=self.pool_size, cancel=self.cancel,
+                                      cert_dir=options.cert_dir)
                 self._clients[key] = client
         client.ping()  # once per client: later calls return at once
         return client

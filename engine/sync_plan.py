@@ -3,7 +3,9 @@ docs/skopeo-sync.1.md):
 
 - source `docker`: HOST/REPO (every tag) or HOST/REPO:TAG; `dir`: a directory tree of `dir:` images;
   `yaml`: a file mapping registry -> {images: {repo: [tags]}, images-by-tag-regex: {repo: regex},
-  tls-verify, credentials: {username, password}}.
+  images-by-semver: {repo: constraint} (engine/semver.py), tls-verify, credentials: {username, password},
+  cert-dir: a folder of that registry's TLS files (*.crt CAs, *.cert/*.key client pairs) used instead of
+  certs.d}.
 - the destination name is SOURCE's last path component with its tag (`repo:tag`), or with `scoped` the
   whole source name (`host/path/repo:tag`), under DESTINATION (a registry prefix or a directory).
 """
@@ -14,7 +16,7 @@ import os
 import posixpath
 import re
 
-from engine.errors import InvalidInput, NotFound, Unsupported
+from engine.errors import InvalidInput, NotFound
 from engine.reference import parse_reference
 from engine.sync import Access, SyncItem
 
@@ -42,14 +44,17 @@ def _check_kinds(src_kind: str, dest_kind: str) -> None:
         raise InvalidInput("a sync from dir to dir is not supported (as with skopeo): copy the directory")
 
 
-def repo_tags(registry: str, repo: str, access: Access, cancel=None) -> list[str]:
+def repo_tags(registry: str, repo: str, access: Access, cancel=None, pool=None) -> list[str]:
+    """`pool`: the sync's ClientPool (engine/sync_clients.py), so that the run reuses this client (its ping,
+    connection and token) instead of reaching the registry again."""
     from engine import remote
     from engine.options import TransferOptions
     from engine.registry import browse
 
     options = TransferOptions(tls_verify=access.tls_verify, retry_times=access.retry_times,
-                              credentials=access.credentials, authfile=access.authfile)
-    client = remote.open_client(registry, repo, options, cancel=cancel)
+                              credentials=access.credentials, authfile=access.authfile, cert_dir=access.cert_dir)
+    client = pool.client(registry, repo, options) if pool is not None else \
+        remote.open_client(registry, repo, options, cancel=cancel)
     try:
         listing = browse.list_tags(client, repo)
     finally:
@@ -60,12 +65,12 @@ def repo_tags(registry: str, repo: str, access: Access, cancel=None) -> list[str
 
 
 def from_docker(source: str, dest_kind: str, destination: str, *, access: Access | None = None,
-                scoped: bool = False, cancel=None) -> list[SyncItem]:
+                scoped: bool = False, cancel=None, pool=None) -> list[SyncItem]:
     access = access or Access()
     ref = parse_reference(source.removeprefix("docker://"), default_tag=None)
     if ref.digest:
         raise InvalidInput(f"{source}: sync takes a repository or a tag, not a digest")
-    tags = [ref.tag] if ref.tag else repo_tags(ref.domain, ref.path, access, cancel)
+    tags = [ref.tag] if ref.tag else repo_tags(ref.domain, ref.path, access, cancel, pool)
     return [SyncItem(f"docker://{ref.name}:{tag}",
                      _dest_text(dest_kind, destination, _suffix(f"{ref.name}:{tag}", scoped)), access)
             for tag in tags]
@@ -126,70 +131,131 @@ def _yaml_doc(path: str) -> dict:
     return doc
 
 
+_YAML_KEYS = {"images", "images-by-tag-regex", "images-by-semver", "tls-verify", "credentials", "cert-dir"}
+
+
+def _yaml_access(path: str, registry: str, spec: dict, base: Access) -> Access:
+    """The registry's access as skopeo builds it (containers/skopeo cmd/skopeo/sync.go): tls-verify and
+    credentials from the file where it gives them, else the command line's (--src-tls-verify, --src-creds);
+    cert-dir from the file only (the file's registry entry always sets it, empty meaning certs.d)."""
+    unknown = set(spec) - _YAML_KEYS
+    if unknown:
+        raise InvalidInput(f"{path}: {registry}: unknown key {sorted(unknown)[0]!r}")
+    creds = spec.get("credentials")
+    pair = None
+    if creds is not None:
+        if not isinstance(creds, dict) or not isinstance(creds.get("username"), str):
+            raise InvalidInput(f"{path}: {registry}: credentials need username and password")
+        pair = (creds["username"], str(creds.get("password") or ""))
+    tls = spec.get("tls-verify")
+    if tls is not None and not isinstance(tls, bool):
+        raise InvalidInput(f"{path}: {registry}: tls-verify must be true or false")
+    cert_dir = spec.get("cert-dir")
+    if cert_dir is not None:
+        if not isinstance(cert_dir, str) or not cert_dir:
+            raise InvalidInput(f"{path}: {registry}: cert-dir must be a folder's path")
+        cert_dir = os.path.abspath(os.path.expanduser(cert_dir))
+        if not os.path.isdir(cert_dir):
+            raise NotFound(f"{path}: {registry}: cert-dir {cert_dir}: no such folder (it holds the registry's "
+                           "ca.crt, and client.cert/client.key where it asks for them)")
+    return Access(tls_verify=base.tls_verify if tls is None else tls, credentials=pair or base.credentials,
+                  authfile=base.authfile, retry_times=base.retry_times, cert_dir=cert_dir)
+
+
+def _mapping(path: str, registry: str, spec: dict, key: str) -> dict:
+    value = spec.get(key) or {}
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{path}: {registry}: {key} maps repositories to "
+                           + ("tags" if key == "images" else "a regular expression" if "regex" in key
+                              else "a version constraint"))
+    return value
+
+
+def _filters(path: str, registry: str, spec: dict) -> list[tuple[str, object]]:
+    """(repository, filter of a tag list) for images-by-tag-regex and images-by-semver, checked up front."""
+    from engine.semver import Constraint
+
+    out: list[tuple[str, object]] = []
+    for repo, pattern in _mapping(path, registry, spec, "images-by-tag-regex").items():
+        try:
+            rx = re.compile(str(pattern))
+        except re.error as exc:
+            raise InvalidInput(f"{path}: {registry}/{repo}: bad regular expression: {exc}") from None
+        out.append((str(repo), lambda tags, rx=rx: [t for t in tags if rx.search(t)]))  # Go's MatchString
+    for repo, text in _mapping(path, registry, spec, "images-by-semver").items():
+        if not isinstance(text, str | int | float):
+            raise InvalidInput(f"{path}: {registry}/{repo}: images-by-semver takes a constraint such as \">= 1.2\"")
+        try:
+            constraint = Constraint(str(text))
+        except InvalidInput as exc:
+            raise InvalidInput(f"{path}: {registry}/{repo}: {exc}") from None
+        out.append((str(repo), constraint.matching))
+    return out
+
+
+LISTINGS_AT_ONCE = 8  # repositories whose tags are listed at once (a YAML naming many repositories)
+
+
+def list_all_tags(wanted: list[tuple[str, str, Access]], cancel=None, pool=None) -> list[list[str]]:
+    """The tags of each (registry, repo, access), listed several at once (each listing is a round trip or
+    more; one after the other they added up before the first image moved); results in `wanted`'s order, and
+    the first failure in that order is raised."""
+    if len(wanted) <= 1:
+        return [repo_tags(r, repo, a, cancel, pool) for r, repo, a in wanted]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(min(LISTINGS_AT_ONCE, len(wanted)), thread_name_prefix="estiba-plan") as workers:
+        futures = [workers.submit(repo_tags, r, repo, a, cancel, pool) for r, repo, a in wanted]
+        return [f.result() for f in futures]
+
+
 def from_yaml(path: str, dest_kind: str, destination: str, *, scoped: bool = False, cancel=None,
-              authfile: str | None = None) -> list[SyncItem]:
-    items: list[SyncItem] = []
+              access: Access | None = None, pool=None) -> list[SyncItem]:
+    """Every entry is checked before any registry is asked; then the repositories whose tags are needed are
+    listed at once (list_all_tags); the images keep the file's order."""
+    base = access or Access()
+    entries: list[tuple[str, str, Access, list[str] | None, object]] = []  # tags None: list them (then keep)
     for registry, spec in _yaml_doc(path).items():
         if not isinstance(registry, str) or not isinstance(spec, dict):
             raise InvalidInput(f"{path}: {registry!r} must map to images, images-by-tag-regex, tls-verify, ...")
-        if "images-by-semver" in spec:
-            raise Unsupported(f"{path}: {registry}: images-by-semver is not supported; list the tags under "
-                              "images, or match them with images-by-tag-regex")
-        if "cert-dir" in spec:
-            raise Unsupported(f"{path}: {registry}: cert-dir is not supported; put the registry's CA certificate "
-                              f"in /etc/containers/certs.d/{registry}/ca.crt")
-        unknown = set(spec) - {"images", "images-by-tag-regex", "tls-verify", "credentials"}
-        if unknown:
-            raise InvalidInput(f"{path}: {registry}: unknown key {sorted(unknown)[0]!r}")
-        creds = spec.get("credentials")
-        pair = None
-        if creds is not None:
-            if not isinstance(creds, dict) or not isinstance(creds.get("username"), str):
-                raise InvalidInput(f"{path}: {registry}: credentials need username and password")
-            pair = (creds["username"], str(creds.get("password") or ""))
-        tls = spec.get("tls-verify")
-        if tls is not None and not isinstance(tls, bool):
-            raise InvalidInput(f"{path}: {registry}: tls-verify must be true or false")
-        access = Access(tls_verify=tls, credentials=pair, authfile=authfile)
-        images = spec.get("images") or {}
-        by_regex = spec.get("images-by-tag-regex") or {}
-        if not isinstance(images, dict) or not isinstance(by_regex, dict):
-            raise InvalidInput(f"{path}: {registry}: images and images-by-tag-regex map repositories to tags")
+        access = _yaml_access(path, registry, spec, base)
+        images = _mapping(path, registry, spec, "images")
+        filters = _filters(path, registry, spec)
         for repo, tags in images.items():
             name = f"{registry}/{repo}"
             if tags is None or tags == []:
-                wanted = repo_tags(registry, str(repo), access, cancel)
+                entries.append((registry, str(repo), access, None, None))
             elif isinstance(tags, list) and all(isinstance(t, str | int | float) for t in tags):
-                wanted = [str(t) for t in tags]
+                for tag in (str(t) for t in tags):
+                    sep = "@" if tag.startswith("sha256:") else ":"
+                    parse_reference(f"{name}{sep}{tag}")  # a bad name or tag is reported before anything is copied
+                entries.append((registry, str(repo), access, [str(t) for t in tags], None))
             else:
                 raise InvalidInput(f"{path}: {name}: tags must be a list")
-            for tag in wanted:
-                sep = "@" if tag.startswith("sha256:") else ":"
-                parse_reference(f"{name}{sep}{tag}")  # a bad name or tag is reported before anything is copied
-                items.append(SyncItem(f"docker://{name}{sep}{tag}",
-                                      _dest_text(dest_kind, destination, _suffix(f"{name}{sep}{tag}", scoped)),
-                                      access))
-        for repo, pattern in by_regex.items():
-            try:
-                rx = re.compile(str(pattern))
-            except re.error as exc:
-                raise InvalidInput(f"{path}: {registry}/{repo}: bad regular expression: {exc}") from None
-            for tag in repo_tags(registry, str(repo), access, cancel):
-                if rx.search(tag):  # Go's regexp.MatchString: a match anywhere, anchors as written
-                    name = f"{registry}/{repo}:{tag}"
-                    items.append(SyncItem(f"docker://{name}", _dest_text(dest_kind, destination,
-                                                                          _suffix(name, scoped)), access))
+        for repo, keep in filters:
+            entries.append((registry, repo, access, None, keep))
+    listed = iter(list_all_tags([(r, repo, a) for r, repo, a, tags, _ in entries if tags is None], cancel, pool))
+    items: list[SyncItem] = []
+    for registry, repo, access, tags, keep in entries:
+        name = f"{registry}/{repo}"
+        if tags is None:
+            found = next(listed)
+            tags = keep(found) if keep is not None else found
+        for tag in tags:
+            ref = f"{name}{'@' if tag.startswith('sha256:') else ':'}{tag}"
+            items.append(SyncItem(f"docker://{ref}", _dest_text(dest_kind, destination, _suffix(ref, scoped)), access))
     return items
 
 
 def plan(src_kind: str, dest_kind: str, source: str, destination: str, *, access: Access | None = None,
-         scoped: bool = False, cancel=None) -> list[SyncItem]:
+         scoped: bool = False, cancel=None, pool=None) -> list[SyncItem]:
+    """`pool`: the ClientPool the run will use (sync.run's `pool`), to reach each registry once."""
     _check_kinds(src_kind, dest_kind)
     access = access or Access()
     if dest_kind == "dir":
         destination = destination.removeprefix("dir:")
     if src_kind == "docker":
-        return from_docker(source, dest_kind, destination, access=access, scoped=scoped, cancel=cancel)
+        return from_docker(source, dest_kind, destination, access=access, scoped=scoped, cancel=cancel, pool=pool)
     if src_kind == "dir":
         return from_dir(source, dest_kind, destination, scoped=scoped)
-    return from_yaml(source, dest_kind, destination, scoped=scoped, cancel=cancel, authfile=access.authfile)
+    return from_yaml(source, dest_kind, destination, scoped=scoped, cancel=cancel, access=access, pool=pool)

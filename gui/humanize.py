@@ -100,3 +100,15 @@ def full_date(when: dt.datetime | None) -> str:
         return local.strftime("%Y-%m-%d %H:%M:%S %Z").strip()
     stamp = QDateTime.fromMSecsSinceEpoch(int(utc.timestamp() * 1000), QTimeZone.systemTimeZone())
     return QLocale().toString(stamp, QLocale.FormatType.LongFormat)
+
+
+def short_date(when: dt.datetime | None) -> str:
+    """A creation time for a table cell: the local date and time in the locale's short form ("15/1/24 13:04"
+    in Spanish, "1/15/24 1:04 PM" in US English); ISO 8601 without a language preference; empty when unknown."""
+    if when is None:
+        return ""
+    utc = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    if QLocale().language() == QLocale.Language.C:
+        return utc.astimezone().strftime("%Y-%m-%d %H:%M")
+    stamp = QDateTime.fromMSecsSinceEpoch(int(utc.timestamp() * 1000), QTimeZone.systemTimeZone())
+    return QLocale().toString(stamp, QLocale.FormatType.ShortFormat)

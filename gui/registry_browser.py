@@ -31,6 +31,7 @@ class RegistryBrowser(QDialog):
         places = getattr(parent, "places", None)
         if places is not None:  # a registry opened here becomes a place of the window's list
             self.view.repos_shown.connect(places.refresh_registries)
+            self.view.places_provider = places.model.places  # "Copy to" offers the window's places
         char, line = self.fontMetrics().horizontalAdvance("x"), self.fontMetrics().height()
         self.resize(char * 130, line * 36)
 

@@ -32,7 +32,7 @@ def parse_registry_reference(reference: str) -> Reference:
 
 def _pinged(ref: Reference, options: TransferOptions, credentials, pool_size: int, cancel) -> RegistryClient:
     client = RegistryClient(ref.domain, tls_verify=options.tls_verify, retry_times=options.retry_times,
-                            credentials=credentials, pool_size=pool_size, cancel=cancel)
+                            cert_dir=options.cert_dir, credentials=credentials, pool_size=pool_size, cancel=cancel)
     try:
         client.ping()
     except BaseException:

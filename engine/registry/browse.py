@@ -64,7 +64,7 @@ def open_client(registry: str, options: TransferOptions = DEFAULTS, *,
     """A pinged client for `registry` with exactly these credentials (None: anonymous). Stored logins are
     looked up by the caller (engine/remote.py), as for pulls."""
     client = RegistryClient(registry, tls_verify=options.tls_verify, retry_times=options.retry_times,
-                            credentials=credentials, cancel=cancel)
+                            cert_dir=options.cert_dir, credentials=credentials, cancel=cancel)
     try:
         client.ping()
     except BaseException:

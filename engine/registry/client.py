@@ -120,7 +120,8 @@ def retry_after(resp) -> float | None:
 
 class RegistryClient:
     def __init__(self, registry: str, *, tls_verify: bool | None = None, retry_times: int = 3,
-                 credentials: tuple[str, str] | None = None, pool_size: int = 10, cancel=None) -> None:
+                 credentials: tuple[str, str] | None = None, pool_size: int = 10, cancel=None,
+                 cert_dir: str | None = None) -> None:
         self.registry = registry  # as the user names it (docker.io), for messages and credentials
         self.host = api_host(registry)
         self.insecure = tls_verify is False or (tls_verify is None and (
@@ -145,7 +146,7 @@ class RegistryClient:
                                                       pool_maxsize=pool_size))
         else:
             self.session.mount("https://", TrackingAdapter(pool_connections=4, pool_maxsize=pool_size))
-            self.session.mount(f"https://{self.host}/", TLSAdapter(ssl_context_for(self.host),
+            self.session.mount(f"https://{self.host}/", TLSAdapter(ssl_context_for(self.host, cert_dir),
                                                                       pool_connections=2, pool_maxsize=pool_size))
         self.base = ""  # scheme://host, known after ping()
         self.auth = Authenticator(registry, credentials, self._send_plain)

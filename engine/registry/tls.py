@@ -53,8 +53,9 @@ def insecure_in_registries_conf(host: str) -> bool:
     return False
 
 
-def ssl_context_for(host: str) -> ssl.SSLContext:
-    """System trust, plus `*.crt` CAs and `*.cert`/`*.key` client pairs from certs.d/HOST[:PORT]/."""
+def ssl_context_for(host: str, cert_dir: str | None = None) -> ssl.SSLContext:
+    """System trust, plus `*.crt` CAs and `*.cert`/`*.key` client pairs from certs.d/HOST[:PORT]/, or from
+    `cert_dir` alone when given (skopeo's --cert-dir and sync's cert-dir: that folder replaces certs.d)."""
     ctx = ssl.create_default_context()
     if not ctx.cert_store_stats().get("x509_ca"):
         try:
@@ -63,8 +64,9 @@ def ssl_context_for(host: str) -> ssl.SSLContext:
             ctx.load_verify_locations(cafile=certifi.where())
         except ImportError:
             pass
-    for root in CERT_DIRS:
-        folder = os.path.join(os.path.expanduser(root), host)
+    folders = [os.path.expanduser(cert_dir)] if cert_dir else \
+        [os.path.join(os.path.expanduser(root), host) for root in CERT_DIRS]
+    for folder in folders:
         if not os.path.isdir(folder):
             continue
         for name in sorted(os.listdir(folder)):

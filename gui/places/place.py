@@ -49,3 +49,19 @@ class Place(QObject):
 
     def drop(self, paths: list[str]) -> None:
         """Local files or folders dropped on the place (only called when accepts_drops())."""
+
+    def copy_destination(self, name: str) -> str | None:
+        """Where an image named `name` (HOST/REPO:TAG) copied to this place goes, as a location an engine copy
+        writes (e.g. `containers-storage:NAME`); None (the default) when the place takes no copies. A registry
+        tag's "Copy to" menu lists the places that answer (copy_destination() below)."""
+        return None
+
+
+def copy_destination(place: object, name: str) -> str | None:
+    """The place's own answer, else its backend's (an engine place's backend may offer copy_destination(name))."""
+    for obj in (place, getattr(place, "backend", None)):
+        hook = getattr(obj, "copy_destination", None)
+        where = hook(name) if callable(hook) else None
+        if where:
+            return where
+    return None

@@ -43,4 +43,9 @@ class RegistryPlace(Place):
         view.setObjectName("registryPlaceView")
         view.pull_requested.connect(self.window.pull)
         view.transfer_requested.connect(self.window.submit)
+        view.places_provider = self._places  # "Copy to" offers the window's other places
         return view
+
+    def _places(self) -> list:
+        panel = getattr(self.window, "places", None)
+        return [p for p in panel.model.places() if p is not self] if panel is not None else []

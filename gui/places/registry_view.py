@@ -186,8 +186,7 @@ class RegistryView(TagActions, QWidget):
         tag = self.selected_tag()
         for b in self.tag_buttons:
             b.setEnabled(tag is not None)
-        self.mirror_button.setEnabled(bool(self.repo))
-        self.mirror_tags_button.setEnabled(tag is not None)
+        self.update_mirror_buttons()
         self.platform_combo.clear()
         self.platform_combo.addItem(self.tr("This computer's platform"), None)
         summary = SESSION_CACHE.get((self.registry, self.repo, tag)) if tag else None
@@ -210,6 +209,7 @@ class RegistryView(TagActions, QWidget):
         gen = self._generation
         self.repo_list.clear()
         self.model.removeRows(0, self.model.rowCount())
+        self.tag_picks.clear()  # another registry: nothing of the last one is picked
         self._say(self.tr("Reading the repositories of %1…").replace("%1", registry))
         self.tasks.run(lambda: fetch_catalog(registry, self._tls()), lambda listing: self._on_repos(gen, listing),
                        lambda failure: self._on_repos_failed(gen, failure))
@@ -260,6 +260,7 @@ class RegistryView(TagActions, QWidget):
         self.repo = repo
         self._generation += 1
         gen = self._generation
+        self.loading_tags = True  # the emptied table does not undo this repository's picks
         self.model.removeRows(0, self.model.rowCount())
         self._pending.clear()
         registry = self.registry
@@ -274,13 +275,15 @@ class RegistryView(TagActions, QWidget):
         for tag in sorted(listing.names):
             row = [QStandardItem(tag)] + [QStandardItem("") for _ in range(5)]
             for col, item in enumerate(row):
-                item.setData(tag if col == COL_TAG else (-1 if col == COL_SIZE else ""), SORT_ROLE)
+                item.setData(tag if col == COL_TAG else -1 if col == COL_SIZE else float("-inf")
+                             if col == COL_CREATED else "", SORT_ROLE)
             self.model.appendRow(row)
             summary = SESSION_CACHE.get((self.registry, self.repo, tag))
             if summary is not None:
                 self._fill(self.model.rowCount() - 1, summary)
         self.tag_view.setSortingEnabled(True)
         self.tag_view.sortByColumn(COL_TAG, Qt.SortOrder.AscendingOrder)
+        self.restore_tag_selection()
         count = len(listing.names)
         if listing.complete:
             self._say(self.tr("%n tags", "", count))
@@ -292,6 +295,7 @@ class RegistryView(TagActions, QWidget):
 
     def _on_tags_failed(self, gen: int, failure: Failure) -> None:
         if gen == self._generation:
+            self.loading_tags = False
             self._say(self.tr("Cannot list the tags: %1").replace("%1", error_text.message(failure)), True)
 
     @Slot()
@@ -314,9 +318,11 @@ class RegistryView(TagActions, QWidget):
         return found[0].row() if found else -1
 
     def _fill(self, row: int, s) -> None:
+        from engine.dates import format_created
+
+        created = format_created(s.created)
         values = {COL_DIGEST: s.digest[:19] + "…", COL_PLATFORMS: ", ".join(s.platforms),
-                  COL_SIZE: humanize.size(s.size),
-                  COL_CREATED: (s.created or "")[:19].replace("T", " "),
+                  COL_SIZE: humanize.size(s.size), COL_CREATED: humanize.short_date(created),
                   COL_LABELS: ", ".join(f"{k}={v}" for k, v in sorted(s.labels.items()))}
         for col, text in values.items():
             item = self.model.item(row, col)
@@ -324,6 +330,11 @@ class RegistryView(TagActions, QWidget):
             item.setToolTip(s.digest if col == COL_DIGEST else text)
             item.setData(text, SORT_ROLE)
         self.model.item(row, COL_SIZE).setData(s.size, SORT_ROLE)
+        # Dates sort by the time itself (the locale's text does not sort: "15/1/24" < "2/12/23"); unknown first.
+        when = self.model.item(row, COL_CREATED)
+        when.setData(created.timestamp() if created else float("-inf"), SORT_ROLE)
+        if created:
+            when.setToolTip(humanize.full_date(created))
 
     def _on_summary(self, gen: int, tag: str, summary) -> None:
         SESSION_CACHE[(self.registry, self.repo, tag)] = summary

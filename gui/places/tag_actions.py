@@ -1,11 +1,12 @@
 """The actions on a registry tag, for RegistryView (gui/places/registry_view.py): pull (choosing the platform),
 copy to another registry or place, export to a file in any of the four formats without going through the
 store, inspect (manifest, config, layers, history), delete (with a confirmation that lists every tag going
-with it, and never through a tag that moved since it was listed), and mirror the repository."""
+with it, and never through a tag that moved since it was listed). Mirroring is gui/places/mirror_actions.py."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import Slot
@@ -24,12 +25,13 @@ from PySide6.QtWidgets import (
 from gui import error_text, registry_jobs
 from gui.dialogs import confirm as confirm_mod
 from gui.names import format_label
-from gui.places import mirror_jobs
+from gui.places import place as place_mod
+from gui.places.mirror_actions import MirrorActions
 from gui.registry_fetch import SESSION_CACHE, do_delete, fetch_delete_plan, fetch_inspection
 from gui.settings import EXPORT_FORMATS
 
 
-class TagActions:
+class TagActions(MirrorActions):
     """Mixed into RegistryView (a QWidget with registry, repo, settings, tasks, store_root, _say, _tls...)."""
 
     def build_tag_actions(self) -> None:
@@ -56,13 +58,18 @@ class TagActions:
         self.export_button.setMenu(self.export_menu)
         self.copy_button = QPushButton(self.tr("Copy to…"), self)
         self.copy_button.setObjectName("copyTagButton")
-        self.copy_button.clicked.connect(self.copy_selected)
-        self.mirror_button = QPushButton(self.tr("Mirror Repository…"), self)
-        self.mirror_button.setObjectName("mirrorButton")
-        self.mirror_button.clicked.connect(self.mirror_repository)
-        self.mirror_tags_button = QPushButton(self.tr("Mirror Selected…"), self)
-        self.mirror_tags_button.setObjectName("mirrorTagsButton")
-        self.mirror_tags_button.clicked.connect(self.mirror_selected)
+        self.copy_menu = QMenu(self.copy_button)  # filled as it opens: the places there are now
+        self.copy_menu.setObjectName("copyToMenu")
+        self.copy_menu.aboutToShow.connect(self.fill_copy_menu)
+        self.copy_button.setMenu(self.copy_menu)
+        self.copy_files_menu = QMenu(self.tr("A file or folder"), self.copy_menu)
+        self.copy_files_menu.setObjectName("copyToFileMenu")
+        for fmt in EXPORT_FORMATS:
+            action = self.copy_files_menu.addAction(self.tr("As %1…").replace("%1", format_label(fmt)))
+            action.setObjectName(f"copyTo-file-{fmt}")
+            action.triggered.connect(partial(self.export_selected, fmt))
+        self.places_provider: Callable[[], list] | None = None  # the window's places (set by whoever shows us)
+        self.build_mirror_actions()
         self.tag_buttons = (self.pull_button, self.inspect_button, self.export_button, self.copy_button,
                             self.delete_button)
         for b in (self.open_button, self.mirror_button, self.mirror_tags_button, *self.tag_buttons):
@@ -111,12 +118,55 @@ class TagActions:
                       .replace("%2", format_label(fmt)))
 
     @Slot()
-    def copy_selected(self) -> None:
+    def fill_copy_menu(self) -> None:
+        """Copy the selected tag to: Estiba's store (a pull, with the platform chosen beside the buttons), each
+        place that takes copies (an engine's place whose backend has copy_destination(), gui/places/place.py),
+        the other registry places, any registry, or a file or folder in one of the four formats."""
+        menu = self.copy_menu
+        menu.clear()
+        self._copy_action(self.tr("Estiba's store"), "copyTo-store", self.pull_selected)
+        places = self.places_provider() if self.places_provider is not None else []
+        name = f"{self.registry}/{self.repo}:{self.selected_tag()}"
+        for place in places:
+            if place_mod.copy_destination(place, name) is not None:
+                self._copy_action(place.title(), f"copyTo-{place.key}", partial(self.copy_to_place, place))
+        for place in places:
+            if getattr(place, "kind", "") == place_mod.REGISTRY and getattr(place, "registry", "") != self.registry:
+                self._copy_action(f"{place.registry}…", f"copyTo-{place.key}",
+                                  partial(self.copy_to_registry, place.registry))
+        self._copy_action(self.tr("Another registry…"), "copyTo-registry", self.copy_selected)
+        menu.addSeparator()
+        menu.addMenu(self.copy_files_menu)  # made once (clear() leaves a submenu alive): the four formats
+
+    def _copy_action(self, text: str, name: str, slot) -> None:
+        action = self.copy_menu.addAction(text)
+        action.setObjectName(name)
+        action.triggered.connect(lambda *_: slot())
+
+    def copy_to_place(self, place) -> None:
+        """To a place that takes copies (its copy_destination() names where, e.g. an engine's storage)."""
         tag = self.selected_tag()
         if tag is None:
             return
-        others = [r for r in self.settings.registry_history if r != self.registry]  # the other registry places
-        default = f"{others[0]}/{self.repo}:{tag}" if others else f"{self.repo}:{tag}"
+        name = f"{self.registry}/{self.repo}:{tag}"
+        target = place_mod.copy_destination(place, name)
+        if target:
+            self.transfer_requested.emit(registry_jobs.copy_spec(
+                self.store_root, name, target, parallel=self.settings.parallel_layers, tls_verify=self._tls()))
+            self._say(self.tr("Copying %1 to %2 (see Transfers)").replace("%1", f"{self.repo}:{tag}")
+                      .replace("%2", place.title()))
+
+    def copy_to_registry(self, registry: str) -> None:
+        self.copy_selected(f"{registry}/{self.repo}:{self.selected_tag()}")
+
+    @Slot()
+    def copy_selected(self, default: str | None = None) -> None:
+        tag = self.selected_tag()
+        if tag is None:
+            return
+        if not default:
+            others = [r for r in self.settings.registry_history if r != self.registry]  # the other registries
+            default = f"{others[0]}/{self.repo}:{tag}" if others else f"{self.repo}:{tag}"
         target = registry_jobs.ask_text(self, self.tr("Copy to another registry"),
                                         self.tr("Destination (HOST/REPOSITORY:TAG):"), default)
         if target:
@@ -124,31 +174,6 @@ class TagActions:
             self.transfer_requested.emit(registry_jobs.copy_spec(
                 self.store_root, f"{self.registry}/{self.repo}:{tag}", target,
                 parallel=self.settings.parallel_layers, tls_verify=self._tls()))
-
-    @Slot()
-    def mirror_repository(self) -> None:
-        """Every tag of the repository, to a registry or a folder."""
-        if self.repo:
-            self._mirror(None, self.tr("Mirror a repository"),
-                         self.tr("Every tag of %1 to a registry (HOST/PATH) or a folder (/path):")
-                         .replace("%1", self.repo))
-
-    @Slot()
-    def mirror_selected(self) -> None:
-        """The selected tags only."""
-        tags = self.selected_tags()
-        if self.repo and tags:
-            self._mirror(tags, self.tr("Mirror the selected tags"),
-                         self.tr("%1 to a registry (HOST/PATH) or a folder (/path):").replace(
-                "%1", ", ".join(f"{self.repo}:{t}" for t in tags)))
-
-    def _mirror(self, tags: list[str] | None, title: str, label: str) -> None:
-        target = registry_jobs.ask_text(self, title, label)
-        if target:
-            self.transfer_requested.emit(mirror_jobs.mirror_spec(
-                self.registry, self.repo, target, jobs=max(1, self.settings.parallel_jobs),
-                parallel=self.settings.parallel_layers, tls_verify=self._tls(), tags=tags))
-            self._say(self.tr("Mirroring %1 (see Transfers)").replace("%1", self.repo))
 
     @Slot()
     def inspect_selected(self, *args) -> None:  # noqa: ARG002

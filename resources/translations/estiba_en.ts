@@ -77,6 +77,13 @@
     </message>
 </context>
 <context>
+    <name>MirrorActions</name>
+    <message numerus="yes">
+        <source>Mirror %n Repositories…</source>
+        <translation><numerusform>Mirror %n Repositories…</numerusform><numerusform>Mirror %n Repositories…</numerusform></translation>
+    </message>
+</context>
+<context>
     <name>RegistryView</name>
     <message numerus="yes">
         <source>%n repositories</source>

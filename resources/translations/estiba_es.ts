@@ -1154,6 +1154,56 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
     </message>
 </context>
 <context>
+    <name>MirrorActions</name>
+    <message>
+        <source>Mirror Repository…</source>
+        <translation>Replicar el repositorio…</translation>
+    </message>
+    <message>
+        <source>Mirror Selected…</source>
+        <translation>Replicar la selección…</translation>
+    </message>
+    <message>
+        <source>The selected repositories: the tags selected in them, every tag of those where none is selected</source>
+        <translation>Los repositorios seleccionados: las etiquetas seleccionadas en ellos, y todas las etiquetas de aquellos en los que no se seleccionó ninguna</translation>
+    </message>
+    <message numerus="yes">
+        <source>Mirror %n Repositories…</source>
+        <translation>
+            <numerusform>Replicar %n repositorio…</numerusform>
+            <numerusform>Replicar %n repositorios…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Mirror a repository</source>
+        <translation>Replicar un repositorio</translation>
+    </message>
+    <message>
+        <source>Mirror repositories</source>
+        <translation>Replicar repositorios</translation>
+    </message>
+    <message>
+        <source>Every tag of %1 to a registry (HOST/PATH) or a folder (/path):</source>
+        <translation>Todas las etiquetas de %1 a un registro (SERVIDOR/RUTA) o a una carpeta (/ruta):</translation>
+    </message>
+    <message>
+        <source>Mirror the selected tags</source>
+        <translation>Replicar las etiquetas seleccionadas</translation>
+    </message>
+    <message>
+        <source>%1 to a registry (HOST/PATH) or a folder (/path):</source>
+        <translation>%1 a un registro (SERVIDOR/RUTA) o a una carpeta (/ruta):</translation>
+    </message>
+    <message>
+        <source>%1 and %2 would both be mirrored as %3: mirror them one at a time.</source>
+        <translation>%1 y %2 se replicarían los dos como %3: replíquelos de uno en uno.</translation>
+    </message>
+    <message>
+        <source>Mirroring %1 (see Transfers)</source>
+        <translation>Replicando %1 (ver Transferencias)</translation>
+    </message>
+</context>
+<context>
     <name>MirrorJobs</name>
     <message>
         <source>%1 of %2 images failed (first: %3: %4); Retry copies only those</source>
@@ -1826,12 +1876,16 @@ El registro elimina la imagen, así que también desaparecen estas etiquetas: %3
         <translation>Copiar a…</translation>
     </message>
     <message>
+        <source>A file or folder</source>
+        <translation>Un archivo o una carpeta</translation>
+    </message>
+    <message>
         <source>Mirror Repository…</source>
-        <translation>Replicar el repositorio…</translation>
+        <translation type="vanished">Replicar el repositorio…</translation>
     </message>
     <message>
         <source>Mirror Selected…</source>
-        <translation>Replicar las seleccionadas…</translation>
+        <translation type="vanished">Replicar las seleccionadas…</translation>
     </message>
     <message>
         <source>Pulling %1 (see Transfers)</source>
@@ -1840,6 +1894,18 @@ El registro elimina la imagen, así que también desaparecen estas etiquetas: %3
     <message>
         <source>Exporting %1 as %2 (see Transfers)</source>
         <translation>Guardando %1 como %2 (ver Transferencias)</translation>
+    </message>
+    <message>
+        <source>Estiba&apos;s store</source>
+        <translation>Almacén local de Estiba</translation>
+    </message>
+    <message>
+        <source>Another registry…</source>
+        <translation>Otro registro…</translation>
+    </message>
+    <message>
+        <source>Copying %1 to %2 (see Transfers)</source>
+        <translation>Copiando %1 a %2 (ver Transferencias)</translation>
     </message>
     <message>
         <source>Copy to another registry</source>
@@ -1851,19 +1917,19 @@ El registro elimina la imagen, así que también desaparecen estas etiquetas: %3
     </message>
     <message>
         <source>Mirror a repository</source>
-        <translation>Replicar un repositorio</translation>
+        <translation type="vanished">Replicar un repositorio</translation>
     </message>
     <message>
         <source>Every tag of %1 to a registry (HOST/PATH) or a folder (/path):</source>
-        <translation>Todas las etiquetas de %1 a un registro (SERVIDOR/RUTA) o a una carpeta (/ruta):</translation>
+        <translation type="vanished">Todas las etiquetas de %1 a un registro (SERVIDOR/RUTA) o a una carpeta (/ruta):</translation>
     </message>
     <message>
         <source>Mirror the selected tags</source>
-        <translation>Replicar las etiquetas seleccionadas</translation>
+        <translation type="vanished">Replicar las etiquetas seleccionadas</translation>
     </message>
     <message>
         <source>%1 to a registry (HOST/PATH) or a folder (/path):</source>
-        <translation>%1 a un registro (SERVIDOR/RUTA) o a una carpeta (/ruta):</translation>
+        <translation type="vanished">%1 a un registro (SERVIDOR/RUTA) o a una carpeta (/ruta):</translation>
     </message>
     <message>
         <source>Mirror</source>
@@ -1871,7 +1937,7 @@ El registro elimina la imagen, así que también desaparecen estas etiquetas: %3
     </message>
     <message>
         <source>Mirroring %1 (see Transfers)</source>
-        <translation>Replicando %1 (ver Transferencias)</translation>
+        <translation type="vanished">Replicando %1 (ver Transferencias)</translation>
     </message>
     <message>
         <source>Reading %1…</source>

@@ -10,6 +10,7 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction
 
 from engine import credentials, remote
 from engine.registry import browse
@@ -347,7 +348,9 @@ def test_copy_offers_another_registry_place_and_copies_there(qtbot, make_window,
     offered: list[str] = []
     monkeypatch.setattr(registry_jobs, "ask_text", lambda parent, title, label, default="": offered.append(default)
                         or default)
-    wait_job(qtbot, window, view.copy_button.click)
+    view.fill_copy_menu()  # what opening the button's menu does
+    action = view.copy_menu.findChild(QAction, f"copyTo-registry:{other.host}")
+    wait_job(qtbot, window, action.trigger)
     assert offered == [f"{other.host}/team/app:v1"]
     assert browse.head_manifest(remote.open_client(other.host), "team/app", "v1").digest == img.manifest_digest
 

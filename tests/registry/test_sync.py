@@ -229,17 +229,6 @@ def test_sync_from_a_token_registry_asks_one_token_per_repository(registry, tmp_
     assert len(src.tokens.issued) - before <= 2, src.tokens.issued[before:]
 
 
-def test_yaml_keys_skopeo_has_but_estiba_does_not_are_refused(tmp_path):
-    spec = tmp_path / "s.yml"
-    for key, words in (("images-by-semver: {a: '>= 1.0'}", "images-by-semver is not supported"),
-                       ("cert-dir: /etc/x", "cert-dir is not supported")):
-        spec.write_text(f"reg.example:\n  {key}\n")
-        proc = estiba(tmp_path / "store", "sync", "--src", "yaml", "--dest", "dir", spec, tmp_path / "o",
-                      check=False)
-        assert_one_line_error(proc, words)
-        assert not (tmp_path / "o").exists()
-
-
 def test_cancel_stops_a_sync_and_a_rerun_finishes_it(registry, fault_proxy, tmp_path):
     import threading
 

@@ -49,3 +49,11 @@ class Place(QObject):
 
     def drop(self, paths: list[str]) -> None:
         """Local files or folders dropped on the place (only called when accepts_drops())."""
+
+    def accepts_images(self, dragged) -> bool:
+        """Whether image rows dragged from another place (gui/models/image_drag.py DraggedImages) can be
+        copied here."""
+        return False
+
+    def drop_images(self, dragged) -> None:
+        """Image rows dropped on the place (only called when accepts_images(dragged)): copy them here."""

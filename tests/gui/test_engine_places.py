@@ -301,7 +301,8 @@ def test_remove_asks_first_and_shows_the_engines_refusal(qtbot, make_window, pod
     answers = iter([False, True, True])
     monkeypatch.setattr(confirm_mod, "confirm", lambda parent, title, text, ok: asked.append(text) or next(answers))
     remove = next(a for a in view.context_menu(rows).actions() if a.objectName() == "remove")
-    remove.trigger()  # "no": nothing happens
+    assert window.actions.remove.isEnabled() and not window.actions.inspect.isEnabled()
+    window.actions.remove.trigger()  # Image → Remove acts on the engine table shown; "no": nothing happens
     assert asked == ["Remove used:1 from Podman?"]
     remove.trigger()
     qtbot.waitUntil(lambda: bool(window.message_bar.messages()), timeout=20_000)
@@ -312,3 +313,30 @@ def test_remove_asks_first_and_shows_the_engines_refusal(qtbot, make_window, pod
     remove.trigger()
     qtbot.waitUntil(lambda: img.id not in table_ids(view), timeout=20_000)
     assert cli("image", "exists", "docker.io/library/used:1", check=False).returncode == 1
+
+
+def test_a_load_into_podman_shows_progress_cancels_leaving_nothing_and_retries(
+        qtbot, make_window, podman_events_service, big_archives, monkeypatch, tmp_path):
+    path, image_id, total = big_archives["medium"]  # 200 MB of layers
+    window = engines_window(make_window, monkeypatch, podman_events_service, None, tmp_path)
+    show_engine(qtbot, window, "podman")
+    seen: list = []
+    window.manager.job_changed.connect(lambda job: seen.append(job.progress))
+    assert _drop_on_place(window, "engine:podman", mime_with_paths([path]))
+    job = window.manager.jobs()[-1]
+    qtbot.waitUntil(lambda: job.progress.done > 0 or not job.active, timeout=60_000)
+    assert job.active, job.failure
+    with qtbot.waitSignal(window.manager.job_finished, timeout=60_000):
+        window.manager.cancel(job)
+    assert job.state == states.CANCELLED
+    cli = podman_events_service.cli
+    assert cli("image", "exists", image_id, check=False).returncode == 1  # no partial image left
+    seen.clear()
+    with qtbot.waitSignal(window.manager.job_finished, timeout=180_000):
+        window.manager.retry(job)
+    assert job.state == states.DONE, job.failure
+    assert job.progress.done >= total
+    assert any(p.speed > 0 for p in seen) and any(p.eta is not None for p in seen)  # speed, time left
+    got = json.loads(cli("image", "inspect", "localhost/medium:latest").stdout)[0]
+    assert got["Id"].removeprefix("sha256:") == image_id
+    cli("rmi", "localhost/medium:latest")

@@ -20,7 +20,7 @@ __all__ = ["TransferOptions", "copy_between", "load", "names_for", "pull", "push
 
 
 def _opening(store: Store, opts: TransferOptions, progress: Progress) -> Opening:
-    return Opening(opts, store.tmp_dir, progress.cancel, store)
+    return Opening(opts, store.tmp_dir, progress.cancel, store, progress)
 
 
 def _copy_options(store: Store, opts: TransferOptions, progress: Progress) -> CopyOptions:

@@ -14,7 +14,7 @@ from engine.options import TransferOptions
 
 if TYPE_CHECKING:
     from engine.contract import Destination, Source
-    from engine.progress import CancelToken
+    from engine.progress import CancelToken, Progress
     from engine.store import Store
     from engine.tarindex import TarIndex
 
@@ -41,6 +41,7 @@ class Opening:
     tmpdir: str | None = None  # for spools and uncompressed copies (the store's tmp dir); None: the system's
     cancel: CancelToken | None = None
     store: Store | None = None  # the store transport's; the others ignore it
+    progress: Progress | None = None  # for reading that happens while opening (an engine's export)
 
     def the_store(self) -> Store:
         if self.store is None:

@@ -342,3 +342,39 @@ def test_a_load_into_podman_shows_progress_cancels_leaving_nothing_and_retries(
     got = json.loads(cli("image", "inspect", "localhost/medium:latest").stdout)[0]
     assert got["Id"].removeprefix("sha256:") == image_id
     cli("rmi", "localhost/medium:latest")
+
+
+def test_an_engine_image_copied_to_the_store_pushed_and_tagged(qtbot, make_window, dockerd, registry, monkeypatch,
+                                                               tmp_path):
+    from engine import remote
+    from engine.registry import browse
+
+    archive, img = archive_of(tmp_path, "shared", "docker.io/library/shared:5", 71)
+    dockerd("load", "-i", archive)
+    reg = registry()
+    window = engines_window(make_window, monkeypatch, None, dockerd, tmp_path)
+    backend, view = show_engine(qtbot, window, "docker")
+    rows = select_image(qtbot, view, img.id)
+    menu = view.context_menu(rows)
+    copy_to = menu.findChild(type(menu), "copy_to_menu")
+    assert [a.objectName() for a in copy_to.actions()] == ["copy_to_store", "copy_to_podman"]
+    to_store = next(a for a in copy_to.actions() if a.objectName() == "copy_to_store")
+    job = wait_job(qtbot, window, to_store.trigger)
+    assert job.progress.done > 0
+    qtbot.waitUntil(lambda: any(r.hex == img.id for r in window.model.records()), timeout=10_000)
+    assert [r.names for r in window.model.records() if r.hex == img.id] == [["docker.io/library/shared:5"]]
+
+    dialog = backend.commands.push(rows[0])
+    dialog.destination_edit.setText(f"{reg.host}/team/shared:5")
+    wait_job(qtbot, window, dialog.submit)
+    manifest = browse.head_manifest(remote.open_client(reg.host), "team/shared", "5")
+    assert manifest.digest  # the registry has it
+
+    dialog = backend.commands.tag(rows[0])  # Tag… names the image in Docker, not in the store
+    dialog.name_edit.setText("shared:6")
+    dialog.submit()
+    qtbot.waitUntil(lambda: "docker.io/library/shared:6" in [view.table.row_at_view_row(i).name
+                                                             for i in range(view.proxy.rowCount())], timeout=20_000)
+    assert dockerd("image", "inspect", "--format", "{{.Id}}", "shared:6").stdout.strip() == "sha256:" + img.id
+    assert [r.names for r in window.model.records() if r.hex == img.id] == [["docker.io/library/shared:5"]]
+    dockerd("rmi", "shared:5", "shared:6")

@@ -832,6 +832,10 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
         <translation>Subir al registro (push)…</translation>
     </message>
     <message>
+        <source>Copy To</source>
+        <translation>Copiar a</translation>
+    </message>
+    <message>
         <source>Tag…</source>
         <translation>Etiquetar…</translation>
     </message>

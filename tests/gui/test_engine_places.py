@@ -280,6 +280,14 @@ def test_drag_rows_between_places_copies_them(qtbot, make_window, store_root, po
     got = json.loads(podman_events_service.cli("image", "inspect", "docker.io/library/dragged:1").stdout)[0]
     assert got["Id"].removeprefix("sha256:") == img.id  # the image ID survives store -> Podman
 
+    podman_events_service.cli("rmi", "docker.io/library/dragged:1")  # the store's menu does the same
+    store_menu = window.image_context_menu(window.selected_rows())
+    to_podman = store_menu.findChild(type(store_menu), "copy_to_menu").actions()[0]
+    assert to_podman.objectName() == "copy_to_podman"
+    wait_job(qtbot, window, to_podman.trigger)
+    got = json.loads(podman_events_service.cli("image", "inspect", "docker.io/library/dragged:1").stdout)[0]
+    assert got["Id"].removeprefix("sha256:") == img.id
+
     backend, view = show_engine(qtbot, window, "podman")  # Podman -> Docker
     select_image(qtbot, view, img.id)
     mime = view.proxy.mimeData(view.table.selectionModel().selectedIndexes())

@@ -55,6 +55,7 @@ class EngineBackend(QObject):
         self._probing = self._probe_again = False
         self._listing = self._list_again = False
         self._list_failed: str | None = None
+        self._closed = False
         self.service = None  # the private podman service Start started (an engine.engines.discovery.Endpoint)
         self._our_host: str | None = None
         self._user_host = os.environ.get(HOST_VARIABLE[kind])
@@ -108,6 +109,8 @@ class EngineBackend(QObject):
     # -- state ----------------------------------------------------------------------------------------------
 
     def probe(self) -> None:
+        if self._closed:  # the window is shutting down: no new work on its pools
+            return
         if self._probing:
             self._probe_again = True
             return
@@ -151,6 +154,8 @@ class EngineBackend(QObject):
 
     def list(self) -> None:
         """Read the engine's images on a worker; requests while one runs make one more read."""
+        if self._closed:
+            return
         if self._listing:
             self._list_again = True
             return
@@ -197,7 +202,7 @@ class EngineBackend(QObject):
 
     @Slot()
     def start_service(self) -> None:
-        if self.kind != PODMAN or self.service is not None:
+        if self.kind != PODMAN or self.service is not None or self._closed:
             return
         from engine.engines import discovery
 
@@ -206,6 +211,9 @@ class EngineBackend(QObject):
         self.window.tasks.run(discovery.start_podman_service, self._on_started, self._on_start_failed)
 
     def _on_started(self, endpoint) -> None:
+        if self._closed:  # started while the window closed: stop it at once
+            endpoint.close()
+            return
         self.service = endpoint
         self._our_host = "unix://" + endpoint.socket
         os.environ["CONTAINER_HOST"] = self._our_host  # transfers through containers-storage: go there too
@@ -217,6 +225,7 @@ class EngineBackend(QObject):
             self.view.state_bar.start_button.setEnabled(True)
 
     def shutdown(self) -> None:
+        self._closed = True
         self.follower.stop()
         service, self.service = self.service, None
         if service is not None:

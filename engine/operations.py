@@ -33,8 +33,9 @@ def _into_store(store: Store, source: Source, opts: TransferOptions, progress: P
 
 
 def load(store: Store, path: str, options: TransferOptions | None = None,
-         progress: Progress | None = None) -> list[CopiedImage]:
-    """`load -i PATH`: the format is detected from the content; every image in it goes into the store."""
+         progress: Progress | None = None, into: str | None = None) -> list[CopiedImage]:
+    """`load -i PATH`: the format is detected from the content; every image in it goes into the store, or
+    into the place `into` names (`containers-storage:`, `docker-daemon:`: the window's drop onto an engine)."""
     opts = options or TransferOptions()
     progress = progress or Progress()
     loc, temp = transports.detect(path, store.tmp_dir, progress)
@@ -42,7 +43,11 @@ def load(store: Store, path: str, options: TransferOptions | None = None,
         source = transports.open_source(loc, _opening(store, opts, progress))
         source.description = path
         with source:
-            return _into_store(store, source, opts, progress)
+            if into is None:
+                return _into_store(store, source, opts, progress)
+            dest = transports.open_destination(transports.locate(into, transports.STORE),
+                                               _opening(store, opts, progress))
+            return copy(source, dest, _copy_options(store, opts, progress))
     finally:
         if temp:
             os.unlink(temp)

@@ -75,6 +75,15 @@ class ImageCommands(QObject):
                          tls_verify=request["tls_verify"], manifest_format=request.get("manifest_format"))
         self.window.submit(spec)
 
+    # -- copy to an engine -------------------------------------------------------------------------------------
+
+    def copy_to(self, rows: list[ImageRow], engine: str) -> None:
+        """The store's images copied into Podman or Docker, one job each (gui/window_engines.py)."""
+        from gui.models.image_drag import DraggedImages
+
+        images = list(dict.fromkeys((r.reference, r.label) for r in rows))
+        self.window.engines.copy_images(DraggedImages("store", images), engine)
+
     # -- tag, remove, inspect, copy -----------------------------------------------------------------------------
 
     def tag(self, row: ImageRow) -> TagDialog:

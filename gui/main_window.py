@@ -43,6 +43,7 @@ from gui.widgets.image_table import ImageTableView
 from gui.widgets.message_bar import ERROR, INFO, MessageBar
 from gui.widgets.status_line import StatusLine
 from gui.widgets.transfers_dock import TransfersDock
+from gui.window_engines import WindowEngines
 from gui.window_menus import WindowMenus
 from gui.window_transfers import APP_NAME, WindowTransfers
 
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
         self.status = StatusLine(self.statusBar())
         self.store_label = self.status.store_label
         self.transfers = WindowTransfers(self)
+        self.engines = WindowEngines(self)  # Podman's and Docker's places (gui/window_engines.py)
         self.quit_guard = QuitGuard(self)
         self.watcher = StoreWatcher(self.store_root, self.tasks, self)
         self.watcher.changed.connect(self.refresh)
@@ -206,6 +208,9 @@ class MainWindow(QMainWindow):
         return self.table.selected_rows()
 
     def _update_image_actions(self, *args) -> None:  # noqa: ARG002
+        engines = getattr(self, "engines", None)
+        if engines is not None and engines.update_actions():  # an engine's table is shown: its selection counts
+            return
         rows = self.selected_rows()
         a = self.actions
         for action in (a.export_default, a.copy_id, a.remove):
@@ -385,7 +390,8 @@ class MainWindow(QMainWindow):
         paths = accept_local_paths(event)
         if paths:
             self.files_dropped.emit(paths)
-            self.load_paths(paths, from_drop=True)
+            if not self.engines.drop_paths(paths):  # an engine's place is shown: its engine takes them
+                self.load_paths(paths, from_drop=True)
 
     @property
     def drop_highlighted(self) -> bool:
@@ -406,6 +412,7 @@ class MainWindow(QMainWindow):
         self.quit_guard.release()
         self.watcher.stop()
         self.manager.shutdown(timeout_ms)
+        self.engines.shutdown()
         # Every background task of the window and of its views (a registry view's tag details): queued ones are
         # dropped, running ones get the time left. Otherwise deleting a view waits, in its thread pool's
         # destructor, for every queued fetch against a registry that may be gone.

@@ -34,7 +34,13 @@ def open_source(kind: str, loc: Location, opening: Opening) -> Source:
 
     if not loc.path:
         raise InvalidInput(f"{loc.transport}: names no image; give its name or ID after the colon")
-    engine = Engine(discovery.find(kind))
+    endpoint = discovery.find(kind)
+    if opening.progress is None:
+        engine = Engine(endpoint)
+    else:
+        from engine.engines.export_progress import CountingEngine
+
+        engine = CountingEngine(endpoint, opening.progress)
     return open_export(engine, loc.path, str(loc), opening.tmpdir, opening.cancel)
 
 

@@ -41,7 +41,8 @@ class Opening:
     tmpdir: str | None = None  # for spools and uncompressed copies (the store's tmp dir); None: the system's
     cancel: CancelToken | None = None
     store: Store | None = None  # the store transport's; the others ignore it
-    progress: Progress | None = None  # the job's: a whole-archive decompression reports through it
+    progress: Progress | None = None  # the job's: a whole-archive decompression and an engine's export
+                                      # report through it while the source opens
 
     def the_store(self) -> Store:
         if self.store is None:

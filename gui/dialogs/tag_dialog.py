@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QWidget
 
@@ -16,8 +18,10 @@ from gui.models.image_rows import ImageRow
 class TagDialog(QDialog):
     tagged = Signal(object)  # list of the full names given
 
-    def __init__(self, row: ImageRow, store_root: str, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, row: ImageRow, store_root: str, tasks: TaskRunner, parent: QWidget | None = None,
+                 tagger: Callable[[str], list[str]] | None = None) -> None:
         super().__init__(parent)
+        self.tagger = tagger  # how another place (an engine) names the image; None: the store
         setup_dialog(self, "tagDialog", self.tr("Tag {image}").format(image=row.label))
         self.row = row
         self.store_root = store_root
@@ -40,9 +44,10 @@ class TagDialog(QDialog):
         if not name:
             show_error(self.error_label, self.tr("Give a name, such as myapp:1.0 or quay.io/team/app:1.0."))
             return
-        image_id, root = self.row.record.hex, self.store_root
+        image_id, root, tagger = self.row.record.hex, self.store_root, self.tagger
         self.tag_button.setEnabled(False)
-        self.tasks.run(lambda: Store(root).tag(image_id, [name]), self._on_tagged, self._on_failed)
+        work = (lambda: tagger(name)) if tagger is not None else (lambda: Store(root).tag(image_id, [name]))
+        self.tasks.run(work, self._on_tagged, self._on_failed)
 
     def _on_tagged(self, names: list[str]) -> None:
         if not alive(self):

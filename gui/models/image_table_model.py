@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -28,8 +28,9 @@ def read_only_flags(index: Index) -> Qt.ItemFlag:
 
 
 class ImageTableModel(QAbstractTableModel):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, place: str = "store") -> None:
         super().__init__(parent)
+        self.place = place  # where these images are: "store", "podman" or "docker" (for row drags)
         self._rows: list[ImageRow] = []
         self._records: list[ImageRecord] = []
         self._mono: QFont | None = None
@@ -69,7 +70,19 @@ class ImageTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        return read_only_flags(index)
+        flags = read_only_flags(index)
+        return flags | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else flags
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802 - Qt's name
+        from gui.models.image_drag import MIME_TYPE
+
+        return [MIME_TYPE]
+
+    def mimeData(self, indexes) -> QMimeData:  # noqa: N802 - rows dragged onto another place (a copy)
+        from gui.models.image_drag import image_mime
+
+        rows = sorted({i.row() for i in indexes if i.isValid() and 0 <= i.row() < len(self._rows)})
+        return image_mime(self.place, [self._rows[r] for r in rows])
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):

@@ -5,6 +5,7 @@ A backend is any object with (all optional but `make_view`):
     state_text() -> str            the state line: version, "not running", "socket not readable"...
     make_view(parent) -> QWidget   the engine's images in the right-hand view
     accepts_drops() -> bool        and drop(paths) to load archives into the engine
+    accepts_images(dragged) -> bool  and drop_images(dragged): image rows of another place copied here
     activated()                    the place was selected (refresh on a worker)
     changed                        a Signal the backend emits when its state line changes
 """
@@ -65,3 +66,11 @@ class EnginePlace(Place):
     def drop(self, paths: list[str]) -> None:
         if self.accepts_drops():
             self.backend.drop(paths)
+
+    def accepts_images(self, dragged) -> bool:
+        check = getattr(self.backend, "accepts_images", None)
+        return dragged.place != self.engine and check is not None and bool(check(dragged))
+
+    def drop_images(self, dragged) -> None:
+        if self.accepts_images(dragged):
+            self.backend.drop_images(dragged)

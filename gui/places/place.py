@@ -50,6 +50,14 @@ class Place(QObject):
     def drop(self, paths: list[str]) -> None:
         """Local files or folders dropped on the place (only called when accepts_drops())."""
 
+    def accepts_images(self, dragged) -> bool:
+        """Whether image rows dragged from another place (gui/models/image_drag.py DraggedImages) can be
+        copied here."""
+        return False
+
+    def drop_images(self, dragged) -> None:
+        """Image rows dropped on the place (only called when accepts_images(dragged)): copy them here."""
+
     def copy_destination(self, name: str) -> str | None:
         """Where an image named `name` (HOST/REPO:TAG) copied to this place goes, as a location an engine copy
         writes (e.g. `containers-storage:NAME`); None (the default) when the place takes no copies. A registry

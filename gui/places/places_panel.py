@@ -8,6 +8,7 @@ from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QSplitter, QStackedWidget, QWidget
 
+from gui.models.image_drag import dragged_images
 from gui.places.engine_place import DOCKER, PODMAN, EnginePlace
 from gui.places.place import Place
 from gui.places.place_delegate import PlaceDelegate
@@ -36,10 +37,15 @@ class PlacesList(QListView):
 
     def _target(self, event) -> Place | None:
         place = self.indexAt(event.position().toPoint()).data(PlaceRole)
-        return place if place is not None and place.accepts_drops() and _local_paths(event) else None
+        if place is None:
+            return None
+        dragged = dragged_images(event.mimeData())
+        if dragged is not None:
+            return place if place.accepts_images(dragged) else None
+        return place if place.accepts_drops() and _local_paths(event) else None
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if _local_paths(event):
+        if _local_paths(event) or dragged_images(event.mimeData()) is not None:
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -57,7 +63,11 @@ class PlacesList(QListView):
             return
         event.setDropAction(Qt.DropAction.CopyAction)
         event.accept()
-        place.drop(_local_paths(event))
+        dragged = dragged_images(event.mimeData())
+        if dragged is not None:
+            place.drop_images(dragged)
+        else:
+            place.drop(_local_paths(event))
 
 
 class PlacesPanel(QSplitter):

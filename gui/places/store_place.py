@@ -32,3 +32,9 @@ class StorePlace(Place):
 
     def drop(self, paths: list[str]) -> None:
         self.window.load_paths(paths)
+
+    def accepts_images(self, dragged) -> bool:
+        return dragged.place != "store"
+
+    def drop_images(self, dragged) -> None:
+        self.window.engines.copy_images(dragged, "store")

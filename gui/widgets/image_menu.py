@@ -55,6 +55,15 @@ def build_image_menu(parent: QWidget, rows: list[ImageRow], commands: ImageComma
     if single:
         push.triggered.connect(partial(commands.push, rows[0]))
 
+    copy_to = getattr(commands, "copy_to", None)
+    if copy_to is not None:  # the store's images to Podman or Docker (as a drag onto their place does)
+        places = menu.addMenu(icon("copy"), translate("ImageMenu", "Copy To"))
+        places.setObjectName("copy_to_menu")
+        for place, title in (("podman", "Podman"), ("docker", "Docker")):
+            action = places.addAction(title)
+            action.setObjectName(f"copy_to_{place}")
+            action.triggered.connect(partial(copy_to, rows, place))
+
     tag = menu.addAction(icon("tag"), translate("ImageMenu", "Tag…"))
     tag.setObjectName("tag")
     tag.setEnabled(single)

@@ -32,6 +32,9 @@ class ImageTableView(QTableView):
         header.setStretchLastSection(True)
         header.setSectionsMovable(True)
         self.setAcceptDrops(False)  # drops go to the main window
+        self.setDragEnabled(True)  # rows dragged onto another place of the places list are copied there
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
         # Tab moves on to the next widget (the filter, the transfers), not from cell to cell of a row table.
         self.setTabKeyNavigation(False)
 

@@ -51,6 +51,20 @@
     </message>
 </context>
 <context>
+    <name>EngineBackend</name>
+    <message numerus="yes">
+        <source>Loading %n item(s)…</source>
+        <translation><numerusform>Loading %n item…</numerusform><numerusform>Loading %n items…</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>EngineCommands</name>
+    <message numerus="yes">
+        <source>%n image(s)</source>
+        <translation><numerusform>%n image</numerusform><numerusform>%n images</numerusform></translation>
+    </message>
+</context>
+<context>
     <name>ImageCommands</name>
     <message numerus="yes">
         <source>%n image(s)</source>

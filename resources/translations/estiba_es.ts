@@ -256,6 +256,112 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
     </message>
 </context>
 <context>
+    <name>EngineBackend</name>
+    <message numerus="yes">
+        <source>Loading %n item(s)…</source>
+        <translation>
+            <numerusform>Cargando %n elemento…</numerusform>
+            <numerusform>Cargando %n elementos…</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>EngineCommands</name>
+    <message>
+        <source>Exporting {what} as {format} to {path}</source>
+        <translation>Guardando {what} como {format} en {path}</translation>
+    </message>
+    <message>
+        <source>Tagged as {names}</source>
+        <translation>Etiquetada como {names}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s)</source>
+        <translation>
+            <numerusform>%n imagen</numerusform>
+            <numerusform>%n imágenes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove images</source>
+        <translation>Eliminar imágenes</translation>
+    </message>
+    <message>
+        <source>Remove {what} from {engine}?</source>
+        <translation>¿Eliminar {what} de {engine}?</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Eliminar</translation>
+    </message>
+    <message>
+        <source>Removed {what} from {engine}</source>
+        <translation>Eliminado de {engine}: {what}</translation>
+    </message>
+</context>
+<context>
+    <name>EngineJobs</name>
+    <message>
+        <source>Estiba&apos;s store</source>
+        <translation>Almacén local de Estiba</translation>
+    </message>
+    <message>
+        <source>Loading {name} into {engine}</source>
+        <translation>Cargando {name} en {engine}</translation>
+    </message>
+    <message>
+        <source>Load {path} into {engine}</source>
+        <translation>Cargar {path} en {engine}</translation>
+    </message>
+    <message>
+        <source>Exporting {what} from {engine} as {format}</source>
+        <translation>Guardando {what} de {engine} como {format}</translation>
+    </message>
+    <message>
+        <source>Export {image} from {engine} to {path} ({format})</source>
+        <translation>Guardar {image} de {engine} en {path} ({format})</translation>
+    </message>
+    <message>
+        <source>Copying {image} from {source} to {target}</source>
+        <translation>Copiando {image} de {source} a {target}</translation>
+    </message>
+</context>
+<context>
+    <name>EngineMenu</name>
+    <message>
+        <source>Estiba&apos;s Store</source>
+        <translation>Almacén local de Estiba</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Guardar (save)</translation>
+    </message>
+    <message>
+        <source>Push to Registry…</source>
+        <translation>Subir al registro (push)…</translation>
+    </message>
+    <message>
+        <source>Copy To</source>
+        <translation>Copiar a</translation>
+    </message>
+    <message>
+        <source>Tag…</source>
+        <translation>Etiquetar…</translation>
+    </message>
+    <message>
+        <source>Copy Image ID</source>
+        <translation>Copiar el ID de la imagen</translation>
+    </message>
+    <message>
+        <source>Copy Name</source>
+        <translation>Copiar el nombre</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Eliminar</translation>
+    </message>
+</context>
+<context>
     <name>EnginePlace</name>
     <message>
         <source>Podman</source>
@@ -277,6 +383,22 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
 <context>
     <name>EngineStates</name>
     <message>
+        <source>checking…</source>
+        <translation>comprobando…</translation>
+    </message>
+    <message>
+        <source>not installed</source>
+        <translation>no instalado</translation>
+    </message>
+    <message>
+        <source>socket not readable</source>
+        <translation>socket no legible</translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation>no está en marcha</translation>
+    </message>
+    <message>
         <source>{engine} {version} is running.</source>
         <translation>{engine} {version} está en marcha.</translation>
     </message>
@@ -293,16 +415,28 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
         <translation>{engine} está instalado, pero no está en marcha.</translation>
     </message>
     <message>
-        <source>Estiba&apos;s store</source>
-        <translation>Almacén local de Estiba</translation>
+        <source>Asking {engine}…</source>
+        <translation>Preguntando a {engine}…</translation>
     </message>
     <message>
-        <source>Start Podman&apos;s service</source>
+        <source>Start Podman&apos;s Service</source>
         <translation>Iniciar el servicio de Podman</translation>
     </message>
     <message>
+        <source>Starting Podman&apos;s service…</source>
+        <translation>Iniciando el servicio de Podman…</translation>
+    </message>
+    <message>
+        <source>Estiba&apos;s store</source>
+        <translation type="vanished">Almacén local de Estiba</translation>
+    </message>
+    <message>
+        <source>Start Podman&apos;s service</source>
+        <translation type="vanished">Iniciar el servicio de Podman</translation>
+    </message>
+    <message>
         <source>{engine} (not available)</source>
-        <translation>{engine} (no disponible)</translation>
+        <translation type="vanished">{engine} (no disponible)</translation>
     </message>
 </context>
 <context>
@@ -696,6 +830,10 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
     <message>
         <source>Push to registry…</source>
         <translation>Subir al registro (push)…</translation>
+    </message>
+    <message>
+        <source>Copy To</source>
+        <translation>Copiar a</translation>
     </message>
     <message>
         <source>Tag…</source>
@@ -2280,6 +2418,17 @@ El registro elimina la imagen, así que también desaparecen estas etiquetas: %3
     <message>
         <source>Docker image</source>
         <translation>imagen de Docker</translation>
+    </message>
+</context>
+<context>
+    <name>WindowEngines</name>
+    <message>
+        <source>{engine} cannot take images now: {why}</source>
+        <translation>{engine} no puede recibir imágenes ahora: {why}</translation>
+    </message>
+    <message>
+        <source>{title}: a multi-platform image goes to an engine as one platform; {taken} was taken (it also has {others}).</source>
+        <translation>{title}: una imagen multiplataforma llega a un motor como una sola plataforma; se tomó {taken} (también tiene {others}).</translation>
     </message>
 </context>
 <context>

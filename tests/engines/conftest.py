@@ -40,12 +40,11 @@ class PodmanService:
         return "unix://" + self.socket
 
 
-@pytest.fixture(scope="module")
-def podman_service() -> Iterator[PodmanService]:
+def _podman_service(events: bool) -> Iterator[PodmanService]:
     _need("podman")
     base = Path(tempfile.mkdtemp(prefix="estiba-ps-", dir="/tmp"))  # short: podman limits the runroot's length
     try:
-        proc, sock, cli = start_podman_service(base)
+        proc, sock, cli = start_podman_service(base, events=events)
     except BaseException:
         shutil.rmtree(base, ignore_errors=True)
         raise
@@ -54,6 +53,17 @@ def podman_service() -> Iterator[PodmanService]:
     finally:
         stop(proc)
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def podman_service() -> Iterator[PodmanService]:
+    yield from _podman_service(events=False)
+
+
+@pytest.fixture(scope="module")
+def podman_events_service() -> Iterator[PodmanService]:
+    """A podman service whose /events stream sees what its CLI oracle does (the file events backend)."""
+    yield from _podman_service(events=True)
 
 
 @dataclass

@@ -42,10 +42,21 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def start_podman_service(base: Path) -> tuple[subprocess.Popen, str, Podman]:
+class EventedPodman(Podman):
+    """The podman oracle with the file events backend (the other tests run podman with none): what this
+    CLI does to the images is written to the events log under --tmpdir, which the service on the same
+    storage streams on /events (the window's live list, tests/gui/test_engine_places.py)."""
+
+    def argv(self, *args: str) -> list[str]:
+        argv = super().argv(*args)
+        argv[argv.index("--events-backend") + 1] = "file"
+        return argv
+
+
+def start_podman_service(base: Path, events: bool = False) -> tuple[subprocess.Popen, str, Podman]:
     """(the service, its socket, the CLI oracle on its storage). `base` must be short (podman limits the
-    runroot's length)."""
-    cli = Podman(base / "s", base / "rr")
+    runroot's length). `events`: the service and the oracle log image events (file backend)."""
+    cli = (EventedPodman if events else Podman)(base / "s", base / "rr")
     for var in ("CONTAINER_HOST", "DOCKER_HOST"):
         cli.env.pop(var, None)
     sock = str(base / "podman.sock")

@@ -12,6 +12,7 @@ from gui import i18n
 from gui.app import configure_application
 from gui.main_window import MainWindow
 from gui.settings import AppSettings
+from tests.engines.conftest import dockerd, podman_events_service, podman_service  # noqa: F401
 from tests.registry.conftest import registry, registry_binary  # noqa: F401
 
 

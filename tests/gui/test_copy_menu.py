@@ -28,7 +28,9 @@ def action(view, name: str) -> QAction:
 
 
 def test_the_menu_offers_the_store_the_registries_and_the_four_formats(qtbot, make_window, gui_settings, registry,
-                                                                       tmp_path):
+                                                                       tmp_path, monkeypatch):
+    for variable in ("CONTAINER_HOST", "DOCKER_HOST"):  # engines that do not answer take no copies
+        monkeypatch.setenv(variable, f"unix://{tmp_path}/absent.sock")
     reg, other = registry(), registry()
     seed(reg, tmp_path, {"team/app:v1": small_image("one")})
     gui_settings.remember_registry(other.host)
@@ -45,7 +47,7 @@ def test_the_menu_offers_the_store_the_registries_and_the_four_formats(qtbot, ma
     assert texts[0] == "Estiba's store" and "A file or folder" in texts
     formats = [a.objectName() for a in view.copy_menu.findChild(QObject, "copyToFileMenu").actions()]
     assert formats == [f"copyTo-file-{f}" for f in ("docker-archive", "oci-archive", "docker-dir", "oci-dir")]
-    assert "copyTo-engine:podman" not in names  # no backend yet: the slot takes no copies
+    assert "copyTo-engine:podman" not in names and "copyTo-engine:docker" not in names
 
 
 def test_copy_to_the_store_pulls_the_platform_chosen(qtbot, make_window, gui_settings, registry, tmp_path):

@@ -93,12 +93,13 @@ def test_places_show_the_store_registries_and_engine_slots(qtbot, make_window, g
     model = window.places.model
     assert model.place(f"registry:{logged.host}").state_text() == "logged in as alice"
     assert model.place(f"registry:{used.host}").state_text() == "used before"
-    podman = model.place("engine:podman")
-    assert podman.state_text() == "not available yet" and not podman.accepts_drops()
+    docker = model.place("engine:docker")  # no dockerd runs here (tests/gui/test_engine_places.py starts one)
+    qtbot.waitUntil(lambda: docker.state_text() == "not running", timeout=10_000)
+    assert not docker.accepts_drops()
     assert window.places.current() is model.place("store")
     assert window.places.stack.currentWidget() is window.stack  # the image table, as before
     window.places.select("engine:docker")
-    assert window.places.stack.currentWidget().objectName() == "dockerUnavailable"
+    assert window.places.stack.currentWidget().objectName() == "dockerView"
     window.places.select("store")
     assert window.places.stack.currentWidget() is window.stack
 
@@ -260,14 +261,16 @@ def _drop_on_place(window, key: str, mime):
     return move.isAccepted()
 
 
-def test_an_archive_dropped_on_the_store_place_loads_and_an_engine_slot_refuses_it(qtbot, window, tmp_path):
+def test_an_archive_dropped_on_the_store_place_loads_and_an_absent_engine_refuses_it(qtbot, window, tmp_path):
     from tests.gui.helpers import mime_with_paths, write_docker_archive
 
     img = small_image("dropped", docker=True)
     archive = tmp_path / "dropped.tar"
     write_docker_archive(archive, [(img, ["dropped:1"])])
     mime = mime_with_paths([archive])
-    assert not _drop_on_place(window, "engine:podman", mime)  # no backend yet: not a drop target
+    docker = window.places.model.place("engine:docker")
+    qtbot.waitUntil(lambda: docker.state_text() == "not running", timeout=10_000)
+    assert not _drop_on_place(window, "engine:docker", mime)  # Docker does not run here: not a drop target
     assert window.manager.jobs() == []
     assert _drop_on_place(window, "store", mime)
     qtbot.waitUntil(lambda: any(r.hex == img.id for r in window.model.records()), timeout=15_000)

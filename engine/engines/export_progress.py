@@ -1,0 +1,61 @@
+"""An engine export's bytes as a row of the transfer's progress ("export from Podman"): the engine sends the
+whole image before the copy can start (engine/engines/export_source.py spools it), and a front end shows
+that time as bytes moving, with the image's size as the engine reports it for a total."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from engine.engines.client import Engine
+from engine.engines.discovery import Endpoint
+from engine.progress import CancelToken, Progress
+
+
+class _Counted:
+    """An export response whose bytes are reported as they are read."""
+
+    def __init__(self, resp, on_bytes: Callable[[int], None], finished: Callable[[], None]) -> None:
+        self.resp, self.on_bytes, self.finished = resp, on_bytes, finished
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.resp.read(n)
+        if data:
+            self.on_bytes(len(data))
+        return data
+
+    def close(self) -> None:
+        self.resp.close()
+        self.finished()
+
+    def __enter__(self) -> _Counted:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class CountingEngine(Engine):
+    def __init__(self, endpoint: Endpoint, progress: Progress) -> None:
+        super().__init__(endpoint)
+        self.progress = progress
+
+    def export(self, image_id: str, cancel: CancelToken | None):
+        resp = super().export(image_id, cancel)
+        label = f"export from {self.title}"
+        try:
+            size = next((r.size for r in self.images() if r.id == image_id), -1)
+        except BaseException:
+            resp.close()
+            raise
+        self.progress.new(label, size)
+        counter = self.progress.counter(label, size)
+        count = [0]
+
+        def on_bytes(n: int) -> None:
+            count[0] += n
+            counter(n)
+
+        return _Counted(resp, on_bytes, lambda: self.progress.done(label, count[0]))

@@ -326,3 +326,21 @@ def test_export_with_compressed_layer_members_still_saves(tmp_path, tmp_store, m
     assert doc[0]["Config"] == img.config_digest.removeprefix("sha256:") + ".json"
     assert doc[0]["RepoTags"] == ["docker.io/library/standin:1"]
     assert layer == img.layers[0].tar  # uncompressed again, as a docker-archive holds it
+
+
+def test_save_from_an_engine_to_standard_output(tmp_path, tmp_store, engines_env):
+    """`estiba save containers-storage:NAME > file`: the output is a pipe, written from start to end."""
+    svc, dockerd = engines_env
+    img = _image(800)
+    name = "docker.io/library/to-stdout:1"
+    _into_engine("podman", svc, dockerd, tmp_path, [(img, [name])])
+    proc = estiba(tmp_store, "save", f"containers-storage:{name}")
+    path = tmp_path / "piped.tar"
+    path.write_bytes(proc.stdout)
+    with tarfile.open(path) as tf:
+        doc = json.load(tf.extractfile("manifest.json"))
+    assert doc[0]["RepoTags"] == [name]
+    _remove("podman", svc, dockerd, name)
+    svc.cli("load", "-i", path)
+    assert _inspect("podman", svc, dockerd, name)["Id"] == img.config_digest.removeprefix("sha256:")
+    _remove("podman", svc, dockerd, name)

@@ -9,6 +9,7 @@ import os
 from engine import transports
 from engine.contract import CopiedImage, Source
 from engine.copy import CopyOptions, copy
+from engine.engines import places
 from engine.errors import InvalidInput, Unsupported
 from engine.options import TransferOptions
 from engine.progress import Progress
@@ -72,10 +73,15 @@ def save(store: Store, images: list[str], output: str, fmt: str = "docker-archiv
     if not images:
         raise InvalidInput("name at least one image to save")
     opening = _opening(store, dataclasses.replace(opts, manifest_format=manifest_format), progress)
-    elsewhere = transports.parse_location(images[0]) if len(images) == 1 else None
-    if elsewhere is not None:  # `save -o OUT containers-storage:REF`: an image of another place, as podman's
-        with transports.open_source(elsewhere, opening) as source:
-            dest = transports.open_destination(Location(transport.name, output), opening)
+    elsewhere = [transports.parse_location(text) for text in images]
+    if any(elsewhere):  # `save -o OUT containers-storage:A [containers-storage:B]`: images of another place
+        dest_loc = Location(transport.name, output)
+        done = places.direct_copy(elsewhere, dest_loc, opening, _copy_options(store, opts, progress))
+        if done is not None:
+            return done
+        one = elsewhere[0] if len(elsewhere) == 1 else None
+        with (transports.open_source(one, opening) if one else places.open_sources(elsewhere, opening)) as source:
+            dest = transports.open_destination(dest_loc, opening)
             return copy(source, dest, _copy_options(store, opts, progress))
     records = [(store.lookup(text), text) for text in images]
     if len(records) > 1 and transport.name == transports.DIR:
@@ -111,6 +117,9 @@ def copy_between(store: Store, source_text: str, dest_text: str, options: Transf
     opening = _opening(store, opts, progress)
     src_loc = transports.locate(source_text, transports.STORE)
     dst_loc = transports.locate(dest_text, transports.STORE)
+    done = places.direct_copy([src_loc], dst_loc, opening, _copy_options(store, opts, progress))
+    if done is not None:  # an engine's export written straight into a docker-archive
+        return done
     with transports.open_source(src_loc, opening) as source:
         dest = transports.open_destination(dst_loc, opening)
         return copy(source, dest, _copy_options(store, opts, progress))

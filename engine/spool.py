@@ -92,29 +92,17 @@ def uncompressed_copy(path: str, tmpdir: str | None, *, prefix: str = "spool-",
     return temp, temp
 
 
-def spool_stream(stream, tmpdir: str | None, what: str, on_bytes: Callable[[int], None] | None = None) -> str:
-    """Copy a stream that cannot be read twice (an engine's export) into a temporary file in `tmpdir` (the
-    store's tmp dir, so its blobs can be linked into place) and return its path; nothing is left on failure."""
+def new_spool(tmpdir: str | None, what: str) -> tuple[int, str]:
+    """(fd, path) of a new spool file in `tmpdir` (the store's tmp dir, so its blobs can be linked into place),
+    locked while it exists; messages about it name `what`. The caller removes it."""
     try:
         fd, temp = tempfile.mkstemp(prefix=leftovers.owner_tag() + "spool-", suffix=".tar", dir=tmpdir)
     except OSError as exc:
         raise EstibaError(f"cannot create a temporary file in {tmpdir or tempfile.gettempdir()} "
                           f"({exc.strerror}); choose another temp directory") from None
     _hold_while_it_exists(temp)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            while True:
-                data = stream.read(1 << 20)
-                if not data:
-                    break
-                out.write(data)
-                if on_bytes is not None:
-                    on_bytes(len(data))
-    except BaseException:
-        os.unlink(temp)
-        raise
     _SHOWN[temp] = what
-    return temp
+    return fd, temp
 
 
 _held: dict[str, int] = {}  # spool path -> an fd holding its owner's lock (engine/leftovers.py)

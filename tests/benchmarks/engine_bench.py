@@ -5,11 +5,14 @@ image is tests/benchmarks/inputs.py's `multi` (real files of this machine, 5 lay
 | operation | Estiba | the engine | target |
 | --- | --- | --- | --- |
 | export-podman | copy containers-storage:NAME oci-archive:OUT | podman save --format oci-archive | <= 0.8x |
+|   (third column) | | skopeo copy containers-storage:[vfs@ROOT+RUNROOT]NAME oci-archive:OUT | |
 | load-podman | copy docker-archive:IN containers-storage: | podman load -i IN | <= 1.1x |
 | export-docker | copy docker-daemon:NAME docker-archive:OUT | docker save -o OUT | <= 1.1x |
 | load-docker | copy docker-archive:IN docker-daemon: | docker load -i IN | <= 1.1x |
 
-Before each load the image is removed from the engine (untimed). Peak RSS is GNU time's %M; Estiba's must
+export-podman also times skopeo reading podman's storage directly (`containers-storage:[vfs@ROOT+RUNROOT]NAME`,
+the storage the private podman service uses), as a third column. Before each load the image is removed from
+the engine (untimed). Peak RSS is GNU time's %M; Estiba's must
 stay under 150 MB.
 
     .venv/bin/python -m tests.benchmarks.engine_bench                 # ~350 MB, 5 reps
@@ -91,36 +94,41 @@ class EngineBench:
         if check and proc.returncode:
             raise RuntimeError(f"{' '.join(argv)} failed: {proc.stderr.decode(errors='replace')[-500:]}")
 
-    def commands(self, op: str, img: inputs.ImageInputs, out: str) -> tuple[list[str], list[str], list[list[str]]]:
-        """(Estiba's argv, the engine's argv, what to run untimed before each of them)."""
+    def commands(self, op: str, img: inputs.ImageInputs, out: str) -> tuple[dict[str, list[str]], list[list[str]]]:
+        """({side: argv} for estiba, the engine and (export-podman) skopeo; what to run untimed before each)."""
         name = img.name
         if op == "export-podman":
-            return (self.estiba("copy", f"containers-storage:{name}", f"oci-archive:{out}"),
-                    self.podman_cli("save", "-q", "--format", "oci-archive", "-o", out, name), [])
+            skopeo = [self.args.skopeo, "--insecure-policy", "--tmpdir", str(self.podman.tmpdir), "copy", "-q",
+                      self.podman.storage_ref(name), f"oci-archive:{out}"]
+            return ({"estiba": self.estiba("copy", f"containers-storage:{name}", f"oci-archive:{out}"),
+                     "engine": self.podman_cli("save", "-q", "--format", "oci-archive", "-o", out, name),
+                     "skopeo": skopeo}, [])
         if op == "load-podman":
-            return (self.estiba("copy", f"docker-archive:{img.docker_archive}", "containers-storage:"),
-                    self.podman_cli("load", "-q", "-i", img.docker_archive),
+            return ({"estiba": self.estiba("copy", f"docker-archive:{img.docker_archive}", "containers-storage:"),
+                     "engine": self.podman_cli("load", "-q", "-i", img.docker_archive)},
                     [self.podman_cli("rmi", "-f", "--ignore", name)])
         if op == "export-docker":
-            return (self.estiba("copy", f"docker-daemon:{name}", f"docker-archive:{out}"),
-                    docker_argv(self.docker_sock, "save", "-o", out, name), [])
-        return (self.estiba("copy", f"docker-archive:{img.docker_archive}", "docker-daemon:"),
-                docker_argv(self.docker_sock, "load", "-q", "-i", img.docker_archive),
+            return ({"estiba": self.estiba("copy", f"docker-daemon:{name}", f"docker-archive:{out}"),
+                     "engine": docker_argv(self.docker_sock, "save", "-o", out, name)}, [])
+        return ({"estiba": self.estiba("copy", f"docker-archive:{img.docker_archive}", "docker-daemon:"),
+                 "engine": docker_argv(self.docker_sock, "load", "-q", "-i", img.docker_archive)},
                 [docker_argv(self.docker_sock, "rmi", "-f", name)])
 
     def run(self, op: str, img: inputs.ImageInputs) -> dict:
         out = os.path.join(self.workdir, "out.tar")
-        sides: dict[str, list[tuple[float, float]]] = {"estiba": [], "engine": []}
+        names = list(self.commands(op, img, out)[0])
+        sides: dict[str, list[tuple[float, float]]] = {side: [] for side in names}
         errors: list[str] = []
         for _ in range(self.args.reps):
-            for side in ("estiba", "engine"):  # alternating
-                est, eng, before = self.commands(op, img, out)
+            for side in names:  # alternating
+                argvs, before = self.commands(op, img, out)
                 for argv in before:
                     self.untimed(argv, self.podman.env if argv[0] == "podman" else self.env, check=False)
                 if os.path.exists(out):
                     os.unlink(out)
-                seconds, rss, rc, err = _timed(est if side == "estiba" else eng,
-                                               self.env if side == "estiba" else self.podman.env, self.workdir)
+                # Estiba talks to the engines' sockets; podman and skopeo read the storage themselves
+                seconds, rss, rc, err = _timed(argvs[side], self.env if side == "estiba" else self.podman.env,
+                                               self.workdir)
                 if rc:
                     errors.append(f"{side}: {err}")
                 else:
@@ -132,6 +140,8 @@ class EngineBench:
                          "peak_rss_mb": max((r for _, r in samples), default=None)}
         if row["estiba"]["median_s"] and row["engine"]["median_s"]:
             row["ratio"] = row["estiba"]["median_s"] / row["engine"]["median_s"]
+        if "skopeo" in row and row["estiba"]["median_s"] and row["skopeo"]["median_s"]:
+            row["ratio_skopeo"] = row["estiba"]["median_s"] / row["skopeo"]["median_s"]
         return row
 
 
@@ -166,13 +176,17 @@ def main(argv: list[str] | None = None) -> int:
                 bench.untimed(docker_argv(bench.docker_sock, "load", "-q", "-i", img.docker_archive), bench.env)
     finally:
         bench.close()
-    print(f"{'operation':<15} {'estiba s':>9} {'engine s':>9} {'ratio':>6} {'target':>6} {'RSS MB':>7}  result")
+    print(f"{'operation':<15} {'estiba s':>9} {'engine s':>9} {'ratio':>6} {'target':>6} {'RSS MB':>7} "
+          f"{'skopeo s':>9} {'vs skopeo':>9}  result")
     for r in rows:
         ratio = r.get("ratio")
         ok = ratio is not None and ratio <= r["target"] and (r["estiba"]["peak_rss_mb"] or 0) < RSS_LIMIT_MB
+        skopeo = f"{r['skopeo']['median_s'] or 0:9.2f} {r.get('ratio_skopeo') or 0:9.2f}" if "skopeo" in r \
+            else f"{'-':>9} {'-':>9}"
         print(f"{r['op']:<15} {r['estiba']['median_s'] or 0:9.2f} {r['engine']['median_s'] or 0:9.2f} "
-              f"{ratio or 0:6.2f} {r['target']:6.2f} {r['estiba']['peak_rss_mb'] or 0:7.0f}  "
+              f"{ratio or 0:6.2f} {r['target']:6.2f} {r['estiba']['peak_rss_mb'] or 0:7.0f} {skopeo}  "
               f"{'ok' if ok else 'MISS'}{'  errors: ' + '; '.join(r['errors']) if r['errors'] else ''}")
+    print(f"1-min load average at the end: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
     if args.json:
         Path(args.json).write_text(json.dumps({"size_mb": args.size_mb, "reps": args.reps, "rows": rows}, indent=2))
     return 1 if any(r["errors"] for r in rows) else 0

@@ -1,5 +1,6 @@
 """Smoke test of the engine benchmark (tests/benchmarks/engine_bench.py) on a tiny image, one repetition:
-it starts its private engines, runs every operation on both sides and writes its JSON. Nothing about speed."""
+it starts its private engines, runs every operation on every side (Estiba, the engine, and skopeo for
+export-podman) and writes its JSON. Nothing about speed."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.mark.interop
 @pytest.mark.timeout(300)
 def test_engine_benchmark_runs_every_operation(tmp_path: Path) -> None:
-    missing = [t for t in ("dockerd", "docker", "podman") if shutil.which(t) is None]
+    missing = [t for t in ("dockerd", "docker", "podman", "skopeo") if shutil.which(t) is None]
     if missing:
         msg = f"{', '.join(missing)} not installed (tests/run.sh installs them)"
         pytest.fail(msg) if IN_CI else pytest.skip(msg)
@@ -36,3 +37,9 @@ def test_engine_benchmark_runs_every_operation(tmp_path: Path) -> None:
         assert r["errors"] == []
         assert len(r["estiba"]["runs_s"]) == 1 and len(r["engine"]["runs_s"]) == 1
         assert r["ratio"] > 0
+    # export-podman has a third column: skopeo reading podman's storage directly
+    by_op = {r["op"]: r for r in rows}
+    assert len(by_op["export-podman"]["skopeo"]["runs_s"]) == 1
+    assert by_op["export-podman"]["ratio_skopeo"] > 0
+    assert all("skopeo" not in r for op, r in by_op.items() if op != "export-podman")
+    assert "skopeo s" in proc.stdout

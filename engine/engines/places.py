@@ -100,7 +100,10 @@ def direct_copy(locs: list[Location | None], dest: Location, opening: Opening, c
     from engine.engines import discovery
     from engine.engines.client import Engine
     from engine.engines.direct_archive import export_into_archive
+    from engine.output import open_output
 
+    if open_output(dest.path).is_stream:
+        return None  # a pipe cannot be read back to verify it: the ordinary path spools, then streams in order
     kind, refs = found
     engine = Engine(discovery.find(kind))
     return export_into_archive(engine, refs, dest, opening, copy_options,

@@ -19,6 +19,7 @@ import threading
 from engine import compression, media
 from engine.contract import BlobWriter, CompressionPolicy, CopiedImage, Destination
 from engine.digest import Digest
+from engine.engines.export_progress import export_label, listed_size
 from engine.engines.export_source import (
     EngineSource,
     ExportedSource,
@@ -191,7 +192,8 @@ def export_into_archive(engine, refs: list[str], dst_loc, opening, copy_options,
             raise Unsupported(f"{dst_loc} names one image but the source holds {len(images)}; copy them one at "
                               "a time or leave out the name")
         progress = copy_options.progress
-        progress.new(description, -1)
+        label, size = export_label(engine), listed_size(engine, [image_id for image_id, _ in images])
+        progress.new(label, size)  # the same row as the other export paths (export_progress.py)
         opened = output.begin()
     except BaseException:
         engine.close()
@@ -199,8 +201,8 @@ def export_into_archive(engine, refs: list[str], dst_loc, opening, copy_options,
     fd, tmp = opened
     try:
         tee = read_export(engine, images, fd, description, opening.cancel, drop=DROPPED,
-                          on_bytes=progress.counter(description, -1))
-        progress.done(description, tee.end)
+                          on_bytes=progress.counter(label, size))
+        progress.done(label, tee.end)
         layout = verified_layout(fd, tee, images)
         damaged = mismatch(fd, tee, images, engine, description) if layout is None else None
         if damaged is not None:

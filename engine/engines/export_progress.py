@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from engine.engines.client import Engine
 from engine.engines.discovery import Endpoint
+from engine.errors import EstibaError
 from engine.progress import CancelToken, Progress
 
 
@@ -37,6 +38,20 @@ class _Counted:
         self.close()
 
 
+def export_label(engine: Engine) -> str:
+    return f"export from {engine.title}"
+
+
+def listed_size(engine: Engine, image_ids: list[str]) -> int:
+    """The images' sizes as the engine lists them (about what its export sends); -1 when one is not listed."""
+    wanted = {i.removeprefix("sha256:") for i in image_ids}
+    try:
+        sizes = [r.size for r in engine.images() if r.id.removeprefix("sha256:") in wanted]
+    except EstibaError:
+        return -1  # only a progress total: the export itself says what is wrong
+    return sum(sizes) if len(sizes) == len(wanted) else -1
+
+
 class CountingEngine(Engine):
     def __init__(self, endpoint: Endpoint, progress: Progress) -> None:
         super().__init__(endpoint)
@@ -44,15 +59,9 @@ class CountingEngine(Engine):
 
     def export_many(self, image_ids: list[str], cancel: CancelToken | None):
         # export() goes through here too: one row for the request, whatever the number of images
+        label = export_label(self)
+        size = listed_size(self, image_ids)  # before the export: a one-connection engine is busy during it
         resp = super().export_many(image_ids, cancel)
-        label = f"export from {self.title}"
-        try:
-            wanted = {i.removeprefix("sha256:") for i in image_ids}
-            sizes = [r.size for r in self.images() if r.id.removeprefix("sha256:") in wanted]
-        except BaseException:
-            resp.close()
-            raise
-        size = sum(sizes) if len(sizes) == len(wanted) else -1
         self.progress.new(label, size)
         counter = self.progress.counter(label, size)
         count = [0]

@@ -406,10 +406,10 @@ def test_a_registry_tag_copied_to_podman_through_its_copy_to_menu(qtbot, make_wi
     view = open_place(qtbot, window, reg.host)
     choose_repo(qtbot, view, "team/app")
     select_tag(view, "v1")
-    entry = action(view, "copyTo-engine:podman")
-    assert entry.text() == "Podman"
     view.fill_copy_menu()
     assert "copyTo-engine:docker" not in [a.objectName() for a in view.copy_menu.actions()]  # Docker is absent
+    entry = action(view, "copyTo-engine:podman")  # (fills the menu again: the earlier actions are gone)
+    assert entry.text() == "Podman"
     wait_job(qtbot, window, entry.trigger)
     got = json.loads(podman_events_service.cli("image", "inspect", f"{reg.host}/team/app:v1").stdout)[0]
     assert got["Id"].removeprefix("sha256:") == img.id

@@ -45,13 +45,14 @@ def engine_load_spec(store_root: str, path: str, engine: str, *, parallel: int,
                         from_drop=from_drop, source=path)
 
 
-def engine_export_spec(store_root: str, engine: str, ref: str, label: str, output: str, fmt: str, *,
+def engine_export_spec(store_root: str, engine: str, refs: list[str], label: str, output: str, fmt: str, *,
                        parallel: int, compress: str | None) -> TransferSpec:
-    """An engine image written to a file or folder in one of podman's save formats."""
+    """Engine images (one or several) written to a file or folder in one of podman's save formats."""
 
     def work(progress: Progress):
         opts = transfer_options(parallel=parallel, compress=compress if fmt != "docker-archive" else None)
-        return operations.save(Store(store_root), [PREFIX[engine] + ref], output, fmt, opts, progress)
+        return operations.save(Store(store_root), [PREFIX[engine] + ref for ref in refs], output, fmt, opts,
+                               progress)
 
     title = translate("EngineJobs", "Exporting {what} from {engine} as {format}").format(
         what=label, engine=place_title(engine), format=format_label(fmt))

@@ -43,18 +43,25 @@ class EngineCommands(QObject):
     def export(self, rows: list[ImageRow], fmt: str) -> None:
         if not rows:
             return
+        count = len({r.record.id for r in rows})
+        if fmt == "docker-dir" and count > 1:
+            self.window.show_message(self.tr("A Docker directory holds one image: export several as a Docker archive, "
+                                             "an OCI archive or an OCI directory."))
+            return
         row = rows[0]
         start = self.settings.last_dir or os.path.expanduser("~")
-        default = files.export_default_path(start, export_file_name(row.name, row.record.id, fmt))
+        default = files.export_default_path(start, export_file_name(row.name, row.record.id, fmt, count))
         output = files.ask_export_path(self.window, fmt, default)
         if not output:
             return
         self.settings.last_dir = os.path.dirname(os.path.abspath(output))
-        spec = engine_export_spec(self.window.store_root, self.kind, row.reference, row.label, output, fmt,
+        what = row.label if count == 1 else self.tr("%n image(s)", "", count)
+        # Several images in one request to the engine, as `podman save -m` (every image and name kept)
+        spec = engine_export_spec(self.window.store_root, self.kind, [r.reference for r in rows], what, output, fmt,
                                   parallel=self.settings.parallel_layers, compress=self.settings.compression or None)
         if self.window.submit(spec) is not None:
             self.window.notify(self.tr("Exporting {what} as {format} to {path}").format(
-                what=row.label, format=format_label(fmt), path=output))
+                what=what, format=format_label(fmt), path=output))
 
     def push(self, row: ImageRow):
         from gui.dialogs.push_dialog import PushDialog

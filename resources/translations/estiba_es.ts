@@ -283,6 +283,10 @@ y directorios de imagen (OCI layout o dir:). O carga un archivo, o descarga de u
         </translation>
     </message>
     <message>
+        <source>A Docker directory holds one image: export several as a Docker archive, an OCI archive or an OCI directory.</source>
+        <translation>Un directorio Docker guarda una sola imagen: guarda varias como archivo Docker, archivo OCI o directorio OCI.</translation>
+    </message>
+    <message>
         <source>Remove images</source>
         <translation>Eliminar imágenes</translation>
     </message>

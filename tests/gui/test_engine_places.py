@@ -414,3 +414,31 @@ def test_a_registry_tag_copied_to_podman_through_its_copy_to_menu(qtbot, make_wi
     got = json.loads(podman_events_service.cli("image", "inspect", f"{reg.host}/team/app:v1").stdout)[0]
     assert got["Id"].removeprefix("sha256:") == img.id
     podman_events_service.cli("rmi", f"{reg.host}/team/app:v1")
+
+
+def test_two_engine_images_exported_as_one_archive_keep_both(qtbot, make_window, dockerd, monkeypatch, tmp_path):
+    """Two Docker images selected and exported as one docker-archive (one request, as `docker save A B`): both
+    images, IDs and names survive (oracle: docker load of the archive after both are removed)."""
+    first, img1 = archive_of(tmp_path, "pair1", "docker.io/library/pair1:1", 51)
+    second, img2 = archive_of(tmp_path, "pair2", "docker.io/library/pair2:1", 52)
+    dockerd("load", "-i", first)
+    dockerd("load", "-i", second)
+    window = engines_window(make_window, monkeypatch, None, dockerd, tmp_path)
+    backend, view = show_engine(qtbot, window, "docker")
+    qtbot.waitUntil(lambda: {img1.id, img2.id} <= set(table_ids(view)), timeout=20_000)
+    ids = table_ids(view)
+    view.table.select_view_rows([ids.index(img1.id), ids.index(img2.id)])
+    rows = view.selected_rows()
+    assert len(rows) == 2
+    out = tmp_path / "pair.tar"
+    monkeypatch.setattr(files, "ask_export_path", lambda parent, fmt, default: str(out))
+    job = wait_job(qtbot, window, lambda: backend.commands.export(rows, "docker-archive"))
+    assert "2 image" in job.title
+    with tarfile.open(out) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    assert sorted(m["RepoTags"][0] for m in manifest) == ["docker.io/library/pair1:1", "docker.io/library/pair2:1"]
+    dockerd("rmi", "pair1:1", "pair2:1")
+    dockerd("load", "-i", out)
+    for name, img in (("pair1:1", img1), ("pair2:1", img2)):
+        assert dockerd("image", "inspect", "--format", "{{.Id}}", name).stdout.strip() == "sha256:" + img.id
+    dockerd("rmi", "pair1:1", "pair2:1")

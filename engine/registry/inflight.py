@@ -5,8 +5,11 @@ leaves `getresponse()` blocked: no cancel check runs there. Every request is the
 `cancellable(token)`: the connections of our pools record themselves as the thread's in-flight connection,
 and a cancel starts a watcher that shuts that socket down once the request has not moved for STALL_WAIT
 (or, at the latest, ABORT_WAIT after the cancel: an upload chunk that is still moving may finish first,
-since distribution cannot even DELETE a session whose PATCH was cut mid-body). A body streamed after the
-response headers (a blob download) is cut the same way through response_socket().
+since distribution cannot even DELETE a session whose PATCH was cut mid-body). A request begun after the
+cancel (the clean-up DELETE of an upload session, or a worker's next request) gets only LATE_STALL_WAIT:
+a healthy registry answers well within it, and a stalled one must not hold the cancel up for another
+STALL_WAIT per request. A body streamed after the response headers (a blob download) is cut the same way
+through response_socket().
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 ABORT_WAIT = 5.0
 STALL_WAIT = 0.75
+LATE_STALL_WAIT = 0.2
 
 
 class _Flight:
@@ -30,12 +34,13 @@ class _Flight:
         self.conn: HTTPConnection | None = None
         self.moved = time.monotonic()
         self.done = False
+        self.stall_wait = STALL_WAIT
 
     def watch(self) -> None:
         deadline = time.monotonic() + ABORT_WAIT
         while not self.done:
             now = time.monotonic()
-            if now > deadline or now - self.moved > STALL_WAIT:
+            if now > deadline or now - self.moved > self.stall_wait:
                 shut_down(getattr(self.conn, "sock", None))
                 return
             time.sleep(0.05)
@@ -51,6 +56,8 @@ def cancellable(cancel) -> Iterator[None]:
         yield
         return
     flight = _Flight()
+    if cancel.cancelled:
+        flight.stall_wait = LATE_STALL_WAIT
     tid = threading.get_ident()
     outer = _flights.get(tid)
     _flights[tid] = flight

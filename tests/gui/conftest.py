@@ -13,7 +13,7 @@ from gui.app import configure_application
 from gui.main_window import MainWindow
 from gui.settings import AppSettings
 from tests.engines.conftest import dockerd, podman_events_service, podman_service  # noqa: F401
-from tests.registry.conftest import registry, registry_binary  # noqa: F401
+from tests.registry.conftest import fault_proxy, registry, registry_binary  # noqa: F401
 
 
 @pytest.fixture(scope="session", autouse=True)

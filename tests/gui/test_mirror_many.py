@@ -7,28 +7,13 @@ shared base layer's upload back, so the other repository's image asks for it whi
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from engine import remote
 from engine.registry import browse
 from gui.registry_fetch import SESSION_CACHE
 from tests.gui.test_places import choose_repo, open_place, select_tag, wait_job
-from tests.registry.fault_proxy import FaultProxy
 from tests.registry.test_sync import fill
-
-
-@pytest.fixture
-def fault_proxy():
-    proxies: list[FaultProxy] = []
-
-    def start(reg) -> FaultProxy:
-        proxies.append(FaultProxy(reg.host).start())
-        return proxies[-1]
-
-    yield start
-    for proxy in proxies:
-        proxy.stop()
 
 
 def add_repo(qtbot, view, repo: str) -> None:

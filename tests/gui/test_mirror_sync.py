@@ -13,27 +13,12 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
 from engine.registry.client import KNOWN_BLOBS
 from tests.gui.test_places import choose_repo, open_place, wait_job
-from tests.registry.fault_proxy import FaultProxy
 from tests.registry.test_sync import fill
 
 WRITES = ("PUT", "POST", "PATCH", "DELETE")
 
-
-@pytest.fixture
-def fault_proxy():
-    proxies: list[FaultProxy] = []
-
-    def start(reg) -> FaultProxy:
-        proxies.append(FaultProxy(reg.host).start())
-        return proxies[-1]
-
-    yield start
-    for proxy in proxies:
-        proxy.stop()
 
 
 def _writes(proxy) -> list:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import subprocess
 import time
 
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 
@@ -22,20 +21,6 @@ from gui.places.places_model import PlaceRole
 from gui.places.registry_view import RegistryView
 from tests.gui.helpers import small_image
 from tests.gui.test_registry_browser import seed
-from tests.registry.fault_proxy import FaultProxy
-
-
-@pytest.fixture
-def fault_proxy():
-    proxies: list[FaultProxy] = []
-
-    def start(reg) -> FaultProxy:
-        proxies.append(FaultProxy(reg.host).start())
-        return proxies[-1]
-
-    yield start
-    for proxy in proxies:
-        proxy.stop()
 
 
 def titles(window) -> list[str]:

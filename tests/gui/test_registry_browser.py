@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -15,21 +14,6 @@ from gui.dialogs import confirm as confirm_mod
 from tests.fixtures.images import write_oci_layout
 from tests.gui.helpers import small_image
 from tests.registry.conftest import push
-from tests.registry.fault_proxy import FaultProxy
-
-
-@pytest.fixture
-def fault_proxy():
-    """tests/registry/conftest.py's fixture of the same name (that conftest is not loaded for tests/gui)."""
-    proxies: list[FaultProxy] = []
-
-    def start(reg) -> FaultProxy:
-        proxies.append(FaultProxy(reg.host).start())
-        return proxies[-1]
-
-    yield start
-    for proxy in proxies:
-        proxy.stop()
 
 
 def seed(reg, tmp_path, refs: dict[str, object]) -> None:

@@ -14,21 +14,7 @@ import pytest
 
 from engine import sync_plan
 from engine.errors import EstibaError
-from tests.registry.fault_proxy import FaultProxy
 from tests.registry.test_sync import fill
-
-
-@pytest.fixture
-def proxy_of():
-    proxies: list[FaultProxy] = []
-
-    def start(reg) -> FaultProxy:
-        proxies.append(FaultProxy(reg.host).start())
-        return proxies[-1]
-
-    yield start
-    for proxy in proxies:
-        proxy.stop()
 
 
 def _yaml(tmp_path, host: str, body: str):
@@ -37,10 +23,10 @@ def _yaml(tmp_path, host: str, body: str):
     return str(spec)
 
 
-def test_listings_of_several_repositories_go_at_once_and_keep_the_files_order(registry, proxy_of, tmp_path):
+def test_listings_of_several_repositories_go_at_once_and_keep_the_files_order(registry, fault_proxy, tmp_path):
     src = registry()
     fill(src, tmp_path, {"r/a": ["v1", "v2"], "r/b": ["v1"], "r/c": ["v3"]})
-    proxy = proxy_of(src)
+    proxy = fault_proxy(src)
     proxy.add("stall", method="GET", path=r"/tags/list", seconds=3.0, times=100)
     spec = _yaml(tmp_path, proxy.host, "  images:\n    r/c: []\n    r/b: [v1]\n    r/a: []\n"
                  "  images-by-tag-regex:\n    r/b: ^v\n")
@@ -57,10 +43,10 @@ def test_listings_of_several_repositories_go_at_once_and_keep_the_files_order(re
     assert out["items"][0].dest == "dir:/x/c:v3"
 
 
-def test_a_failed_listing_among_several_is_the_error(registry, proxy_of, tmp_path):
+def test_a_failed_listing_among_several_is_the_error(registry, fault_proxy, tmp_path):
     src = registry()
     fill(src, tmp_path, {"r/a": ["v1"]})
-    proxy = proxy_of(src)
+    proxy = fault_proxy(src)
     proxy.add("status", method="GET", path=r"/r/gone/tags/list", status=404, times=100)
     spec = _yaml(tmp_path, proxy.host, "  images:\n    r/a: []\n    r/gone: []\n")
     with pytest.raises(EstibaError) as err:
@@ -68,14 +54,14 @@ def test_a_failed_listing_among_several_is_the_error(registry, proxy_of, tmp_pat
     assert "r/gone" in str(err.value) or "not found" in str(err.value).lower(), str(err.value)
 
 
-def test_estiba_sync_reaches_the_source_registry_once(registry, proxy_of, tmp_path):
+def test_estiba_sync_reaches_the_source_registry_once(registry, fault_proxy, tmp_path):
     """The plan's client (tags/list) is the run's: one ping of the source for the whole sync, counted in the
     requests the source registry receives (before: two, the plan's and the run's)."""
     from tests.cli.cli_helpers import estiba
 
     src, dst = registry(), registry()
     fill(src, tmp_path, {"r/app": ["v1", "v2", "v3", "v4"]})
-    ps, pd = proxy_of(src), proxy_of(dst)
+    ps, pd = fault_proxy(src), fault_proxy(dst)
     args = ("sync", "--src", "docker", "--dest", "docker", "--src-tls-verify=false", "--dest-tls-verify=false",
             f"{ps.host}/r/app", f"{pd.host}/m")
     estiba(tmp_path / "store", *args)

@@ -30,24 +30,22 @@ def tag(engine: Engine, ref: str, name: str) -> str:
     if new.digest:
         raise InvalidInput(f"{name}: a name given to an image cannot hold a digest; give a tag")
     query = urlencode({"repo": new.name, "tag": new.tag or "latest"})
-    conn = engine.connect(None, ANSWER_TIMEOUT)
-    try:
-        with conn.request("POST", f"{engine.prefix}/images/{_ref_part(ref)}/tag?{query}") as resp:
-            if resp.status >= 300:
-                raise engine.refused(resp, f"the name {new.tagged} for {ref}")
-            resp.read()
-    finally:
-        conn.close()
+    _call(engine, "POST", f"/images/{_ref_part(ref)}/tag?{query}", ANSWER_TIMEOUT, f"the name {new.tagged} for {ref}")
     return new.tagged
 
 
 def remove(engine: Engine, ref: str) -> None:
     """Remove the image `ref`; a name of an image with other names is only taken off it."""
-    conn = engine.connect(None, REMOVE_TIMEOUT)
+    _call(engine, "DELETE", f"/images/{_ref_part(ref)}", REMOVE_TIMEOUT, f"the removal of {ref}")
+
+
+def _call(engine: Engine, method: str, path: str, timeout: float, what: str) -> None:
+    """One request whose answer is only a status: anything but 2xx is the engine's refusal, in its words."""
+    conn = engine.connect(None, timeout)
     try:
-        with conn.request("DELETE", f"{engine.prefix}/images/{_ref_part(ref)}") as resp:
+        with conn.request(method, f"{engine.prefix}{path}") as resp:
             if resp.status >= 300:
-                raise engine.refused(resp, f"the removal of {ref}")
+                raise engine.refused(resp, what)
             resp.read()
     finally:
         conn.close()

@@ -64,10 +64,7 @@ class EngineView(QWidget):
 
     @Slot(QPoint)
     def _on_context_menu(self, pos: QPoint) -> None:
-        index = self.table.indexAt(pos)
-        if index.isValid() and not self.table.selectionModel().isRowSelected(index.row(), index.parent()):
-            self.table.select_view_rows([index.row()])
-        rows = self.selected_rows()
+        rows = self.table.rows_for_menu_at(pos)
         if rows:
             self.context_menu(rows).popup(self.table.viewport().mapToGlobal(pos))
 

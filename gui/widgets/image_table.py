@@ -81,6 +81,13 @@ class ImageTableView(QTableView):
                 rows.append(row)
         return rows
 
+    def rows_for_menu_at(self, pos: QPoint) -> list[ImageRow]:
+        """The rows a context menu at `pos` acts on: a right-click outside the selection selects that row first."""
+        index = self.indexAt(pos)
+        if index.isValid() and not self.selectionModel().isRowSelected(index.row(), index.parent()):
+            self.select_view_rows([index.row()])
+        return self.selected_rows()
+
     def row_at_view_row(self, view_row: int) -> ImageRow | None:
         return self.model().index(view_row, 0).data(RowRole)
 

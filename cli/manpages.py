@@ -79,6 +79,10 @@ def pages() -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
+    if argv and argv[0].startswith("-"):
+        # An option is not a folder: `--help` once left a directory named "--help" in the repository.
+        print("usage: python -m cli.manpages [FOLDER]   (default: resources/man)", file=sys.stderr)
+        return 0 if argv[0] in ("-h", "--help") else 2
     folder = Path(argv[0] if argv else "resources/man")
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in pages().items():

@@ -34,3 +34,13 @@ def test_man_renders_them_without_warnings(tmp_path):
     assert proc.returncode == 0 and proc.stderr == b"", proc.stderr
     text = re.sub(rb".\x08", b"", proc.stdout).decode()  # drop the overstrike of bold and underline
     assert "OPTIONS" in text and "EXAMPLES" in text and "--output" in text
+
+
+def test_an_option_is_not_taken_for_the_output_folder(tmp_path, monkeypatch, capsys):
+    from cli.manpages import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["--help"]) == 0
+    assert main(["--bogus"]) == 2
+    assert list(tmp_path.iterdir()) == []  # it once wrote the pages into a folder named "--help"
+    assert "usage" in capsys.readouterr().err

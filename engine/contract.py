@@ -74,6 +74,12 @@ class Source(ABC):
         check (None: unknown). Lets a destination lay out an archive before the bytes arrive."""
         return None
 
+    def compressed_file(self, desc: Descriptor, kind: str) -> tuple[str, Digest, int] | None:
+        """Optional. (path, digest, size) of a whole file holding the uncompressed layer `desc` already
+        compressed to `kind` by this source, as the pipeline's own compressor writes it and hashed as written
+        (engine/engines/export_compress.py). None: the pipeline compresses the layer itself."""
+        return None
+
     def close(self) -> None:  # noqa: B027 - optional: most sources hold nothing
         """Release files, spools and connections."""
 

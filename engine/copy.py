@@ -17,7 +17,7 @@ from engine.chunks import Discard, checking_cancel, copy_stream, hash_range
 from engine.contract import CopiedImage, Destination, Source, SourceImage
 from engine.digest import Digest, HashingReader, HashingWriter, check, sha256_digest
 from engine.errors import Cancelled, DigestMismatch, EstibaError, Hint, InvalidInput, Unsupported
-from engine.layer_reuse import already_there, target_kind
+from engine.layer_reuse import already_there, place_compressed, target_kind
 from engine.layersizes import planned_sizes
 from engine.malloc import release_free_memory
 from engine.manifest import (
@@ -281,6 +281,11 @@ class _Copier:
                 placed = self._place_file(desc, src_kind, diff_id)
                 if placed is not None:
                     return Descriptor(out_type, desc.digest, placed)
+            elif src_kind == compression.NONE and self.source.trusted and self._compress_threads == 1:
+                done = place_compressed(self.source, self.dest, self.opts.blob_info, self.progress, desc, diff_id,
+                                        fam, out_kind)
+                if done is not None:
+                    return done
             result = self._stream_layer(desc, diff_id, reader, stream, src_kind, out_kind, counted)
         except compression.decompress_errors() as exc:
             if isinstance(exc, EstibaError):

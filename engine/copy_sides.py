@@ -62,6 +62,12 @@ class _Recording(Source):
     def blob_file(self, desc):
         return self.inner.blob_file(desc)
 
+    def layer_size(self, desc):
+        return self.inner.layer_size(desc)
+
+    def compressed_file(self, desc, kind):
+        return self.inner.compressed_file(desc, kind)
+
     def close(self) -> None:
         self.inner.close()
 
@@ -77,8 +83,8 @@ def copy_with_sides(store: Store, source_text: str, dest_text: str, src_opts: Tr
         raise InvalidInput("keeping the digests rules out a manifest format or compression change")
     src_loc = transports.locate(source_text, transports.STORE)
     dst_loc = transports.locate(dest_text, transports.STORE)
-    source = transports.open_source(src_loc, transports.Opening(src_opts, store.tmp_dir, progress.cancel, store,
-                                                                 progress))
+    reading = transports.Opening(src_opts, store.tmp_dir, progress.cancel, store, progress)
+    source = transports.open_source(src_loc, transports.for_destination(reading, dst_loc, dest_opts))
     recording = _Recording(source)
     with recording:
         dest = transports.open_destination(dst_loc, transports.Opening(dest_opts, store.tmp_dir, progress.cancel,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from engine import compression, media
 from engine.blobinfo import BlobInfoCache
-from engine.contract import Destination
+from engine.contract import Destination, Source
 from engine.digest import Digest
 from engine.errors import InvalidInput
 from engine.manifest import Descriptor
@@ -56,3 +56,20 @@ def _known_size(dest: Destination, digest: Digest) -> int:
     if size < 0:
         raise InvalidInput(f"cannot tell the size of blob {digest[:19]}…")
     return size
+
+
+def place_compressed(source: Source, dest: Destination, blob_info: BlobInfoCache | None, progress: Progress,
+                     desc: Descriptor, diff_id: Digest, fam: str, out_kind: str) -> Descriptor | None:
+    """The uncompressed layer `desc` handed over as the source already compressed it to `out_kind`
+    (Source.compressed_file), or None (not available, or the destination takes no files)."""
+    found = source.compressed_file(desc, out_kind)
+    if found is None:
+        return None
+    path, digest, size = found
+    on_bytes = progress.counter(desc.digest, size, check_cancel=not dest.uploads)
+    if not dest.put_blob_file(path, 0, size, digest, on_bytes=on_bytes):
+        return None
+    if blob_info is not None:  # the source hashed the layer to diff_id as the compressor read it
+        blob_info.record(diff_id, out_kind, digest, size)
+    progress.done(desc.digest, desc.size)
+    return Descriptor(media.layer_type(fam, out_kind), digest, size)

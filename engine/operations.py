@@ -80,7 +80,8 @@ def save(store: Store, images: list[str], output: str, fmt: str = "docker-archiv
         if done is not None:
             return done
         one = elsewhere[0] if len(elsewhere) == 1 else None
-        with (transports.open_source(one, opening) if one else places.open_sources(elsewhere, opening)) as source:
+        reading = transports.for_destination(opening, dest_loc)
+        with (transports.open_source(one, reading) if one else places.open_sources(elsewhere, reading)) as source:
             dest = transports.open_destination(dest_loc, opening)
             return copy(source, dest, _copy_options(store, opts, progress))
     records = [(store.lookup(text), text) for text in images]
@@ -120,7 +121,7 @@ def copy_between(store: Store, source_text: str, dest_text: str, options: Transf
     done = places.direct_copy([src_loc], dst_loc, opening, _copy_options(store, opts, progress))
     if done is not None:  # an engine's export written straight into a docker-archive
         return done
-    with transports.open_source(src_loc, opening) as source:
+    with transports.open_source(src_loc, transports.for_destination(opening, dst_loc)) as source:
         dest = transports.open_destination(dst_loc, opening)
         return copy(source, dest, _copy_options(store, opts, progress))
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 from engine.engines.discovery import DOCKER, PODMAN, TITLES, Endpoint
-from engine.engines.socket_http import ANSWER_TIMEOUT, STALL_TIMEOUT, Connection, EngineError, Response
+from engine.engines.socket_http import ANSWER_TIMEOUT, STALL_TIMEOUT, Connection, EngineError, ReadAhead, Response
 from engine.errors import Hint, InvalidInput, NotFound
 from engine.progress import CancelToken
 from engine.reference import InvalidReference, parse_reference
@@ -127,11 +127,11 @@ class Engine:
         names = [n for n in (normalised(x) for x in (doc.get("RepoTags") or []) if isinstance(x, str)) if n]
         return "sha256:" + doc["Id"].removeprefix("sha256:"), list(dict.fromkeys(names))
 
-    def export(self, image_id: str, cancel: CancelToken | None) -> Response:
+    def export(self, image_id: str, cancel: CancelToken | None) -> ReadAhead:
         """The image as an uncompressed docker-archive stream (podman would gzip an oci-archive on one core)."""
         return self.export_many([image_id], cancel)
 
-    def export_many(self, image_ids: list[str], cancel: CancelToken | None) -> Response:
+    def export_many(self, image_ids: list[str], cancel: CancelToken | None) -> ReadAhead:
         """Several images in one uncompressed docker-archive stream (podman's `save -m`, `docker save A B`)."""
         hexes = [i.removeprefix("sha256:") for i in image_ids]
         if len(hexes) == 1:
@@ -147,7 +147,8 @@ class Engine:
                 raise self.refused(resp, what)
             finally:
                 resp.close()
-        return resp
+        resp.fill = True
+        return ReadAhead(resp)
 
     def start_load(self, cancel: CancelToken | None) -> Connection:
         """A load request whose body (a docker-archive) the caller sends in chunks, then load_result()."""

@@ -20,6 +20,7 @@ from engine import compression, media
 from engine.contract import Source, SourceImage
 from engine.digest import Digest
 from engine.engines.client import Engine, normalised
+from engine.engines.export_compress import LayerCompressor
 from engine.engines.export_tee import ExportTee, Piece
 from engine.errors import DigestMismatch, NotFound
 from engine.formats.docker_archive.common import MANIFEST_FILE
@@ -59,10 +60,11 @@ def wanted(engine: Engine, refs: list[str]) -> Wanted:
 
 
 def read_export(engine: Engine, images: Wanted, fd: int, what: str, cancel, *,
-                drop: frozenset[str] = frozenset(), on_bytes=None) -> ExportTee:
-    """The export of `images` written to fd, every member hashed."""
+                drop: frozenset[str] = frozenset(), on_bytes=None,
+                compressor: LayerCompressor | None = None) -> ExportTee:
+    """The export of `images` written to fd, every member hashed (and its layers compressed by `compressor`)."""
     with engine.export_many([image_id for image_id, _ in images], cancel) as resp:
-        tee = ExportTee(fd, what, drop=drop, on_bytes=on_bytes)
+        tee = ExportTee(fd, what, drop=drop, on_bytes=on_bytes, compressor=compressor)
         tee.run(resp)
     return tee
 
@@ -121,9 +123,11 @@ class ExportedSource(Source):
     trusted = True
 
     def __init__(self, path: str, layout: Layout, images: Wanted, description: str, *,
-                 temp: str | None = None, engine: Engine | None = None) -> None:
+                 temp: str | None = None, engine: Engine | None = None,
+                 compressor: LayerCompressor | None = None) -> None:
         self.description = description
         self._path, self._temp, self._engine = path, temp, engine
+        self._compressor = compressor
         self._fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
         self._pieces: dict[str, Piece] = {}
         self._images: list[SourceImage] = []
@@ -163,8 +167,16 @@ class ExportedSource(Source):
         piece = self._pieces.get(desc.digest)
         return piece.size if piece is not None else None
 
+    def compressed_file(self, desc: Descriptor, kind: str) -> tuple[str, Digest, int] | None:
+        if self._compressor is None or desc.digest not in self._pieces:
+            return None
+        return self._compressor.compressed(desc.digest, kind)
+
     def close(self) -> None:
         try:
+            if self._compressor is not None:
+                self._compressor.close()
+                self._compressor = None
             if self._fd >= 0:
                 os.close(self._fd)
                 self._fd = -1
@@ -204,21 +216,31 @@ class EngineSource(TempOwner):
                 self._engine.close()
 
 
-def open_exports(engine: Engine, refs: list[str], description: str, tmpdir: str | None, cancel) -> Source:
-    """The images `refs` select, as one source (one export request); closing it closes `engine`."""
+def open_exports(engine: Engine, refs: list[str], description: str, tmpdir: str | None, cancel, *,
+                 layer_compression: str | None = None) -> Source:
+    """The images `refs` select, as one source (one export request); closing it closes `engine`.
+    layer_compression: what the destination will compress uncompressed layers to, when known (gzip, zstd):
+    the layers are compressed so while the export streams in (export_compress.py)."""
     from engine.formats import docker_archive
     from engine.spool import new_spool
 
-    fd, temp = -1, None
+    fd, temp, comp = -1, None, None
     try:
         images = wanted(engine, refs)
         fd, temp = new_spool(tmpdir, description)
-        tee = read_export(engine, images, fd, description, cancel)
+        if layer_compression in (compression.GZIP, compression.ZSTD):
+            comp = LayerCompressor(temp, layer_compression, tmpdir, cancel)
+        tee = read_export(engine, images, fd, description, cancel, compressor=comp)
         layout = verified_layout(fd, tee, images)
         if layout is not None:
             os.close(fd)
             fd = -1
-            return ExportedSource(temp, layout, images, description, temp=temp, engine=engine)
+            source = ExportedSource(temp, layout, images, description, temp=temp, engine=engine, compressor=comp)
+            comp = None
+            return source
+        if comp is not None:
+            comp.close()
+            comp = None
         damaged = mismatch(fd, tee, images, engine, description)
         if damaged is not None:
             raise damaged
@@ -228,6 +250,8 @@ def open_exports(engine: Engine, refs: list[str], description: str, tmpdir: str 
         inner = docker_archive.open_source(temp, None, tmpdir=tmpdir)
         return EngineSource(inner, temp, description, images, engine)
     except BaseException:
+        if comp is not None:
+            comp.close()
         if fd >= 0:
             os.close(fd)
         if temp is not None:
@@ -239,5 +263,6 @@ def open_exports(engine: Engine, refs: list[str], description: str, tmpdir: str 
         raise
 
 
-def open_export(engine: Engine, ref: str, description: str, tmpdir: str | None, cancel) -> Source:
-    return open_exports(engine, [ref], description, tmpdir, cancel)
+def open_export(engine: Engine, ref: str, description: str, tmpdir: str | None, cancel, *,
+                layer_compression: str | None = None) -> Source:
+    return open_exports(engine, [ref], description, tmpdir, cancel, layer_compression=layer_compression)

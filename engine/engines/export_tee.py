@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.digest import Digest
+from engine.engines.export_compress import LayerCompressor
 from engine.errors import InvalidInput
 from engine.formats.tarwriter import BLOCK, padding, write_all
 from engine.manifest import MAX_JSON_BYTES
@@ -69,8 +70,9 @@ class ExportTee:
     """Write the tar stream `stream` to `fd` (from its current position) and hash its regular members."""
 
     def __init__(self, fd: int, what: str, *, drop: frozenset[str] = frozenset(),
-                 on_bytes: Callable[[int], None] | None = None) -> None:
+                 on_bytes: Callable[[int], None] | None = None, compressor: LayerCompressor | None = None) -> None:
         self.fd = fd
+        self.compressor = compressor  # compresses layers as they arrive (export_compress.py)
         self.what = what
         self.drop = drop
         self.on_bytes = on_bytes
@@ -169,6 +171,8 @@ class ExportTee:
         self._write(blocks)
         self.names.add(name)
         offset = self.end
+        comp = self.compressor if self.compressor is not None and self.compressor.wants(name, size) else None
+        job = comp.start(offset, size) if comp is not None else None
         left = size
         while left:  # the data as it comes, chunk by chunk (no joining)
             data = self._stream.read(min(READ, left))
@@ -179,8 +183,12 @@ class ExportTee:
             hasher.update(data)
             self._write(data)
             left -= len(data)
+            if comp is not None:
+                comp.advanced(self.end)
         self._write(self._read(padding(size)))
         digest = Digest("sha256:" + hasher.hexdigest())
+        if comp is not None:
+            comp.finished(job, digest)
         piece = Piece(name, digest, size, offset)
         self.pieces.setdefault(digest, piece)
         self.members.setdefault(name, piece)

@@ -41,7 +41,8 @@ def open_source(kind: str, loc: Location, opening: Opening) -> Source:
         from engine.engines.export_progress import CountingEngine
 
         engine = CountingEngine(endpoint, opening.progress)
-    return open_export(engine, loc.path, str(loc), opening.tmpdir, opening.cancel)
+    return open_export(engine, loc.path, str(loc), opening.tmpdir, opening.cancel,
+                       layer_compression=opening.layer_compression)
 
 
 def open_destination(kind: str, loc: Location, opening: Opening) -> Destination:
@@ -85,7 +86,8 @@ def open_sources(locs: list[Location | None], opening: Opening) -> Source:
 
     kind, refs = found
     engine = Engine(discovery.find(kind))
-    return open_exports(engine, refs, ", ".join(str(loc) for loc in locs), opening.tmpdir, opening.cancel)
+    return open_exports(engine, refs, ", ".join(str(loc) for loc in locs), opening.tmpdir, opening.cancel,
+                        layer_compression=opening.layer_compression)
 
 
 def direct_copy(locs: list[Location | None], dest: Location, opening: Opening, copy_options):

@@ -9,6 +9,7 @@ Adding a transport: a module here plus one entry in TRANSPORTS (docs/adding-a-tr
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ from engine.transports.base import DIRECTORY, FILE, NAME, Location, Opening, Tra
 
 if TYPE_CHECKING:
     from engine.contract import Destination, Source
+    from engine.options import TransferOptions
     from engine.progress import Progress
 
 __all__ = ["DIRECTORY", "FILE", "NAME", "TRANSPORTS", "Location", "Opening", "Transport", "by_name", "detect",
@@ -119,6 +121,20 @@ def detect(path: str, tmpdir: str | None = None, progress: Progress | None = Non
         os.unlink(temp)
     raise InvalidInput(f"{path} is a tar archive but not an image: it has neither manifest.json (docker-archive) "
                        "nor index.json (oci-archive)")
+
+
+def for_destination(opening: Opening, dest: Location, dest_opts: TransferOptions | None = None) -> Opening:
+    """The source's Opening, told what `dest` will compress uncompressed layers to (Opening.layer_compression).
+    Registries are left out: they often hold a layer already, which is asked only later."""
+    t = by_name(dest.transport)
+    compress = (dest_opts or opening.options).compress
+    if t.layer_compression is None and t.name != DIR:
+        kind = None
+    elif compress is not None:
+        kind = None if compress == "none" else compress
+    else:
+        kind = t.layer_compression
+    return dataclasses.replace(opening, layer_compression=kind)
 
 
 def open_source(loc: Location, opening: Opening | None = None) -> Source:

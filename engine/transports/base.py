@@ -43,6 +43,7 @@ class Opening:
     store: Store | None = None  # the store transport's; the others ignore it
     progress: Progress | None = None  # the job's: a whole-archive decompression and an engine's export
                                       # report through it while the source opens
+    layer_compression: str | None = None  # for a source: what the destination will compress layers to
 
     def the_store(self) -> Store:
         if self.store is None:
@@ -63,6 +64,9 @@ class Transport:
     recognise: Callable[[str, TarIndex | None], bool] | None = None
     save_formats: tuple[tuple[str, str | None], ...] = ()  # podman's `save --format` names, manifest format
     file_patterns: tuple[str, ...] = ()  # for file dialogs: "*.tar"
+    # What it compresses an uncompressed layer to unless told otherwise (c/image's oci writers gzip them);
+    # lets a source that must read everything first compress as it reads (engine/engines/export_compress.py)
+    layer_compression: str | None = None
 
 
 def path_and_ref(transport: str) -> Callable[[str], Location]:

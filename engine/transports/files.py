@@ -38,6 +38,9 @@ class TempOwner(Source):
     def layer_size(self, desc):
         return self.inner.layer_size(desc)
 
+    def compressed_file(self, desc, kind):
+        return self.inner.compressed_file(desc, kind)
+
     def close(self) -> None:
         try:
             self.inner.close()

@@ -36,4 +36,4 @@ def recognise(path: str, index: TarIndex | None) -> bool:
 
 TRANSPORT = Transport(NAME, NAME + ":", "OCI archive file", FILE, path_and_ref(NAME), open_source,
                       open_destination, recognise, save_formats=(("oci-archive", None),),
-                      file_patterns=(*ARCHIVE_PATTERNS, "*.oci"))
+                      file_patterns=(*ARCHIVE_PATTERNS, "*.oci"), layer_compression="gzip")

@@ -36,4 +36,5 @@ def recognise(path: str, index: TarIndex | None) -> bool:
 
 
 TRANSPORT = Transport(NAME, NAME + ":", "OCI layout directory", DIRECTORY, path_and_ref(NAME), open_source,
-                      open_destination, recognise, save_formats=(("oci-dir", None),))
+                      open_destination, recognise, save_formats=(("oci-dir", None),),
+                      layer_compression="gzip")

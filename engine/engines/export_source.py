@@ -22,6 +22,7 @@ from engine.digest import Digest
 from engine.engines.client import Engine, normalised
 from engine.engines.export_compress import LayerCompressor
 from engine.engines.export_tee import ExportTee, Piece
+from engine.engines.podman_storage import open_from_storage
 from engine.errors import DigestMismatch, NotFound
 from engine.formats.docker_archive.common import MANIFEST_FILE
 from engine.manifest import MAX_CONFIG_BYTES, MAX_JSON_BYTES, Descriptor, ImageConfig, build_manifest, parse
@@ -227,6 +228,9 @@ def open_exports(engine: Engine, refs: list[str], description: str, tmpdir: str 
     fd, temp, comp = -1, None, None
     try:
         images = wanted(engine, refs)
+        direct = open_from_storage(engine, images, description)
+        if direct is not None:  # podman's storage, readable here: no export to wait for
+            return direct
         fd, temp = new_spool(tmpdir, description)
         if layer_compression in (compression.GZIP, compression.ZSTD):
             comp = LayerCompressor(temp, layer_compression, tmpdir, cancel)

@@ -920,6 +920,7 @@ def select_ops(args: argparse.Namespace) -> list[Op]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    inputs.byte_compile()
     if args.list:
         for op in OPS:
             print(f"{op.key:34} {op.title:34} target {op.target.describe()}")

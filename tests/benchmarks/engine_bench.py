@@ -161,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"engine_bench: unknown operation(s) {', '.join(unknown)}; known: {', '.join(TARGETS)}",
               file=sys.stderr)
         return 2
+    inputs.byte_compile()
     img = inputs.build_images(os.path.abspath(args.workdir), args.size_mb << 20, ("multi",), args.skopeo,
                               log=lambda m: print(m, file=sys.stderr))["multi"]
     bench = EngineBench(args)

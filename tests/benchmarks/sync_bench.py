@@ -27,6 +27,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.benchmarks.inputs import byte_compile  # noqa: E402
 from tests.benchmarks.registry import Registry  # noqa: E402
 
 RATIO_LIMIT = 0.5
@@ -78,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", metavar="PATH")
     p.add_argument("-v", "--verbose", action="store_true", help="print each run as it ends")
     args = p.parse_args(argv)
+    byte_compile()
     work = Path(args.workdir)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)

@@ -179,35 +179,56 @@ def test_cancel_mid_export_into_a_docker_archive_leaves_nothing(tmp_path, engine
     _remove("docker", svc, dockerd, name)
 
 
-def _damage_podman_layer(svc, seed: int) -> None:
-    """Change one byte of the image's first layer in podman's vfs storage behind its back (vfs gives each layer
-    a full copy of the tree: the first layer's is the one without the second layer's files): the export then
-    carries bytes that do not hash to the config's diffID."""
-    root = svc.cli.root / "vfs" / "dir"
-    for layer_dir in root.iterdir():
-        target = layer_dir / "data" / f"seed{seed}" / "file0.bin"
-        if target.is_file() and not (layer_dir / "data" / f"seed{seed + 1}").exists():
-            with open(target, "r+b") as fh:
-                first = fh.read(1)
-                fh.seek(0)
-                fh.write(bytes([first[0] ^ 0xFF]))
-            return
+def first_layer_dir(svc, seed: int):
+    """The image's first layer in podman's vfs storage (vfs gives each layer a full copy of the tree: the first
+    layer's is the one without the second layer's files)."""
+    for layer_dir in (svc.cli.root / "vfs" / "dir").iterdir():
+        if (layer_dir / "data" / f"seed{seed}" / "file0.bin").is_file() and \
+                not (layer_dir / "data" / f"seed{seed + 1}").exists():
+            return layer_dir
     raise AssertionError("the image's first layer was not found in podman's storage")
 
 
+def _damage_podman_layer(svc, seed: int) -> None:
+    """Change one byte of the image's first layer behind podman's back: its files then do not hash to the
+    config's diffID."""
+    with open(first_layer_dir(svc, seed) / "data" / f"seed{seed}" / "file0.bin", "r+b") as fh:
+        first = fh.read(1)
+        fh.seek(0)
+        fh.write(bytes([first[0] ^ 0xFF]))
+
+
+def hide_layer_from_estiba(svc, seed: int) -> None:
+    """Make the first layer unreadable the way Estiba reads podman's storage (engine/engines/podman_storage.py
+    follows no symlink) while podman still exports it: one file becomes a symlink to a copy of itself. As root,
+    file modes cannot stop Estiba; this is the same fallback a rootless storage with other users' files takes."""
+    target = first_layer_dir(svc, seed) / "data" / f"seed{seed}" / "file1.bin"
+    copy = target.with_name("file1.copy")
+    os.rename(target, copy)
+    os.symlink(copy.name, target)
+
+
 @pytest.mark.parametrize("dest", ["docker-archive", "oci-archive"])
-def test_damaged_podman_storage_is_a_one_line_error_and_no_output(dest, tmp_path, tmp_store, engines_env):
-    """podman checks its own files as it exports (tar-split's checksums) and refuses: its words, one line,
-    nothing written. Bytes that arrive whole but wrong are the stand-in engine's test below."""
+@pytest.mark.parametrize("reader", ["storage", "export"])
+def test_damaged_podman_storage_is_a_one_line_error_and_no_output(reader, dest, tmp_path, tmp_store, engines_env):
+    """Read from podman's storage, the layer's bytes are hashed as they are read: one line naming podman's
+    storage and the layer. Through podman's export (a storage Estiba cannot read its way), podman checks its
+    own files (tar-split's checksums) and refuses: its words, one line. Nothing written either way. Bytes that
+    arrive whole but wrong are the stand-in engine's test below."""
     svc, dockerd = engines_env
-    name = f"docker.io/library/damaged-{dest}:1"
-    seed = 500 + 10 * len(dest)
+    name = f"docker.io/library/damaged-{dest}-{reader}:1"
+    seed = 500 + 10 * len(dest) + (5 if reader == "export" else 0)
     _into_engine("podman", svc, dockerd, tmp_path, [(_image(seed), [name])])
     _damage_podman_layer(svc, seed)
+    if reader == "export":
+        hide_layer_from_estiba(svc, seed)
     outdir = tmp_path / "out"
     outdir.mkdir()
     proc = estiba(tmp_store, "copy", f"containers-storage:{name}", f"{dest}:{outdir / 'image.tar'}", check=False)
-    assert_one_line_error(proc, "Podman", "data/seed")
+    if reader == "export":
+        assert_one_line_error(proc, "Podman", "data/seed")
+    else:
+        assert_one_line_error(proc, "Podman's storage", "damaged", "vfs/dir/")
     assert os.listdir(outdir) == []
     tmp = os.path.join(tmp_store, "tmp")
     assert not os.path.isdir(tmp) or _allocated(tmp) == 0  # no spool left

@@ -1,5 +1,7 @@
 """An export from podman to an OCI destination compresses its layers while the export still streams in
-(engine/engines/export_compress.py), against the real podman service of tests/engines/conftest.py. The archive
+(engine/engines/export_compress.py), against the real podman service of tests/engines/conftest.py. Each image
+here is made unreadable the way Estiba reads podman's storage (hide_layer_from_estiba), so that the export
+API is used. The archive
 is byte for byte the one written when the pipeline compresses the layers itself; a cancel leaves no temporary;
 a compression that fails falls back to the pipeline's."""
 
@@ -18,7 +20,7 @@ from engine.options import DEFAULT_PARALLEL
 from engine.progress import Progress
 from engine.store import Store
 from engine.transports import Location, Opening, open_destination, open_source
-from tests.engines.test_engine_exports import _image, _inspect, _into_engine, _remove
+from tests.engines.test_engine_exports import _image, _inspect, _into_engine, _remove, hide_layer_from_estiba
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -48,10 +50,11 @@ def _plain_copy(store: Store, name: str, out) -> None:
 def test_layers_compressed_on_the_way_give_the_same_archive(tmp_path, engines_env, monkeypatch):
     svc, dockerd = engines_env
     name = "docker.io/library/precompress:1"
-    image = _image(500, 3 << 20, 3)
+    image, seed = _image(500, 3 << 20, 3), 500
     # the pipeline takes the compressed files where it would compress each layer on one thread (2 cores, 3 layers)
     one_thread = (os.cpu_count() or 1) // min(DEFAULT_PARALLEL, 3) <= 1
     _into_engine("podman", svc, dockerd, tmp_path, [(image, [name])])
+    hide_layer_from_estiba(svc, seed)
     store = Store(str(tmp_path / "store"))
     taken = _counting_compressed(monkeypatch)
     fast, plain = tmp_path / "fast.tar", tmp_path / "plain.tar"
@@ -72,8 +75,9 @@ def test_layers_compressed_on_the_way_give_the_same_archive(tmp_path, engines_en
 def test_a_failed_compression_falls_back_to_the_pipeline(tmp_path, engines_env, monkeypatch):
     svc, dockerd = engines_env
     name = "docker.io/library/precompress-fails:1"
-    image = _image(510, 2 << 20, 2)
+    image, seed = _image(510, 2 << 20, 2), 510
     _into_engine("podman", svc, dockerd, tmp_path, [(image, [name])])
+    hide_layer_from_estiba(svc, seed)
     store = Store(str(tmp_path / "store"))
 
     def full(self):  # a fault we cannot produce on the real disk without filling it: no space left
@@ -95,6 +99,7 @@ def test_cancel_while_layers_compress_leaves_nothing(tmp_path, engines_env):
     svc, dockerd = engines_env
     name = "docker.io/library/precompress-cancel:1"
     _into_engine("podman", svc, dockerd, tmp_path, [(_image(520, 12 << 20, 3), [name])])
+    hide_layer_from_estiba(svc, 520)
     store = Store(str(tmp_path / "store"))
     outdir = tmp_path / "out"
     outdir.mkdir()

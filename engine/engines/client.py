@@ -93,6 +93,11 @@ class Engine:
         doc = self._json("GET", "/version", "the version request")
         return str(doc.get("Version", "")) if isinstance(doc, dict) else ""
 
+    def info(self) -> dict:
+        """The engine's /info document (podman's says where its storage is: store.graphRoot)."""
+        doc = self._json("GET", "/info", "the information request")
+        return doc if isinstance(doc, dict) else {}
+
     def images(self) -> list[ImageRecord]:
         """The engine's images as the store's records, so that they show in the same table and JSON."""
         doc = self._json("GET", "/images/json", "the image list")

@@ -75,10 +75,10 @@ def storage_of(engine: Engine) -> tuple[str, str] | None:
     if engine.kind != PODMAN:
         return None
     try:
-        doc = engine._json("GET", "/info", "the information request")
+        doc = engine.info()
     except Exception:  # noqa: BLE001 - an engine that does not say: the export API is used
         return None
-    store = doc.get("store") if isinstance(doc, dict) else None
+    store = doc.get("store")
     if not isinstance(store, dict):
         return None
     root, driver = store.get("graphRoot"), store.get("graphDriverName")

@@ -73,6 +73,7 @@ class Engine:
 
     def refused(self, resp: Response, what: str) -> EngineError:
         """The engine's own words for a refusal, as one line."""
+        resp.fill = True  # all of it, not its first chunk
         text = resp.read(1 << 16)
         message = ""
         try:

@@ -241,6 +241,7 @@ class Response:
         return len(data)
 
     def json(self, limit: int = MAX_JSON_BYTES):
+        self.fill = True  # the whole answer: a chunked one read a chunk at a time ended at its first chunk
         data = self.read(limit + 1)
         if len(data) > limit:
             raise EngineError(f"{self.conn.engine} at {self.conn.path} sent an answer over {limit >> 20} MiB")

@@ -6,7 +6,9 @@ pipeline runs over the written bytes (nothing is read again: every blob is alrea
 appends Estiba's own manifest.json and repositories, with the names the user asked for, then renames the
 file into place. A mismatch or a cancel discards the temporary file: no output.
 
-An export that cannot be taken apart by digest (compressed members, damaged bytes) gets the engine's own
+podman's images that can be read from its storage (podman_storage.py) are not exported at all: they go
+to the ordinary docker-archive writer, which lays the layers out at their offsets (each byte written once
+too). An export that cannot be taken apart by digest (compressed members, damaged bytes) gets the engine's own
 manifest.json back and is read by the docker-archive reader into the ordinary docker-archive writer; the
 pipeline then names what is wrong."""
 
@@ -30,6 +32,7 @@ from engine.engines.export_source import (
     wanted,
 )
 from engine.engines.export_tee import Piece
+from engine.engines.podman_storage import open_from_storage
 from engine.errors import EstibaError, InvalidInput, NotFound, Unsupported
 from engine.formats.docker_archive.common import MANIFEST_FILE, REPOSITORIES_FILE, normalise_name
 from engine.formats.docker_archive.legacy import legacy_layers
@@ -191,6 +194,16 @@ def export_into_archive(engine, refs: list[str], dst_loc, opening, copy_options,
         if dst_loc.ref and len(images) > 1:
             raise Unsupported(f"{dst_loc} names one image but the source holds {len(images)}; copy them one at "
                               "a time or leave out the name")
+        stored = open_from_storage(engine, images, description)
+    except BaseException:
+        engine.close()
+        raise
+    if stored is not None:  # podman's storage, readable here: the docker-archive writer lays the layers out
+        with stored:
+            dest = archive_transport.open_destination(dst_loc, opening)
+            dest.description = str(dst_loc)
+            return copy(stored, dest, copy_options)
+    try:
         progress = copy_options.progress
         label, size = export_label(engine), listed_size(engine, [image_id for image_id, _ in images])
         progress.new(label, size)  # the same row as the other export paths (export_progress.py)

@@ -16,16 +16,17 @@ import io
 import json
 import os
 
-from engine import compression, media
-from engine.contract import Source, SourceImage
+from engine import compression
+from engine.contract import Source
 from engine.digest import Digest
 from engine.engines.client import Engine, normalised
+from engine.engines.engine_images import EngineImages
 from engine.engines.export_compress import LayerCompressor
 from engine.engines.export_tee import ExportTee, Piece
 from engine.engines.podman_storage import open_from_storage
 from engine.errors import DigestMismatch, NotFound
 from engine.formats.docker_archive.common import MANIFEST_FILE
-from engine.manifest import MAX_CONFIG_BYTES, MAX_JSON_BYTES, Descriptor, ImageConfig, build_manifest, parse
+from engine.manifest import MAX_CONFIG_BYTES, MAX_JSON_BYTES, Descriptor, ImageConfig, parse
 from engine.reference import is_image_id_prefix
 from engine.tarindex import RangeReader
 from engine.transports.files import TempOwner
@@ -118,7 +119,7 @@ def mismatch(fd: int, tee: ExportTee, images: Wanted, engine: Engine, what: str)
     return None
 
 
-class ExportedSource(Source):
+class ExportedSource(EngineImages):
     """The images of one export, every blob served by the digest its bytes hashed to as they arrived."""
 
     trusted = True
@@ -126,29 +127,17 @@ class ExportedSource(Source):
     def __init__(self, path: str, layout: Layout, images: Wanted, description: str, *,
                  temp: str | None = None, engine: Engine | None = None,
                  compressor: LayerCompressor | None = None) -> None:
-        self.description = description
+        super().__init__(description)
         self._path, self._temp, self._engine = path, temp, engine
         self._compressor = compressor
         self._fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
         self._pieces: dict[str, Piece] = {}
-        self._images: list[SourceImage] = []
         for image_id, names in images:
             config, config_piece, layers = layout[image_id]
             self._pieces[image_id] = config_piece
-            descs = []
-            for diff_id, piece in zip(config.diff_ids, layers, strict=True):
-                self._pieces[diff_id] = piece
-                descs.append(Descriptor(media.DOCKER_LAYER, diff_id, piece.size))
-            manifest = build_manifest(media.DOCKER, Descriptor(media.DOCKER_CONFIG, Digest(image_id),
-                                                               config_piece.size), descs)
-            label = description if len(images) == 1 else f"{description} ({image_id[7:19]})"
-            self._images.append(SourceImage(manifest.raw, None, list(names), label))
-
-    def images(self) -> list[SourceImage]:
-        return list(self._images)
-
-    def get_manifest(self, digest: Digest, size: int) -> bytes:
-        raise NotFound(f"{self.description} holds no manifest {digest[:19]}…: an engine exports single images")
+            pairs = list(zip(config.diff_ids, layers, strict=True))
+            self._pieces.update(pairs)
+            self.add_image(image_id, config_piece.size, [(d, p.size) for d, p in pairs], names, len(images) > 1)
 
     def _piece(self, desc: Descriptor) -> Piece:
         piece = self._pieces.get(desc.digest)

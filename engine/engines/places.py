@@ -108,10 +108,5 @@ def direct_copy(locs: list[Location | None], dest: Location, opening: Opening, c
         return None  # a pipe cannot be read back to verify it: the ordinary path spools, then streams in order
     kind, refs = found
     engine = Engine(discovery.find(kind))
-    from engine.engines.podman_storage import storage_of
-
-    if storage_of(engine) is not None:  # read from podman's storage by the ordinary path: faster than its export
-        engine.close()
-        return None
     return export_into_archive(engine, refs, dest, opening, copy_options,
                                ", ".join(str(loc) for loc in locs))  # type: ignore[union-attr]

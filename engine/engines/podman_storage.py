@@ -36,14 +36,16 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from engine import media
-from engine.contract import Source, SourceImage
+from engine import jsondoc
+from engine.contract import Source
 from engine.digest import Digest, sha256_digest
 from engine.engines.client import Engine
-from engine.engines.discovery import PODMAN
-from engine.errors import DigestMismatch, EstibaError, NotFound
-from engine.manifest import MAX_CONFIG_BYTES, MAX_JSON_BYTES, Descriptor, ImageConfig, build_manifest
+from engine.engines.discovery import PODMAN, TITLES
+from engine.engines.engine_images import EngineImages
+from engine.errors import DigestMismatch, EstibaError, InvalidInput, NotFound
+from engine.manifest import MAX_CONFIG_BYTES, MAX_JSON_BYTES, Descriptor, ImageConfig
 
+TITLE = TITLES[PODMAN]
 DRIVERS = ("vfs", "overlay")
 LOCK_WAIT = 5.0  # seconds to wait for podman to finish writing its storage before asking its API instead
 CHUNK = 1 << 20
@@ -90,16 +92,11 @@ def storage_of(engine: Engine) -> tuple[str, str] | None:
 
 
 def _json_file(path: str):
+    """The document, through the project's capped JSON loader; anything it refuses means: use the API."""
     try:
         with open(path, "rb") as fh:
-            data = fh.read(MAX_JSON_BYTES + 1)
-    except OSError as exc:
-        raise Unreadable(path) from exc
-    if len(data) > MAX_JSON_BYTES:
-        raise Unreadable(path)
-    try:
-        return json.loads(data)
-    except ValueError as exc:
+            return jsondoc.read(fh, path, MAX_JSON_BYTES)
+    except (OSError, InvalidInput) as exc:
         raise Unreadable(path) from exc
 
 
@@ -165,11 +162,11 @@ def _entries(tar_split: str) -> Iterator[dict]:
         with gzip.open(tar_split, "rb") as fh:
             for line in fh:
                 if line.strip():
-                    entry = json.loads(line)
+                    entry = json.loads(line)  # one small record per line, as tar-split writes them
                     if not isinstance(entry, dict):
                         raise Unreadable(tar_split)
                     yield entry
-    except (OSError, ValueError, EOFError) as exc:
+    except (OSError, ValueError, EOFError, RecursionError) as exc:
         raise Unreadable(tar_split) from exc
 
 
@@ -231,6 +228,8 @@ def check_layer(layer: Layer) -> None:
     try:
         for entry in _entries(layer.tar_split):
             size = entry.get("size") or 0
+            if not isinstance(size, int) or size < 0:
+                raise Unreadable(f"{layer.tar_split}: a size that is not a number")
             if entry.get("type") != 1 or not size:
                 continue
             fd = opener.open(_name(entry))
@@ -246,8 +245,8 @@ def check_layer(layer: Layer) -> None:
         opener.close()
 
 
-def changed(title: str, layer: Layer, exc: BaseException) -> EstibaError:
-    return EstibaError(f"{title}'s storage changed while layer {layer.diff_id[:19]}… was read ({layer.root}: "
+def changed(layer: Layer, exc: BaseException) -> EstibaError:
+    return EstibaError(f"{TITLE}'s storage changed while layer {layer.diff_id[:19]}… was read ({layer.root}: "
                        f"{exc.__class__.__name__} {str(exc)[:80]}): was the image removed? nothing was written; "
                        "try again")
 
@@ -257,9 +256,8 @@ class LayerReader(io.RawIOBase):
     is read: the end of the stream is a DigestMismatch naming podman's storage unless every byte read hashes
     to the layer's diffID and its recorded size."""
 
-    def __init__(self, layer: Layer, title: str = "Podman") -> None:
+    def __init__(self, layer: Layer) -> None:
         self._layer = layer
-        self._title = title
         self._hash = hashlib.sha256()
         self._count = 0
         self._checked = False
@@ -275,8 +273,8 @@ class LayerReader(io.RawIOBase):
     def readinto(self, buf) -> int:
         try:
             n = self._readinto(buf)
-        except (Unreadable, OSError) as exc:
-            raise changed(self._title, self._layer, exc) from None
+        except (Unreadable, OSError, ValueError, TypeError) as exc:  # ValueError: bad base64 in tar-split
+            raise changed(self._layer, exc) from None
         if n:
             self._hash.update(buf[:n])
             self._count += n
@@ -285,9 +283,9 @@ class LayerReader(io.RawIOBase):
             actual = Digest("sha256:" + self._hash.hexdigest())
             if actual != self._layer.diff_id or self._count != self._layer.size:
                 raise DigestMismatch(
-                    f"{self._title}'s storage holds layer {self._layer.diff_id[:19]}… damaged: its files in "
+                    f"{TITLE}'s storage holds layer {self._layer.diff_id[:19]}… damaged: its files in "
                     f"{self._layer.root} hash to {actual[:19]}… ({self._count} bytes, {self._layer.size} "
-                    "recorded); nothing was written: remove the image from Podman and pull or load it again")
+                    f"recorded); nothing was written: remove the image from {TITLE} and pull or load it again")
         return n
 
     def _readinto(self, buf) -> int:
@@ -298,15 +296,13 @@ class LayerReader(io.RawIOBase):
                 self._pending = self._pending[n:]
                 return n
             if self._fd >= 0:
-                data = os.read(self._fd, min(len(buf), self._left, CHUNK))
-                if not data:  # shorter than recorded: the pipeline's digest check names the layer
+                n = os.readv(self._fd, [memoryview(buf)[:min(len(buf), self._left)]])  # straight into buf
+                if not n:  # shorter than recorded: the digest check at the end names the layer
                     self._end_file()
                     continue
-                self._left -= len(data)
+                self._left -= n
                 if self._left == 0:
                     self._end_file()
-                n = len(data)
-                buf[:n] = data
                 return n
             entry = next(self._entries, None)
             if entry is None:
@@ -361,33 +357,22 @@ class _Locks:
         self._fds = []
 
 
-class StorageSource(Source):
+class StorageSource(EngineImages):
     """The images read from podman's storage (see the module's text); closing it closes `engine`."""
 
     trusted = True  # its config was hashed when found; each layer is hashed as it is read (LayerReader)
 
     def __init__(self, images: list[StoredImage], description: str, engine: Engine) -> None:
-        self.description = description
+        super().__init__(description)
         self._engine = engine
         self._configs: dict[str, bytes] = {}
         self._layers: dict[str, Layer] = {}
-        self._images: list[SourceImage] = []
         for img in images:
             self._configs[img.image_id] = img.config
-            descs = []
             for layer in img.layers:
                 self._layers[layer.diff_id] = layer
-                descs.append(Descriptor(media.DOCKER_LAYER, layer.diff_id, layer.size))
-            manifest = build_manifest(media.DOCKER, Descriptor(media.DOCKER_CONFIG, Digest(img.image_id),
-                                                               len(img.config)), descs)
-            label = description if len(images) == 1 else f"{description} ({img.image_id[7:19]})"
-            self._images.append(SourceImage(manifest.raw, None, list(img.names), label))
-
-    def images(self) -> list[SourceImage]:
-        return list(self._images)
-
-    def get_manifest(self, digest: Digest, size: int) -> bytes:
-        raise NotFound(f"{self.description} holds no manifest {digest[:19]}…: an engine exports single images")
+            self.add_image(img.image_id, len(img.config), [(layer.diff_id, layer.size) for layer in img.layers],
+                           img.names, len(images) > 1)
 
     def open_blob(self, desc: Descriptor):
         config = self._configs.get(desc.digest)
@@ -399,7 +384,7 @@ class StorageSource(Source):
         try:
             return io.BufferedReader(LayerReader(layer), CHUNK)
         except (Unreadable, OSError) as exc:
-            raise changed("Podman", layer, exc) from None
+            raise changed(layer, exc) from None
 
     def layer_size(self, desc: Descriptor) -> int | None:
         layer = self._layers.get(desc.digest)

@@ -299,7 +299,8 @@ class ReadAhead:
         return True
 
     def read(self, n: int = -1) -> bytes:
-        if n is None or n < 0:
+        whole = n is None or n < 0
+        if whole:
             n = 1 << 62
         parts = []
         while n > 0:
@@ -318,7 +319,7 @@ class ReadAhead:
             self._current = self._current[len(take):]
             parts.append(take)
             n -= len(take)
-            if n > 0 and self._queue.empty():
+            if n > 0 and not whole and self._queue.empty():
                 break  # what is here now; a fuller read would wait for the engine
         if len(parts) == 1 and len(parts[0]) == len(parts[0].obj):
             return parts[0].obj

@@ -40,11 +40,20 @@ class PodmanService:
         return "unix://" + self.socket
 
 
-def _podman_service(events: bool) -> Iterator[PodmanService]:
+class OverlayPodman(Podman):
+    """The oracle (and its service) on overlay storage, most users' driver, instead of vfs."""
+
+    def argv(self, *args: str) -> list[str]:
+        argv = super().argv(*args)
+        argv[argv.index("--storage-driver") + 1] = "overlay"
+        return argv
+
+
+def _podman_service(events: bool, cli_class: type[Podman] | None = None) -> Iterator[PodmanService]:
     _need("podman")
     base = Path(tempfile.mkdtemp(prefix="estiba-ps-", dir="/tmp"))  # short: podman limits the runroot's length
     try:
-        proc, sock, cli = start_podman_service(base, events=events)
+        proc, sock, cli = start_podman_service(base, events=events, cli_class=cli_class)
     except BaseException:
         shutil.rmtree(base, ignore_errors=True)
         raise
@@ -52,12 +61,19 @@ def _podman_service(events: bool) -> Iterator[PodmanService]:
         yield PodmanService(sock, cli)
     finally:
         stop(proc)
+        if cli_class is OverlayPodman:  # in case podman left a layer mounted
+            subprocess.run(["umount", "-R", str(base / "s")], capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
 def podman_service() -> Iterator[PodmanService]:
     yield from _podman_service(events=False)
+
+
+@pytest.fixture(scope="module")
+def podman_overlay_service() -> Iterator[PodmanService]:
+    yield from _podman_service(events=False, cli_class=OverlayPodman)
 
 
 @pytest.fixture(scope="module")

@@ -53,10 +53,12 @@ class EventedPodman(Podman):
         return argv
 
 
-def start_podman_service(base: Path, events: bool = False) -> tuple[subprocess.Popen, str, Podman]:
+def start_podman_service(base: Path, events: bool = False,
+                         cli_class: type[Podman] | None = None) -> tuple[subprocess.Popen, str, Podman]:
     """(the service, its socket, the CLI oracle on its storage). `base` must be short (podman limits the
-    runroot's length). `events`: the service and the oracle log image events (file backend)."""
-    cli = (EventedPodman if events else Podman)(base / "s", base / "rr")
+    runroot's length). `events`: the service and the oracle log image events (file backend). `cli_class`:
+    another oracle (its flags are the service's too), such as one on overlay storage."""
+    cli = (cli_class or (EventedPodman if events else Podman))(base / "s", base / "rr")
     for var in ("CONTAINER_HOST", "DOCKER_HOST"):
         cli.env.pop(var, None)
     sock = str(base / "podman.sock")

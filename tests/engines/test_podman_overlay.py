@@ -5,9 +5,6 @@ its export API sends them."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,53 +13,22 @@ from engine import operations
 from engine.engines import export_source, podman_storage
 from engine.store import Store
 from engine.transports import Location, Opening, open_source
-from tests.conftest import Podman
-from tests.engines.services import stop, wait_for_socket
 from tests.engines.test_engine_exports import _image
 from tests.fixtures.images import write_docker_archive
 
 pytestmark = pytest.mark.timeout(300)
 
 
-class OverlayPodman(Podman):
-    def argv(self, *args: str) -> list[str]:
-        argv = super().argv(*args)
-        argv[argv.index("--storage-driver") + 1] = "overlay"
-        return argv
-
-
-@pytest.fixture(scope="module")
-def overlay_service():
-    if shutil.which("podman") is None:
-        pytest.fail("podman is missing (tests/run.sh installs it)", pytrace=False)
-    base = Path(tempfile.mkdtemp(prefix="estiba-ov-", dir="/tmp"))
-    cli = OverlayPodman(base / "s", base / "rr")
-    for var in ("CONTAINER_HOST", "DOCKER_HOST"):
-        cli.env.pop(var, None)
-    sock = str(base / "podman.sock")
-    log = base / "service.log"
-    with open(log, "wb") as err:
-        proc = subprocess.Popen(cli.argv("system", "service", "--time=0", "unix://" + sock), env=cli.env,
-                                stdin=subprocess.DEVNULL, stdout=err, stderr=err, start_new_session=True)
-    try:
-        wait_for_socket(sock, proc, "podman system service (overlay)", log)
-        yield sock, cli
-    finally:
-        stop(proc)
-        subprocess.run(["umount", "-R", str(base / "s")], capture_output=True)
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def _first_layer_diff(cli: OverlayPodman, seed: int) -> Path:
+def _first_layer_diff(cli, seed: int) -> Path:
     for diff in (cli.root / "overlay").glob("*/diff"):
         if (diff / "data" / f"seed{seed}" / "file1.bin").is_file():
             return diff
     raise AssertionError("the image's first layer was not found in podman's overlay storage")
 
 
-def test_overlay_storage_read_gives_the_export_s_archive(overlay_service, tmp_path, monkeypatch):
-    sock, cli = overlay_service
-    monkeypatch.setenv("CONTAINER_HOST", "unix://" + sock)
+def test_overlay_storage_read_gives_the_export_s_archive(podman_overlay_service, tmp_path, monkeypatch):
+    cli = podman_overlay_service.cli
+    monkeypatch.setenv("CONTAINER_HOST", podman_overlay_service.host)
     name, seed = "docker.io/library/overlay-read:1", 700
     image = _image(seed, 2 << 20, 3)
     write_docker_archive(tmp_path / "in.tar", [(image, [name])])

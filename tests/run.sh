@@ -17,11 +17,12 @@ XCB_PACKAGES=(
     libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1 libxcb-shm0 libxcb-util1 libx11-xcb1 libxkbcommon-x11-0
 )
 APT_PACKAGES=(
-    skopeo podman umoci docker-registry docker.io gnome-keyring dbus dbus-x11
+    skopeo podman umoci docker-registry docker.io gnome-keyring dbus dbus-x11 tinyproxy
     libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 time ca-certificates
     "${XCB_PACKAGES[@]}" xvfb xauth desktop-file-utils xdg-utils libglib2.0-bin shared-mime-info
 )
 REQUIRED_COMMANDS=(skopeo podman umoci docker-registry dockerd docker containerd gnome-keyring-daemon dbus-run-session Xvfb
+    tinyproxy
     desktop-file-validate xdg-mime gio update-mime-database update-desktop-database)
 REQUIRED_LIBS=(libEGL.so.1 libGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3 libglib-2.0.so.0
     libxcb-cursor.so.0 libxcb-icccm.so.4 libxcb-keysyms.so.1 libxcb-image.so.0 libxcb-render-util.so.0

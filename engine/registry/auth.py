@@ -227,7 +227,7 @@ class Authenticator:
                                    registry=self.registry)
             if resp.status_code != 200:
                 raise RegistryError(f"{self.registry}: the token service {parts.netloc} answered {describe(resp)}")
-            body = resp.raw.read(MAX_TOKEN_RESPONSE + 1, decode_content=True)
+            body = resp.read(MAX_TOKEN_RESPONSE + 1)
         doc = load_json(body, f"token response from {parts.netloc}", MAX_TOKEN_RESPONSE)
         value = (doc.get("token") or doc.get("access_token")) if isinstance(doc, dict) else None
         if not isinstance(value, str) or not value:

@@ -13,13 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-import urllib3
-
 from engine import jsondoc, media
 from engine.digest import Digest
 from engine.errors import InvalidInput, NotFound, Unsupported
 from engine.options import TransferOptions
 from engine.reference import Reference
+from engine.registry import wire
 from engine.registry.auth import repo_scope
 from engine.registry.client import RegistryClient, TransportError, exception_reason
 from engine.registry.errors import Denied, RegistryError, Unauthorized, describe, error_codes, read_error_body
@@ -140,8 +139,8 @@ def _paginate(client: RegistryClient, first: str, key: str, *, what: str, scopes
                     on_status(resp)
                 return Listing(names, False, f"{what}: page {pages + 1} failed: {describe(resp)}", pages)
             try:
-                body = resp.raw.read(budget + 1, decode_content=True)
-            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                body = resp.read(budget + 1)
+            except wire.BodyFailure as exc:
                 if pages == 0:
                     raise TransportError(f"{what}: {exception_reason(exc)}") from None
                 return Listing(names, False, f"{what}: page {pages + 1} broke off: {exception_reason(exc)}", pages)

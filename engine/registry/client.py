@@ -1,7 +1,8 @@
-"""One registry's HTTP session (over `requests`): ping and cached challenge, authentication, retries with
-backoff (connection resets, timeouts, 5xx, 429 with Retry-After), redirects followed by hand so the registry's
-Authorization never reaches another host, TLS with system trust plus containers' certs.d, and plain HTTP only
-for loopback addresses and insecure registries (docs/registry-protocol.md §1.2, §1.4, §1.11, §2.10).
+"""One registry's HTTP session (over wire.py's http.client connections): ping and cached challenge,
+authentication, retries with backoff (connection resets, timeouts, 5xx, 429 with Retry-After), redirects
+followed by hand so the registry's Authorization never reaches another host, TLS with system trust plus
+containers' certs.d, and plain HTTP only for loopback addresses and insecure registries
+(docs/registry-protocol.md §1.2, §1.4, §1.11, §2.10).
 
 Thread-safe: the copy pipeline moves layers in parallel over one client.
 """
@@ -9,24 +10,22 @@ Thread-safe: the copy pipeline moves layers in parallel over one client.
 from __future__ import annotations
 
 import email.utils
+import ssl
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
-import requests
-
 from engine.errors import Cancelled, Hint
-from engine.registry import inflight
+from engine.registry import inflight, wire
 from engine.registry.auth import Authenticator
 from engine.registry.errors import Denied, RegistryError, Unauthorized, describe, error_codes, read_error_body
-from engine.registry.inflight import TrackingAdapter
 from engine.registry.tls import (
-    TLSAdapter,
     insecure_in_registries_conf,
     is_loopback,
     ssl_context_for,
+    system_context,
     unverified_context,
 )
 
@@ -52,10 +51,6 @@ class TransportError(RegistryError):
 def api_host(registry: str) -> str:
     """The host[:port] that serves the API: Docker Hub's lives on registry-1.docker.io."""
     return DOCKER_HUB_API if registry in (DOCKER_HUB, "index.docker.io") else registry
-
-
-def _no_netrc(r):
-    return r  # an explicit auth object stops requests from applying ~/.netrc to registry or redirect hosts
 
 
 class BlobLocations:
@@ -128,29 +123,27 @@ class RegistryClient:
             is_loopback(self.host) or insecure_in_registries_conf(self.host)))
         self.retry_times = max(0, retry_times)
         self.cancel = cancel
-        self.session = requests.Session()
-        self.session.auth = _no_netrc
-        self.session.headers.update({"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
-        # Also passed on every request: requests lets $REQUESTS_CA_BUNDLE / $CURL_CA_BUNDLE replace a session's
-        # verify=False (they only yield to a per-request False), which turned --tls-verify=false back on.
-        self.session.verify = not self.insecure
-        plain = TrackingAdapter(pool_connections=4, pool_maxsize=pool_size)
-        self.session.mount("http://", plain)
-        if self.insecure:
-            import urllib3
-
-            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)  # the user asked for it
-            # Our own unverifying context: urllib3 would load the system's CA bundle into a fresh one for each
-            # connection (22 ms, most of the probe of a plain-HTTP loopback registry, measured with cProfile).
-            self.session.mount("https://", TLSAdapter(unverified_context(), pool_connections=4,
-                                                      pool_maxsize=pool_size))
-        else:
-            self.session.mount("https://", TrackingAdapter(pool_connections=4, pool_maxsize=pool_size))
-            self.session.mount(f"https://{self.host}/", TLSAdapter(ssl_context_for(self.host, cert_dir),
-                                                                      pool_connections=2, pool_maxsize=pool_size))
+        self.cert_dir = cert_dir
+        self._contexts: dict[str, ssl.SSLContext] = {}
+        self.session = wire.Session(self._context_for, pool_size=pool_size, connect_timeout=CONNECT_TIMEOUT,
+                                    read_timeout=READ_TIMEOUT, user_agent=USER_AGENT)
         self.base = ""  # scheme://host, known after ping()
         self.auth = Authenticator(registry, credentials, self._send_plain)
         self._ping_lock = threading.Lock()
+
+    def _context_for(self, netloc: str) -> ssl.SSLContext:
+        """TLS for an https host: unverified where the user allows it; the registry's own certs.d (or the
+        cert dir) for the registry; system trust for other hosts (token services, redirect targets)."""
+        ctx = self._contexts.get(netloc)
+        if ctx is None:
+            if self.insecure:
+                ctx = unverified_context()
+            elif netloc == self.host:
+                ctx = ssl_context_for(self.host, self.cert_dir)
+            else:
+                ctx = system_context()
+            self._contexts[netloc] = ctx
+        return ctx
 
     # -- ping ---------------------------------------------------------------------------------------------
 
@@ -168,7 +161,9 @@ class RegistryClient:
                 try:
                     resp = self._send_plain("GET", f"{scheme}://{self.host}/v2/", retry_connection=False)
                 except RegistryError as exc:
-                    failure = failure or exc
+                    # A server that answered https with plain HTTP is reached over http: that failure says more.
+                    if failure is None or failure.hint is Hint.TLS_VERIFY_OFF:
+                        failure = exc
                     continue
                 with resp:
                     self._check_ping(resp, scheme)
@@ -216,9 +211,9 @@ class RegistryClient:
                     hdrs["Authorization"] = value
             try:
                 resp = self._follow(method, url, hdrs, body, stream)
-            except requests.exceptions.SSLError as exc:
+            except wire.TLSFailure as exc:
                 raise self._tls_error(exc) from None
-            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+            except wire.WireError as exc:
                 if self.cancel is not None:
                     self.cancel.check()  # the cancel's watcher cut it (inflight.py)
                 if retry and attempt < self.retry_times:
@@ -254,9 +249,7 @@ class RegistryClient:
                 hdrs.pop("Authorization", None)  # never to another host (presigned URLs, CDNs)
             data = body() if callable(body) else body
             with inflight.cancellable(self.cancel):
-                resp = self.session.request(method, url, headers=hdrs, data=data, stream=stream,
-                                            verify=self.session.verify, allow_redirects=False,
-                                            timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
+                resp = self.session.request(method, url, headers=hdrs, body=data, stream=stream)
             location = resp.headers.get("Location")
             if resp.status_code not in REDIRECTS or not location:
                 return resp
@@ -272,12 +265,11 @@ class RegistryClient:
         for attempt in range(self.retry_times + 1):
             try:
                 with inflight.cancellable(self.cancel):
-                    resp = self.session.request(method, url, params=params, data=data, headers=headers or {},
-                                                stream=True, verify=self.session.verify,
-                                                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
-            except requests.exceptions.SSLError as exc:
+                    resp = self.session.request(method, url, params=params, body=data, headers=headers,
+                                                stream=True)
+            except wire.TLSFailure as exc:
                 raise self._tls_error(exc, url) from None
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except wire.WireError as exc:
                 if self.cancel is not None:
                     self.cancel.check()
                 if retry_connection and attempt < self.retry_times:

@@ -28,9 +28,9 @@ def _one_line(text: str, limit: int = 200) -> str:
 def read_error_body(resp) -> bytes:
     """At most MAX_ERROR_BODY bytes of a (possibly streamed) error response; never the whole thing."""
     try:
-        if getattr(resp, "_content_consumed", False):
-            return (resp.content or b"")[:MAX_ERROR_BODY]
-        return resp.raw.read(MAX_ERROR_BODY, decode_content=True) or b""
+        if resp.loaded:
+            return resp.content[:MAX_ERROR_BODY]
+        return resp.read(MAX_ERROR_BODY) or b""
     except Exception:  # noqa: BLE001 - a broken error body must not hide the error itself
         return b""
 

@@ -2,7 +2,7 @@
 
 A registry that stops reading leaves `sendall()` blocked inside http.client, and one that stops answering
 leaves `getresponse()` blocked: no cancel check runs there. Every request is therefore sent inside
-`cancellable(token)`: the connections of our pools record themselves as the thread's in-flight connection,
+`cancellable(token)`: wire.py records each request's connection as the thread's in-flight connection,
 and a cancel starts a watcher that shuts that socket down once the request has not moved for STALL_WAIT
 (or, at the latest, ABORT_WAIT after the cancel: an upload chunk that is still moving may finish first,
 since distribution cannot even DELETE a session whose PATCH was cut mid-body). A request begun after the
@@ -20,10 +20,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-
 ABORT_WAIT = 5.0
 STALL_WAIT = 0.75
 LATE_STALL_WAIT = 0.2
@@ -31,7 +27,7 @@ LATE_STALL_WAIT = 0.2
 
 class _Flight:
     def __init__(self) -> None:
-        self.conn: HTTPConnection | None = None
+        self.conn = None  # an http.client connection
         self.moved = time.monotonic()
         self.done = False
         self.stall_wait = STALL_WAIT
@@ -81,14 +77,16 @@ def moved() -> None:
         flight.moved = time.monotonic()
 
 
+def record(conn) -> None:
+    """`conn` carries this thread's request now: a cancel's watcher shuts its socket down."""
+    flight = _flights.get(threading.get_ident())
+    if flight is not None:
+        flight.conn = conn
+
+
 def response_socket(resp) -> socket.socket | None:
-    """The socket a streamed requests response reads its body from: the connection's, or (a response whose
-    connection will close) only the body reader's (urllib3 -> http.client -> BufferedReader -> SocketIO)."""
-    sock = getattr(getattr(resp.raw, "connection", None), "sock", None)
-    if sock is None:
-        body = getattr(getattr(getattr(resp.raw, "_fp", None), "fp", None), "raw", None)
-        sock = getattr(body, "_sock", None)
-    return sock
+    """The socket a streamed response (wire.Response) reads its body from."""
+    return resp.sock
 
 
 def shut_down(sock: socket.socket | None) -> None:
@@ -98,35 +96,3 @@ def shut_down(sock: socket.socket | None) -> None:
             sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
-
-
-class _Recording:
-    def request(self, *args, **kwargs):
-        flight = _flights.get(threading.get_ident())
-        if flight is not None:
-            flight.conn = self
-        return super().request(*args, **kwargs)
-
-
-class _HTTPConnection(_Recording, HTTPConnection):
-    pass
-
-
-class _HTTPSConnection(_Recording, HTTPSConnection):
-    pass
-
-
-class _HTTPPool(HTTPConnectionPool):
-    ConnectionCls = _HTTPConnection
-
-
-class _HTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _HTTPSConnection
-
-
-class TrackingAdapter(HTTPAdapter):
-    """An adapter whose connections record themselves (see the module docstring)."""
-
-    def init_poolmanager(self, *args, **kwargs):
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}

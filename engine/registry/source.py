@@ -8,15 +8,13 @@ import io
 import re
 from collections.abc import Callable
 
-import urllib3
-
 from engine import media
 from engine.contract import Source, SourceImage
 from engine.digest import Digest, sha256_digest
 from engine.errors import DigestMismatch, InvalidInput, NotFound
 from engine.manifest import MAX_MANIFEST_BYTES, Descriptor
 from engine.reference import Reference
-from engine.registry import inflight
+from engine.registry import inflight, wire
 from engine.registry.auth import repo_scope
 from engine.registry.client import KNOWN_BLOBS, RegistryClient, TransportError, exception_reason
 from engine.registry.errors import RegistryError, describe
@@ -68,8 +66,8 @@ class RegistrySource(Source):
             if resp.status_code != 200:
                 raise RegistryError(f"{what}: {describe(resp)}")
             try:
-                raw = resp.raw.read(MAX_MANIFEST_BYTES + 1, decode_content=True)
-            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                raw = resp.read(MAX_MANIFEST_BYTES + 1)
+            except wire.BodyFailure as exc:
                 raise TransportError(f"{what}: {exception_reason(exc)}") from None
         if len(raw) > MAX_MANIFEST_BYTES:
             raise InvalidInput(f"the manifest {self.where}:{target} is over the {MAX_MANIFEST_BYTES >> 20} MiB "
@@ -127,9 +125,9 @@ class BlobStream(io.RawIOBase):
 
     def _skip(self, resp, n: int) -> None:
         while n:
-            data = resp.raw.read(min(n, DISCARD_CHUNK), decode_content=False)
+            data = resp.read(min(n, DISCARD_CHUNK))
             if not data:
-                raise urllib3.exceptions.ProtocolError("body ended while skipping to the resume offset")
+                raise wire.WireError("body ended while skipping to the resume offset")
             n -= len(data)
 
     def readable(self) -> bool:
@@ -146,14 +144,12 @@ class BlobStream(io.RawIOBase):
                     return 0
                 # Never more than the descriptor declares: a body that does not end is not read on.
                 want = len(buf) if size < 0 else min(len(buf), size - self.offset)
-                data = self._resp.raw.read(want, decode_content=False)
-                if not data and 0 <= self.offset < size:
-                    raise urllib3.exceptions.ProtocolError(f"body ended at byte {self.offset} of {size}")
-            except (urllib3.exceptions.HTTPError, OSError, TransportError) as exc:
+                n = self._resp.readinto(memoryview(buf)[:want])
+                if not n and 0 <= self.offset < size:
+                    raise wire.WireError(f"body ended at byte {self.offset} of {size}")
+            except (*wire.BodyFailure, wire.WireError, TransportError) as exc:
                 self._reconnect(exc)
                 continue
-            n = len(data)
-            buf[:n] = data
             self.offset += n
             if n:
                 self._failures = 0
@@ -161,11 +157,11 @@ class BlobStream(io.RawIOBase):
 
     def _at_end(self) -> None:
         """At the declared size: the body must end here (one byte more is an error, not more data)."""
-        if self._resp is None or self._resp.raw.length_remaining == 0:
+        if self._resp is None or self._resp.length_remaining == 0:
             return
         try:
-            extra = self._resp.raw.read(1, decode_content=False)
-        except (urllib3.exceptions.HTTPError, OSError):
+            extra = self._resp.read(1)
+        except wire.BodyFailure:
             return  # cut right after the last byte: every byte we wanted arrived
         if extra:
             self._drop()

@@ -10,7 +10,6 @@ import ssl
 import tomllib
 
 from engine.registry.errors import RegistryError
-from engine.registry.inflight import TrackingAdapter
 
 CERT_DIRS = ["/etc/containers/certs.d", "~/.config/containers/certs.d", "/etc/docker/certs.d"]
 
@@ -56,14 +55,7 @@ def insecure_in_registries_conf(host: str) -> bool:
 def ssl_context_for(host: str, cert_dir: str | None = None) -> ssl.SSLContext:
     """System trust, plus `*.crt` CAs and `*.cert`/`*.key` client pairs from certs.d/HOST[:PORT]/, or from
     `cert_dir` alone when given (skopeo's --cert-dir and sync's cert-dir: that folder replaces certs.d)."""
-    ctx = ssl.create_default_context()
-    if not ctx.cert_store_stats().get("x509_ca"):
-        try:
-            import certifi
-
-            ctx.load_verify_locations(cafile=certifi.where())
-        except ImportError:
-            pass
+    ctx = system_context(fresh=True)
     folders = [os.path.expanduser(cert_dir)] if cert_dir else \
         [os.path.join(os.path.expanduser(root), host) for root in CERT_DIRS]
     for folder in folders:
@@ -81,33 +73,30 @@ def ssl_context_for(host: str, cert_dir: str | None = None) -> ssl.SSLContext:
     return ctx
 
 
+def system_context(fresh: bool = False) -> ssl.SSLContext:
+    """The system's trust store ($SSL_CERT_FILE and $SSL_CERT_DIR apply), or certifi's bundle where the system
+    has none. One per process unless `fresh` (a context that gets certs.d files added)."""
+    if not fresh and _SYSTEM:
+        return _SYSTEM[0]
+    ctx = ssl.create_default_context()
+    if not ctx.cert_store_stats().get("x509_ca"):
+        try:
+            import certifi
+
+            ctx.load_verify_locations(cafile=certifi.where())
+        except ImportError:
+            pass
+    if not fresh:
+        _SYSTEM.append(ctx)
+    return ctx
+
+
+_SYSTEM: list[ssl.SSLContext] = []
+
+
 def unverified_context() -> ssl.SSLContext:
     """For registries the user marked insecure (--tls-verify=false, loopback): TLS without verification."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
     return ctx
-
-
-class TLSAdapter(TrackingAdapter):
-    """Uses our SSLContext instead of requests' certifi bundle when verifying."""
-
-    def __init__(self, ctx: ssl.SSLContext, **kw) -> None:
-        self._ctx = ctx
-        super().__init__(**kw)
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["ssl_context"] = self._ctx
-        return super().init_poolmanager(*args, **kwargs)
-
-    def proxy_manager_for(self, *args, **kwargs):
-        kwargs["ssl_context"] = self._ctx
-        return super().proxy_manager_for(*args, **kwargs)
-
-    def cert_verify(self, conn, url, verify, cert) -> None:
-        super().cert_verify(conn, url, verify, cert)
-        if verify:
-            # Keep the context's trust store (system, $SSL_CERT_FILE, certs.d: podman's sources). A path here is
-            # requests' $REQUESTS_CA_BUNDLE, which would be loaded again into every new connection (22 ms each).
-            conn.ca_certs = None
-            conn.ca_cert_dir = None

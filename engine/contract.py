@@ -114,6 +114,9 @@ class Destination(ABC):
     # Optional. True when the destination can only take its members in order (an archive streamed into a pipe):
     # the pipeline then copies one layer at a time, in the manifest's order.
     sequential: bool = False
+    # Optional. True when the image config may be written while the layers still move (a registry, where only
+    # the manifest must come after its blobs): the pipeline then sends it beside the layers, not after them.
+    config_any_time: bool = False
 
     def has_blob(self, digest: Digest) -> bool:
         """Optional. Whether the blob is there already (then it is not written again)."""
@@ -167,7 +170,7 @@ class ForwardingDestination(Destination):
     def __init__(self, inner: Destination) -> None:
         self.inner = inner
         for attr in ("description", "families", "accepts_index", "multi_image", "compression", "uploads",
-                     "plans_layout", "sequential"):
+                     "plans_layout", "sequential", "config_any_time"):
             setattr(self, attr, getattr(inner, attr))
 
     def has_blob(self, digest: Digest) -> bool:

@@ -202,16 +202,25 @@ class _Copier:
             sizes = planned_sizes(self.source, manifest.layers, self.opts.blob_info, self.progress.cancel,
                                   self.opts.parallel)
         self.dest.planned(diff_ids, sizes)
-        layers = self._transfer_layers(manifest.layers, diff_ids, fam)
+        if self.dest.config_any_time and not self.dest.sequential:
+            # Beside the layers: a registry's HEAD, POST and PUT for the config then cost no time at the end.
+            with ThreadPoolExecutor(1, thread_name_prefix="estiba-config") as side:
+                config_job = side.submit(self._write_config, config)
+                config_job.add_done_callback(self._stop_on_failure)
+                try:
+                    layers = self._transfer_layers(manifest.layers, diff_ids, fam)
+                except BaseException as exc:
+                    self.progress.cancel.stop()  # the config's upload ends too
+                    side.shutdown(wait=True)
+                    failure = config_job.exception()
+                    if isinstance(exc, Cancelled) and failure is not None and not isinstance(failure, Cancelled):
+                        raise failure from None  # the layers stopped because the config failed: say why
+                    raise
+            config_job.result()
+        else:
+            layers = self._transfer_layers(manifest.layers, diff_ids, fam)
+            self._write_config(config)
         config_desc = converted_config(manifest.config, fam)
-        if not self.dest.has_blob(config.digest):
-            w = self.dest.blob_writer()
-            try:
-                w.write(config.raw)
-            except BaseException:
-                w.abort()
-                raise
-            w.commit(config.digest, len(config.raw))
 
         if fam == manifest.family and layers == manifest.layers:
             out = manifest  # unchanged: keep the exact bytes, so the manifest digest survives
@@ -219,6 +228,23 @@ class _Copier:
             out = build_manifest(fam, config_desc, layers, manifest.annotations)
         self.dest.put_manifest(out.raw)
         return out, config
+
+    def _write_config(self, config: ImageConfig) -> None:
+        if self.dest.has_blob(config.digest):
+            return
+        w = self.dest.blob_writer()
+        try:
+            w.write(config.raw)
+        except BaseException:
+            w.abort()
+            raise
+        w.commit(config.digest, len(config.raw))
+
+    def _stop_on_failure(self, job) -> None:
+        """The config's upload failed: stop the layers quickly (not a cancel: its error is what is reported)."""
+        exc = job.exception()
+        if exc is not None and not isinstance(exc, Cancelled):
+            self.progress.cancel.stop()
 
     # -- layers -------------------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from engine import compression, media
 from engine.contract import CompressionPolicy, Destination
 from engine.digest import Digest, sha256_digest
-from engine.errors import InvalidInput
+from engine.errors import Cancelled, InvalidInput
 from engine.manifest import ImageConfig, parse
 from engine.options import TransferOptions
 from engine.progress import OnBytes
@@ -34,6 +34,7 @@ class RegistryDestination(Destination):
     accepts_index = True
     multi_image = False
     uploads = True
+    config_any_time = True
 
     def __init__(self, client: RegistryClient, ref: Reference, options: TransferOptions, *,
                  tmpdir: str | None = None) -> None:
@@ -179,6 +180,19 @@ class StreamWriter:
         self._sent = 0
         self._pending: Future | None = None
         self._broken: BaseException | None = None
+        # The session is opened (POST) while the pipeline still reads the blob: one round trip less at commit.
+        self._opening: Future | None = dest._submit(self._up.open_session)
+
+    def _opened(self) -> UploadSession | None:
+        """The session opened early, or None when opening it failed (upload() then opens one itself and reports
+        what goes wrong)."""
+        opening, self._opening = self._opening, None
+        if opening is None:
+            return None
+        try:
+            return opening.result()
+        except (RegistryError, Cancelled):
+            return None
 
     def write(self, data) -> int:
         n = self._spool.write(data)
@@ -199,7 +213,7 @@ class StreamWriter:
         if self._broken is not None:
             return
         if self._sess is None:
-            self._sess = self._up.open_session()
+            self._sess = self._opened() or self._up.open_session()
             if self._spool.size - self._sent <= self._chunk():
                 return  # the registry wants bigger chunks (OCI-Chunk-Min-Length): wait for more bytes
         start, end = self._sent, self._sent + self._chunk()
@@ -222,6 +236,8 @@ class StreamWriter:
             if self._broken is not None and self._sess is not None:
                 self._up.delete(self._sess)
                 self._sess, self._sent = None, 0
+            if self._sess is None and self._broken is None:
+                self._sess = self._opened()
             self._up.upload(self._spool, Digest(digest), self._sess, self._sent)
             KNOWN_BLOBS.record(digest, self._dest.client.host, self._dest.repo)
         except BaseException:
@@ -230,6 +246,9 @@ class StreamWriter:
         self._spool.close()
 
     def abort(self) -> None:
+        early = self._opened()
+        if early is not None:
+            self._up.delete(early)
         sess, self._sess = self._sess, None
         pending = self._pending
         if pending is not None and sess is not None:

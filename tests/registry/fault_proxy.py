@@ -33,6 +33,7 @@ class Seen:
     headers: dict[str, str]
     status: int | None = None
     fault: str | None = None
+    at: float = field(default_factory=time.monotonic)  # when its request line arrived
 
     @property
     def range_start(self) -> int | None:

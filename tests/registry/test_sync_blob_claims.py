@@ -26,7 +26,7 @@ class _StandIn:
     """Records how many callers are inside has_blob (a HEAD, maybe a mount) for a digest at once."""
 
     description, families, accepts_index, multi_image, compression = "stand-in", ("oci",), False, False, None
-    uploads, plans_layout, sequential = True, False, False
+    uploads, plans_layout, sequential, config_any_time = True, False, False, True
 
     def __init__(self, shared: dict) -> None:
         self.client = _Client()

@@ -213,6 +213,8 @@ class RegistryClient:
                 resp = self._follow(method, url, hdrs, body, stream)
             except wire.TLSFailure as exc:
                 raise self._tls_error(exc) from None
+            except wire.Malformed as exc:
+                raise RegistryError(f"{what}: {exc}") from None
             except wire.WireError as exc:
                 if self.cancel is not None:
                     self.cancel.check()  # the cancel's watcher cut it (inflight.py)
@@ -269,6 +271,8 @@ class RegistryClient:
                                                 stream=True)
             except wire.TLSFailure as exc:
                 raise self._tls_error(exc, url) from None
+            except wire.Malformed as exc:
+                raise RegistryError(f"{urlsplit(url).netloc}: {exc}") from None
             except wire.WireError as exc:
                 if self.cancel is not None:
                     self.cancel.check()

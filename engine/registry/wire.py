@@ -31,6 +31,10 @@ class WireError(Exception):
     """The connection failed: refused, reset, timed out, closed early. The text names the cause."""
 
 
+class Malformed(WireError):
+    """The request itself cannot be sent (a control character in its URL or a header): no retry helps."""
+
+
 class TLSFailure(WireError):
     """The TLS handshake failed (untrusted certificate, a server that does not speak TLS)."""
 
@@ -228,9 +232,12 @@ class Session:
                     raise
             try:
                 sock = conn.sock
-                conn.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
-                for name, value in hdrs.items():
-                    conn.putheader(name, value)
+                try:
+                    conn.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
+                    for name, value in hdrs.items():
+                        conn.putheader(name, value)
+                except ValueError as exc:  # a control character in the URL or a header (a hostile token)
+                    raise Malformed(f"refusing to send a malformed request: {str(exc)[:100]}") from None
                 conn.endheaders(body if isinstance(body, bytes | bytearray) else None)
                 if body is not None and not isinstance(body, bytes | bytearray):
                     for block in body:

@@ -174,3 +174,58 @@ def test_a_hostile_error_body_gives_the_usual_one_line_error(body, status, said,
     assert "\n" not in text and said in text and "[[[" not in text and "aaaa" not in text, text
     line = assert_one_line_error(proc, said)
     assert "internal error" not in line and "Recursion" not in line and "[[[" not in line, line
+
+
+class HostileTokenService:
+    """A registry that asks for a Bearer token and a token service (its own /token) that hands out one with a
+    line break in it: the client must refuse to put it in a header, once, without retrying. No real token
+    server issues such a token, so this is a small server of the test's own."""
+
+    def __init__(self) -> None:
+        outer = self
+        self.token_requests = 0
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a):
+                pass
+
+            def _answer(self, status: int, payload: bytes, extra: dict[str, str] | None = None) -> None:
+                self.send_response(status)
+                for name, value in (extra or {}).items():
+                    self.send_header(name, value)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(payload)
+
+            def do_GET(self):
+                if self.path.startswith("/token"):
+                    outer.token_requests += 1
+                    return self._answer(200, b'{"token": "abc\\r\\nX-Injected: yes"}')
+                realm = f'Bearer realm="http://{outer.host}/token",service="hostile"'
+                self._answer(401, b'{"errors":[{"code":"UNAUTHORIZED"}]}', {"WWW-Authenticate": realm})
+
+            do_HEAD = do_GET
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.host = f"127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_a_token_with_a_line_break_is_refused_in_one_line_without_retries():
+    hostile = HostileTokenService()
+    try:
+        with pytest.raises(EstibaError) as info:
+            pull(f"{hostile.host}/r/app:v1", parallel=1, retry_times=3)
+    finally:
+        hostile.stop()
+    text = str(info.value)
+    assert "\n" not in text and "malformed request" in text, text
+    assert hostile.token_requests == 1  # no retry with backoff: sending it again cannot work

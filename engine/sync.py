@@ -105,6 +105,18 @@ class _Uploads:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._busy: dict[tuple[str, str], tuple[threading.Event, int]] = {}
+        # (host, repository, digest) -> size: blobs this sync found or put in a repository. The next image
+        # going to the same repository takes them as there without asking again (one HEAD less per shared
+        # blob and image; over a WAN each is a round trip on that image's critical path).
+        self._present: dict[tuple[str, str, str], int] = {}
+
+    def placed(self, host: str, repo: str, digest: str, size: int) -> None:
+        with self._lock:
+            self._present[(host, repo, str(digest))] = size
+
+    def present(self, host: str, repo: str, digest: str) -> int | None:
+        with self._lock:
+            return self._present.get((host, repo, str(digest)))
 
     def claim(self, key: tuple[str, str], cancel) -> threading.Event:
         """Wait until nobody else holds the blob, then hold it; returns the token to release it with."""
@@ -147,13 +159,20 @@ class _SharedDestination(ForwardingDestination):
         self.coord = coord
         self.cancel = cancel
         self.host = inner.client.host
+        self.repo = inner.repo
         self.claimed: dict[tuple[str, str], threading.Event] = {}
 
     def has_blob(self, digest: Digest) -> bool:
+        if self.coord.present(self.host, self.repo, digest) is not None:
+            return True
         key = (self.host, str(digest))
         token = self.coord.claim(key, self.cancel)
         try:
-            found = self.inner.has_blob(digest)  # HEAD, or a mount from where another image sent it
+            found = self.coord.present(self.host, self.repo, digest) is not None  # placed while we waited
+            if not found:
+                found = self.inner.has_blob(digest)  # HEAD, or a mount from where another image sent it
+                if found:
+                    self.coord.placed(self.host, self.repo, digest, self.inner.size_seen(digest))
         except BaseException:
             self.coord.release({key: token})
             raise
@@ -163,9 +182,16 @@ class _SharedDestination(ForwardingDestination):
         self.claimed[key] = token  # this image sends it; released once it is committed (or the image ends)
         return False
 
+    def blob_size(self, digest: Digest) -> int:
+        size = self.coord.present(self.host, self.repo, digest)
+        return size if size is not None and size >= 0 else self.inner.blob_size(digest)
+
     def put_blob_file(self, path, offset, size, digest, on_bytes=None) -> bool:
         try:
-            return self.inner.put_blob_file(path, offset, size, digest, on_bytes)
+            done = self.inner.put_blob_file(path, offset, size, digest, on_bytes)
+            if done:
+                self.coord.placed(self.host, self.repo, digest, size)
+            return done
         finally:
             self.coord.release_thread(self.host)
 
@@ -202,6 +228,7 @@ class _ReleasingWriter:
     def commit(self, digest, size) -> None:
         try:
             self.inner.commit(digest, size)
+            self.dest.coord.placed(self.dest.host, self.dest.repo, digest, size)
         finally:
             self.dest.coord.release_thread(self.dest.host)
 

@@ -1,5 +1,6 @@
-"""Pushing images to a registry. Blobs: HEAD first, then a cross-repository mount from repositories known to
-hold the blob, then an upload (see upload.py). Manifests are kept until commit(): children are PUT by digest,
+"""Pushing images to a registry. Blobs: a cross-repository mount first where another repository is known to
+hold the blob (a 201 also answers "it is here": one request, not a HEAD and then a mount), else a HEAD, then
+an upload (see upload.py). Manifests are kept until commit(): children are PUT by digest,
 then the top manifest under the reference's tag (or digest). abort() DELETEs every open upload session, so a
 cancelled push leaves no tag and no session behind (uploaded blobs stay unreferenced, as with any client)."""
 
@@ -60,6 +61,14 @@ class RegistryDestination(Destination):
 
     def has_blob(self, digest: Digest) -> bool:
         digest = Digest(digest)
+        sources = KNOWN_BLOBS.candidates(digest, self.client.host, self.repo)[:MAX_MOUNT_CANDIDATES]
+        if sources and self._mount(digest, sources[0]):
+            return True
+        if self._head(digest):
+            return True
+        return any(self._mount(digest, src) for src in sources[1:])
+
+    def _head(self, digest: Digest) -> bool:
         resp = self.client.request("HEAD", self.client.url(f"/v2/{self.repo}/blobs/{digest}"),
                                    what=f"checking blob {digest[:19]}… in {self.where}", scopes=self.scopes)
         with resp:
@@ -72,8 +81,7 @@ class RegistryDestination(Destination):
                 return True
             if resp.status_code != 404:
                 raise RegistryError(f"checking blob {digest[:19]}… in {self.where}: {describe(resp)}")
-        return any(self._mount(digest, src)
-                   for src in KNOWN_BLOBS.candidates(digest, self.client.host, self.repo)[:MAX_MOUNT_CANDIDATES])
+        return False
 
     def _mount(self, digest: Digest, src: str) -> bool:
         """POST ?mount=&from=: 201 mounted; 202 not mounted (keep the session it opened for the next upload);
@@ -97,8 +105,15 @@ class RegistryDestination(Destination):
         resp.close()
         return False
 
-    def blob_size(self, digest: Digest) -> int:
+    def size_seen(self, digest: Digest) -> int:
+        """The blob's size if a HEAD told it, -1 otherwise (no request)."""
         return self._sizes.get(digest, -1)
+
+    def blob_size(self, digest: Digest) -> int:
+        size = self._sizes.get(digest, -1)
+        if size < 0 and self._head(Digest(digest)):  # found by a mount (its 201 has no size) or by the sync
+            size = self._sizes.get(digest, -1)
+        return size
 
     def put_blob_file(self, path: str, offset: int, size: int, digest: Digest, on_bytes: OnBytes = None) -> bool:
         data = FileRange(path, offset, size, on_bytes)

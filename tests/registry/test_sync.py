@@ -96,6 +96,21 @@ def test_second_sync_sends_nothing_and_is_fast(registry, fault_proxy, tmp_path):
     assert {s.method for s in proxy.seen()} <= {"GET", "HEAD"}  # no upload, no manifest PUT
 
 
+def test_images_of_one_repository_ask_about_a_shared_blob_once(registry, fault_proxy, tmp_path):
+    src, dst = registry(), registry()
+    built = fill(src, tmp_path, {"team/app": ["v1", "v2", "v3", "v4"]})
+    hexpart = built["team/app:v1"].layers[0].digest.split(":")[1]
+    proxy = fault_proxy(dst)
+    proc = estiba(tmp_path / "store", "sync", "--src", "docker", "--dest", "docker", "--jobs", "4",
+                  src.ref("team/app"), f"{proxy.host}/m")
+    assert "4 copied" in proc.stderr.decode()
+    asked = [s for s in proxy.seen() if hexpart in s.path]
+    # One image asks and sends the base; the three others take it as there (before: a HEAD each).
+    assert [s.method for s in asked if s.method in ("HEAD", "POST")] == ["HEAD"], [(s.method, s.path) for s in asked]
+    assert len([s for s in asked if s.method == "PUT"]) == 1
+    assert tags_of(dst.host, "m/app") == ["v1", "v2", "v3", "v4"]
+
+
 def test_shared_base_is_sent_once_and_mounted(registry, fault_proxy, tmp_path):
     src, dst = registry(), registry()
     built = fill(src, tmp_path, {f"r{i}/app": ["v1", "v2"] for i in range(4)})
@@ -214,6 +229,8 @@ def test_separate_runs_mount_what_an_earlier_run_sent(registry, fault_proxy, tmp
     estiba(tmp_path / "store", "sync", "--src", "docker", "--dest", "docker", src.ref("r/two"), f"{proxy.host}/m")
     assert not [s for s in proxy.seen("PUT", "/blobs/uploads/") if hexpart in s.path]
     assert [s.status for s in proxy.seen("POST", "mount=") if hexpart in s.path] == [201]
+    # Where the blob is known to be, the mount is the question: no HEAD before it.
+    assert not [s for s in proxy.seen("HEAD", "/blobs/") if hexpart in s.path]
     assert (tmp_path / "store" / "blob-locations.json").is_file()
 
 

@@ -28,13 +28,18 @@ class _StandIn:
     description, families, accepts_index, multi_image, compression = "stand-in", ("oci",), False, False, None
     uploads, plans_layout, sequential, config_any_time = True, False, False, True
 
-    def __init__(self, shared: dict) -> None:
+    def __init__(self, shared: dict, repo: str = "m/app") -> None:
         self.client = _Client()
+        self.repo = repo
         self.shared = shared
+
+    def size_seen(self, digest) -> int:
+        return 1
 
     def has_blob(self, digest) -> bool:
         with self.shared["lock"]:
             self.shared["inside"] += 1
+            self.shared["asked"] = self.shared.get("asked", 0) + 1
             self.shared["most"] = max(self.shared["most"], self.shared["inside"])
         time.sleep(0.05)
         with self.shared["lock"]:
@@ -75,6 +80,18 @@ def test_one_image_at_a_time_asks_about_a_blob_and_the_others_find_it_sent():
         t.join(10)
     assert shared["most"] == 1  # before: every image's HEAD ran at once, and raced the upload's commit
     assert sorted(outcomes) == ["found", "found", "found", "sent"]
+    assert shared["asked"] == 1  # the others take the blob this sync sent as there, without a HEAD
+
+
+def test_a_blob_found_in_one_repository_is_asked_about_again_only_for_another():
+    shared = {"lock": threading.Lock(), "inside": 0, "most": 0, "sent": True}
+    coord = _Uploads()
+    for repo in ("m/app", "m/app", "m/app", "m/other"):
+        dest = _SharedDestination(_StandIn(shared, repo), coord, Cancel())
+        assert dest.has_blob(BLOB)
+        assert dest.blob_size(BLOB) == 1
+        dest.commit()
+    assert shared["asked"] == 2  # once in m/app, once in m/other
 
 
 def test_an_image_ending_does_not_release_a_blob_another_image_holds_now():
